@@ -1,0 +1,122 @@
+/**
+ * LSTM cell: one time step forward, and its backward right below.             docs: docs/cells/lstm.md
+ *
+ * Gate order i, f, g, o (PyTorch's): row block k of weight_ih, weight_hh, bias_ih, bias_hh belongs to gate k.
+ *   (LSTM-1)  a_t = x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh        a_t: [B,4H] = [a_i | a_f | a_g | a_o]
+ *   (LSTM-2)  i_t = σ(a_i)   f_t = σ(a_f)   o_t = σ(a_o)            input, forget, output gates  [B,H]
+ *   (LSTM-3)  g_t = tanh(a_g)                                       candidate cell values       [B,H]
+ *   (LSTM-4)  c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t                        keep some old memory, write some new
+ *   (LSTM-5)  h_t = o_t ⊙ tanh(c_t)                                  show a gated view of the memory
+ *
+ * Backward, given dh = ∂L/∂h_t and dcNext = ∂L/∂c_t through step t+1 (and c_n):
+ *   (LSTM-5') do = dh ⊙ tanh(c_t)      dc = dcNext + dh ⊙ o_t ⊙ (1 − tanh²(c_t))
+ *   (LSTM-4') di = dc ⊙ g_t   dg = dc ⊙ i_t   df = dc ⊙ c_{t−1}   dc_{t−1} += dc ⊙ f_t
+ *   (LSTM-2') da_i = di ⊙ i(1−i)   da_f = df ⊙ f(1−f)   da_o = do ⊙ o(1−o)
+ *   (LSTM-3') da_g = dg ⊙ (1 − g²)
+ *   (LSTM-1') dW_ih += daᵀ·x_t   dW_hh += daᵀ·h_{t−1}   db_ih, db_hh += Σ_b da
+ *             dx_t += da·W_ih    dh_{t−1} += da·W_hh
+ */
+import { Mat, assertShape, zeros } from '../kernels/tensor';
+import { matmulAdd, T } from '../kernels/matmul';
+import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
+import { sigmoid, tanh } from '../kernels/activations';
+import { CellParams } from './cell-params';
+
+/**
+ * Views for one time step. Kept for backward: x_t, h_{t−1}, c_{t−1}, the four gate values (after their
+ * nonlinearities) and c_t. tanh(c_t) is recomputed in backward rather than stored.
+ */
+export interface LstmStep {
+  x: Mat; // [B,D]   x_t
+  hPrev: Mat; // [B,H]   h_{t−1}
+  cPrev: Mat; // [B,H]   c_{t−1}
+  gates: Mat; // [B,4H]  [i | f | g | o] after σ / tanh (the pre-activations a_t are built here first)
+  c: Mat; // [B,H]   c_t, written by forward
+  h: Mat; // [B,H]   h_t, written by forward
+}
+
+/** Scratch space for backward, one per sequence, reused at every step. */
+export interface LstmWork {
+  da: Mat; // [B,4H]  ∂L/∂a_t
+  dc: Mat; // [B,H]   ∂L/∂c_t in total (from step t+1 and through h_t); its norm is a diagnostic
+}
+
+/** One LSTM step: fills `s.gates`, `s.c` and `s.h` from `s.x`, `s.hPrev`, `s.cPrev`. */
+export function lstmCellForward(p: CellParams, s: LstmStep): void {
+  const a = s.gates;
+  const [B, H4] = a.shape;
+  const H = H4 / 4;
+  setRowsToBias(a, p.bias_ih, p.bias_hh); // [B,4H] = b_ih + b_hh per row       (LSTM-1)
+  matmulAdd(a, s.x, T(p.weight_ih)); //      [B,4H] += [B,D]·[D,4H]             (LSTM-1)
+  matmulAdd(a, s.hPrev, T(p.weight_hh)); //  [B,4H] += [B,H]·[H,4H]             (LSTM-1)
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < H; j++) {
+      const i = sigmoid(a.get(b, j)); //                                       (LSTM-2)
+      const f = sigmoid(a.get(b, H + j)); //                                   (LSTM-2)
+      const g = tanh(a.get(b, 2 * H + j)); //                                  (LSTM-3)
+      const o = sigmoid(a.get(b, 3 * H + j)); //                               (LSTM-2)
+      const c = f * s.cPrev.get(b, j) + i * g; //                              (LSTM-4)
+      a.set(b, j, i);
+      a.set(b, H + j, f);
+      a.set(b, 2 * H + j, g);
+      a.set(b, 3 * H + j, o);
+      s.c.set(b, j, c);
+      s.h.set(b, j, o * tanh(c)); //                                           (LSTM-5)
+    }
+  }
+}
+
+/**
+ * Given dh = ∂L/∂h_t [B,H] and dcNext = ∂L/∂c_t from step t+1 [B,H], adds step t's share into the
+ * parameter gradients `g`, and adds ∂L/∂x_t into `dx`, ∂L/∂h_{t−1} into `dhPrev`, ∂L/∂c_{t−1} into
+ * `dcPrev`. Never overwrites them: the caller zeroes. `work.dc` is left holding the total ∂L/∂c_t.
+ */
+export function lstmCellBackward(
+  p: CellParams, g: CellParams, s: LstmStep, dh: Mat, dcNext: Mat,
+  dx: Mat, dhPrev: Mat, dcPrev: Mat, work: LstmWork,
+): void {
+  const { da, dc: dcTotal } = work;
+  const [B, H4] = da.shape;
+  const H = H4 / 4;
+  const gates = s.gates;
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < H; j++) {
+      const i = gates.get(b, j), f = gates.get(b, H + j), gg = gates.get(b, 2 * H + j), o = gates.get(b, 3 * H + j);
+      const tc = tanh(s.c.get(b, j));
+      const dhv = dh.get(b, j);
+      const dO = dhv * tc; //                                                  (LSTM-5')
+      const dc = dcNext.get(b, j) + dhv * o * (1 - tc * tc); //                (LSTM-5')
+      dcTotal.set(b, j, dc);
+      const di = dc * gg, dg = dc * i, df = dc * s.cPrev.get(b, j); //         (LSTM-4')
+      dcPrev.set(b, j, dcPrev.get(b, j) + dc * f); //                          (LSTM-4')
+      da.set(b, j, di * i * (1 - i)); //                                       (LSTM-2')
+      da.set(b, H + j, df * f * (1 - f)); //                                   (LSTM-2')
+      da.set(b, 2 * H + j, dg * (1 - gg * gg)); //                             (LSTM-3')
+      da.set(b, 3 * H + j, dO * o * (1 - o)); //                               (LSTM-2')
+    }
+  }
+  matmulAdd(g.weight_ih, T(da), s.x); //             [4H,D] += [4H,B]·[B,D]      (LSTM-1')
+  matmulAdd(g.weight_hh, T(da), s.hPrev); //         [4H,H] += [4H,B]·[B,H]      (LSTM-1')
+  if (g.bias_ih) addRowVectorBackward(g.bias_ih, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
+  if (g.bias_hh) addRowVectorBackward(g.bias_hh, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
+  matmulAdd(dx, da, p.weight_ih); //                 [B,D] += [B,4H]·[4H,D]      (LSTM-1')
+  matmulAdd(dhPrev, da, p.weight_hh); //             [B,H] += [B,4H]·[4H,H]      (LSTM-1')
+}
+
+/** Allocates the backward scratch space for a batch of B rows and hidden size H. */
+export function createLstmWork(B: number, H: number): LstmWork {
+  return { da: zeros([B, 4 * H]), dc: zeros([B, H]) };
+}
+
+/** Checks the shapes of one step against the parameters (called once per sequence, not per step). */
+export function checkLstmStep(p: CellParams, s: LstmStep, what: string): void {
+  const [H4, D] = p.weight_ih.shape;
+  const H = H4 / 4;
+  const B = s.h.shape[0];
+  assertShape(s.x, [B, D], `${what} x_t`);
+  assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
+  assertShape(s.cPrev, [B, H], `${what} c_{t-1}`);
+  assertShape(s.gates, [B, 4 * H], `${what} gates`);
+  assertShape(s.c, [B, H], `${what} c_t`);
+  assertShape(s.h, [B, H], `${what} h_t`);
+}

@@ -1,0 +1,174 @@
+/**
+ * PyTorch conformance: runs the cases exported from PyTorch (`rnn-golden` format, described in
+ * spec/fixtures/golden/FORMAT.md) through the engine and compares every number, element by element.
+ *
+ *   values (output, h_n, c_n, head output, loss)   |ours − torch| ≤ 1e-12 + 1e-10·|torch|
+ *   gradients (every parameter, x, h0, c0)          |ours − torch| ≤ 1e-9·|torch| + 1e-30
+ *
+ * Gradients get a purely relative test: a gradient that has vanished over many steps can be far
+ * below any absolute tolerance, and must still be right.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Mat, fromNested, toFlat, shapeString, ValueError } from '../kernels/tensor';
+import { assertCellKind } from '../cells/cell-params';
+import { SequenceModel, SequenceModelOptions } from '../models/sequence-model';
+import { Objective, lossAndGradients } from '../models/objectives';
+import { loadStateDict } from '../models/state-dict';
+
+export const VALUE_TOLERANCE = { abs: 1e-12, rel: 1e-10 };
+export const GRAD_TOLERANCE = { abs: 1e-30, rel: 1e-9 };
+
+export interface TensorComparison {
+  name: string; // e.g. "output", "grads.weight_hh_l0"
+  kind: 'value' | 'grad';
+  count: number;
+  maxAbsError: number; // max |ours − torch|
+  maxRelError: number; // max |ours − torch| / |torch| over entries with torch ≠ 0
+  ok: boolean; // every element within its tolerance
+}
+
+export interface CaseReport {
+  file: string;
+  name: string;
+  ok: boolean;
+  comparisons: TensorComparison[];
+  error: string | null; // set when the case could not be run (bad file, unsupported feature)
+}
+
+/** Compares element-wise; `ours` and `torch` must have the same shape. */
+export function compareTensors(name: string, kind: 'value' | 'grad', ours: Mat, torch: Mat): TensorComparison {
+  if (ours.shape.join() !== torch.shape.join()) {
+    throw new ValueError(`${name}: shape ${shapeString(ours.shape)} differs from the case's ${shapeString(torch.shape)}`);
+  }
+  const tol = kind === 'value' ? VALUE_TOLERANCE : GRAD_TOLERANCE;
+  const a = toFlat(ours), b = toFlat(torch);
+  let maxAbsError = 0, maxRelError = 0, ok = true;
+  for (let k = 0; k < a.length; k++) {
+    const err = Math.abs(a[k] - b[k]);
+    if (!(err <= tol.abs + tol.rel * Math.abs(b[k]))) ok = false; // written so that NaN fails
+    if (!(err <= maxAbsError)) maxAbsError = err;
+    if (b[k] !== 0 && !(err / Math.abs(b[k]) <= maxRelError)) maxRelError = err / Math.abs(b[k]);
+  }
+  return { name, kind, count: a.length, maxAbsError, maxRelError, ok };
+}
+
+/** Runs one parsed case file. Never throws: a case that cannot be run is reported with `error`. */
+export function runGoldenCase(json: unknown, file: string): CaseReport {
+  const name = (json as { name?: string })?.name ?? path.basename(file);
+  try {
+    const comparisons = runCase(json as GoldenCase, file);
+    return { file, name, ok: comparisons.every((c) => c.ok), comparisons, error: null };
+  } catch (err) {
+    return { file, name, ok: false, comparisons: [], error: (err as Error).message };
+  }
+}
+
+/** Every `*.json` case in `dir` except `index.json`, in file-name order. */
+export function runGoldenDir(dir: string): CaseReport[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ValueError(`golden: ${dir} is not a directory`);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
+  if (files.length === 0) throw new ValueError(`golden: no case files (*.json) in ${dir}`);
+  return files.map((f) => {
+    const file = path.join(dir, f);
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      return { file, name: f, ok: false, comparisons: [], error: `not valid JSON: ${(err as Error).message}` };
+    }
+    return runGoldenCase(json, file);
+  });
+}
+
+interface GoldenCase {
+  format: string;
+  format_version: number;
+  config: Record<string, unknown>;
+  param_order: string[];
+  params: Record<string, unknown>;
+  inputs: { x: unknown; h0?: unknown; c0?: unknown; lengths?: unknown };
+  outputs: Record<string, unknown>;
+  loss: Record<string, unknown>;
+  grads: { params: Record<string, unknown>; x: unknown; h0: unknown; c0?: unknown };
+  shapes?: Record<string, number[]>;
+}
+
+function runCase(c: GoldenCase, file: string): TensorComparison[] {
+  if (c?.format !== 'rnn-golden') throw new ValueError(`${file}: format: expected "rnn-golden", got ${JSON.stringify(c?.format)}`);
+  if (c.format_version !== 1) throw new ValueError(`${file}: format_version: expected 1, got ${JSON.stringify(c.format_version)}`);
+  for (const key of ['config', 'params', 'inputs', 'outputs', 'loss', 'grads'] as const) {
+    if (typeof c[key] !== 'object' || c[key] === null) throw new ValueError(`${file}: missing key "${key}"`);
+  }
+  if (c.inputs.lengths !== undefined && c.inputs.lengths !== null) {
+    throw new ValueError(`${file}: variable-length batches (inputs.lengths) are not supported by this engine version`);
+  }
+  const cfg = c.config;
+  assertCellKind(cfg.kind, `${file}: config.kind`);
+  const int = (key: string): number => {
+    const v = cfg[key];
+    if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`${file}: config.${key}: expected an integer >= 1, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
+  const lossType = c.loss.type;
+  if (lossType !== 'probe' && lossType !== 'mse_last' && lossType !== 'ce_all') {
+    throw new ValueError(`${file}: loss.type: expected "probe", "mse_last" or "ce_all", got ${JSON.stringify(lossType)}`);
+  }
+  const head = cfg.head as { out_features?: number; bias?: boolean } | undefined;
+  if (lossType !== 'probe' && !head) throw new ValueError(`${file}: loss.type "${lossType}" needs config.head`);
+  const options: SequenceModelOptions = {
+    mode: cfg.kind,
+    inputSize: int('input_size'),
+    hiddenSize: int('hidden_size'),
+    numLayers: int('num_layers'),
+    bidirectional: cfg.bidirectional === true,
+    bias: cfg.bias !== false,
+    head: head && lossType !== 'probe'
+      ? { mode: lossType === 'mse_last' ? 'last' : 'all', outFeatures: head.out_features as number, bias: head.bias !== false }
+      : undefined,
+  };
+  const model = new SequenceModel(options);
+  const shapes = c.shapes ?? {};
+  const read = (value: unknown, key: string): Mat => fromNested(value, shapes[key] ?? null, `${file}: ${key}`);
+  const optional = (value: unknown, key: string): Mat | null => (value === null || value === undefined ? null : read(value, key));
+
+  // Parameters: the case's names are the model's state_dict names.
+  loadStateDict(model, c.params, `${file}: params`);
+  const x = read(c.inputs.x, 'inputs.x');
+  const h0 = optional(c.inputs.h0, 'inputs.h0');
+  const c0 = optional(c.inputs.c0, 'inputs.c0');
+  const isLstm = cfg.kind === 'lstm';
+
+  let objective: Objective;
+  if (lossType === 'probe') {
+    objective = { type: 'probe', G: read(c.loss.G, 'loss.G'), Gh: read(c.loss.Gh, 'loss.Gh'), Gc: isLstm ? read(c.loss.Gc, 'loss.Gc') : null };
+  } else if (lossType === 'mse_last') {
+    objective = { type: 'mse_last', target: read(c.loss.target, 'loss.target') };
+  } else {
+    objective = { type: 'ce_all', targets: toFlat(read(c.loss.targets, 'loss.targets')) };
+  }
+  const r = lossAndGradients(model, x, h0, c0, objective);
+
+  const out: TensorComparison[] = [];
+  const value = (name: string, ours: Mat | null, key: string, stored: unknown): void => {
+    if (stored === undefined || stored === null) throw new ValueError(`${file}: missing key "${key}"`);
+    if (!ours) throw new ValueError(`${file}: the engine produced no ${name}`);
+    out.push(compareTensors(name, 'value', ours, read(stored, key)));
+  };
+  value('output', r.forward.output, 'outputs.output', c.outputs.output);
+  value('h_n', r.forward.h_n, 'outputs.h_n', c.outputs.h_n);
+  if (isLstm) value('c_n', r.forward.c_n, 'outputs.c_n', c.outputs.c_n);
+  if (lossType !== 'probe') value('head_output', r.forward.y, 'outputs.head_output', c.outputs.head_output);
+  if (typeof c.loss.value !== 'number') throw new ValueError(`${file}: loss.value: expected a number, got ${JSON.stringify(c.loss.value)}`);
+  out.push(compareTensors('loss', 'value', fromNested([r.loss], null, 'loss'), fromNested([c.loss.value], null, 'loss')));
+
+  for (const p of model.namedParameters()) {
+    const stored = c.grads.params?.[p.name];
+    if (stored === undefined) throw new ValueError(`${file}: missing key "grads.params.${p.name}"`);
+    out.push(compareTensors(`grads.${p.name}`, 'grad', p.grad, read(stored, `grads.params.${p.name}`)));
+  }
+  out.push(compareTensors('grads.x', 'grad', r.grads.dx, read(c.grads.x, 'grads.x')));
+  out.push(compareTensors('grads.h0', 'grad', r.grads.dh0, read(c.grads.h0, 'grads.h0')));
+  if (isLstm) out.push(compareTensors('grads.c0', 'grad', r.grads.dc0 as Mat, read(c.grads.c0, 'grads.c0')));
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * Losses, each returning the scalar and its gradient with respect to its input.   docs: docs/layers/heads.md
+ *
+ *   (MSE-1)   L = (1/N) Σ (y − target)²            over all N elements of y
+ *   (MSE-1')  dy = (2/N) (y − target)
+ *   (CE-1)    L = −(1/N) Σ_n log softmax(z_n)[k_n]   z: [N,K] logits, k_n ∈ {0 … K−1}, mean over rows
+ *             log softmax(z)[k] = z_k − m − log Σ_j e^(z_j − m),  m = max_j z_j  (log-sum-exp, never overflows)
+ *   (CE-1')   dz_n = (softmax(z_n) − onehot(k_n)) / N
+ */
+import { Mat, zeros, assertShape, ShapeError, ValueError, shapeString } from '../kernels/tensor';
+
+/** Mean squared error over every element of y: returns the loss and dy [same shape as y]. */
+export function mseLoss(y: Mat, target: Mat): { loss: number; dy: Mat } {
+  assertShape(target, y.shape, 'mseLoss target');
+  if (y.dimension !== 2) throw new ShapeError(`mseLoss y: expected a 2-D [N,K] tensor, got ${shapeString(y.shape)}`);
+  const [N, K] = y.shape;
+  const count = N * K;
+  const dy = zeros([N, K]);
+  let sum = 0;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      const diff = y.get(n, k) - target.get(n, k);
+      sum += diff * diff; //                              (MSE-1)
+      dy.set(n, k, (2 / count) * diff); //                (MSE-1')
+    }
+  }
+  return { loss: sum / count, dy };
+}
+
+/**
+ * Softmax cross-entropy, mean over the N rows: logits [N,K], targets N integers in [0, K).
+ * Returns the loss and dlogits [N,K].
+ */
+export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>): { loss: number; dlogits: Mat } {
+  if (logits.dimension !== 2) throw new ShapeError(`softmaxCrossEntropy logits: expected [N,K], got ${shapeString(logits.shape)}`);
+  const [N, K] = logits.shape;
+  if (targets.length !== N) throw new ShapeError(`softmaxCrossEntropy targets: expected ${N} class indices (one per row of logits [${N},${K}]), got ${targets.length}`);
+  for (let n = 0; n < N; n++) {
+    const k = targets[n];
+    if (!Number.isInteger(k) || k < 0 || k >= K) {
+      throw new ValueError(`softmaxCrossEntropy targets[${n}]: expected an integer class index in [0, ${K - 1}], got ${k}`);
+    }
+  }
+  const dlogits = zeros([N, K]);
+  let total = 0;
+  for (let n = 0; n < N; n++) {
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) m = Math.max(m, logits.get(n, k)); // subtract the max so no exp overflows
+    let sumExp = 0;
+    for (let k = 0; k < K; k++) sumExp += Math.exp(logits.get(n, k) - m);
+    const logSumExp = m + Math.log(sumExp);
+    total -= logits.get(n, targets[n]) - logSumExp; //                      (CE-1)
+    for (let k = 0; k < K; k++) {
+      const p = Math.exp(logits.get(n, k) - logSumExp);
+      dlogits.set(n, k, (p - (k === targets[n] ? 1 : 0)) / N); //          (CE-1')
+    }
+  }
+  return { loss: total / N, dlogits };
+}

@@ -1,0 +1,207 @@
+/**
+ * The recurrent layer: a cell unrolled over time with ONE shared set of weights per layer and
+ * direction, stacked `numLayers` deep, optionally bidirectional. The module `torch.nn.RNN / LSTM / GRU` is.
+ *                                                                             docs: docs/layers/bptt.md
+ *   x       [T,B,I]      time-major input
+ *   h0, c0  [L·D,B,H]    initial states, row l·D + d for layer l, direction d (0 forward, 1 reverse); default 0
+ *   output  [T,B,D·H]    the top layer's h_t, [forward ‖ reverse] along the last axis
+ *   h_n     [L·D,B,H]    each layer and direction's final state (reverse: its state after t = 0)
+ *   c_n     [L·D,B,H]    LSTM only
+ * Layer k ≥ 1 reads layer k−1's output [T,B,D·H]. Parameters carry PyTorch's state_dict names.
+ */
+import { Mat, zeros, assertShape, assertFinite, ShapeError, ValueError, shapeString } from '../kernels/tensor';
+import { copy2d } from '../kernels/elementwise';
+import { Rng } from '../kernels/random';
+import { CellKind, CellParams, assertCellKind, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
+import { DirectionCache, unrollForward, unrollBackward } from './unroll';
+
+export interface RecurrentOptions {
+  mode: CellKind; // 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru'
+  inputSize: number; // I
+  hiddenSize: number; // H
+  numLayers?: number; // L, default 1
+  bidirectional?: boolean; // D = 2 if true, default false
+  bias?: boolean; // default true
+  seed?: number; // for the U(−1/√H, 1/√H) initialisation, default 0
+}
+
+export type RecurrentConfig = Required<Omit<RecurrentOptions, 'seed'>>;
+
+/** A named tensor with its gradient, in state_dict order: what optimizers and checkers walk. */
+export interface NamedParameter {
+  name: string;
+  value: Mat;
+  grad: Mat;
+}
+
+export interface RecurrentCache {
+  x: Mat; // [T,B,I]
+  layers: { input: Mat; dirs: DirectionCache[] }[];
+}
+
+export interface RecurrentOutput {
+  output: Mat; // [T,B,D·H]
+  h_n: Mat; // [L·D,B,H]
+  c_n: Mat | null; // [L·D,B,H] (LSTM)
+  cache: RecurrentCache;
+}
+
+/** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) for one layer and direction, indexed by time t: the raw material of diagnostics. */
+export interface StepGradNorms {
+  layer: number;
+  direction: 0 | 1;
+  h: Float64Array; // [T]
+  c: Float64Array | null; // [T] (LSTM)
+}
+
+export interface RecurrentGrads {
+  dx: Mat; // [T,B,I]
+  dh0: Mat; // [L·D,B,H]
+  dc0: Mat | null; // [L·D,B,H] (LSTM)
+  stepGradNorms: StepGradNorms[];
+}
+
+export class Recurrent {
+  readonly config: RecurrentConfig;
+  /** cells[layer][direction] */
+  readonly params: CellParams[][];
+  /** Same shapes as `params`; backward adds into these, `zeroGrad()` clears them. */
+  readonly grads: CellParams[][];
+
+  constructor(options: RecurrentOptions) {
+    this.config = checkOptions(options);
+    const { mode, hiddenSize: H, numLayers: L, bias } = this.config;
+    const rng = new Rng(options.seed ?? 0);
+    const D = this.numDirections;
+    this.params = [];
+    this.grads = [];
+    for (let l = 0; l < L; l++) {
+      const inSize = l === 0 ? this.config.inputSize : D * H;
+      this.params.push([]);
+      this.grads.push([]);
+      for (let d = 0; d < D; d++) {
+        this.params[l].push(initCellParams(mode, inSize, H, bias, rng));
+        this.grads[l].push(zeroCellParams(mode, inSize, H, bias));
+      }
+    }
+  }
+
+  get numDirections(): number {
+    return this.config.bidirectional ? 2 : 1;
+  }
+
+  /** Every parameter with its gradient, named and ordered as PyTorch's state_dict. */
+  namedParameters(): NamedParameter[] {
+    const out: NamedParameter[] = [];
+    const names = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'];
+    for (let l = 0; l < this.config.numLayers; l++) {
+      for (let d = 0; d < this.numDirections; d++) {
+        const values = cellTensors(this.params[l][d]), grads = cellTensors(this.grads[l][d]);
+        values.forEach((value, k) => out.push({ name: `${names[k]}_l${l}${d === 1 ? '_reverse' : ''}`, value, grad: grads[k] }));
+      }
+    }
+    return out;
+  }
+
+  zeroGrad(): void {
+    for (const p of this.namedParameters()) p.grad.data.fill(0);
+  }
+
+  /** Runs every layer and direction over `x` [T,B,I]; returns output, h_n, c_n and the cache for backward. */
+  forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null): RecurrentOutput {
+    const { mode, hiddenSize: H, numLayers: L } = this.config;
+    const D = this.numDirections;
+    const [T, B] = this.checkInput(x, h0, c0);
+    const h_n = zeros([L * D, B, H]);
+    const c_n = mode === 'lstm' ? zeros([L * D, B, H]) : null;
+    const cache: RecurrentCache = { x, layers: [] };
+    let input = x;
+    for (let l = 0; l < L; l++) {
+      const out = zeros([T, B, D * H]);
+      const dirs: DirectionCache[] = [];
+      for (let d = 0; d < D; d++) {
+        const row = l * D + d;
+        const hs = out.lo(0, 0, d * H).hi(T, B, H); // [T,B,H] this direction's column block of the output
+        const h0ld = h0 ? h0.pick(row) : zeros([B, H]);
+        const c0ld = mode === 'lstm' ? (c0 ? c0.pick(row) : zeros([B, H])) : null;
+        const dir = unrollForward(mode, this.params[l][d], input, hs, h0ld, c0ld, d === 1);
+        const last = d === 1 ? 0 : T - 1; // the step a direction ends on
+        copy2d(h_n.pick(row), hs.pick(last));
+        if (c_n && dir.cell === 'lstm') copy2d(c_n.pick(row), dir.c.pick(last));
+        dirs.push(dir);
+      }
+      cache.layers.push({ input, dirs });
+      input = out;
+    }
+    return { output: input, h_n, c_n, cache };
+  }
+
+  /**
+   * BPTT through every layer and direction, top layer first. `dOutput` [T,B,D·H] is ∂L/∂output;
+   * `dh_n`, `dc_n` [L·D,B,H] (optional) the gradients at the final states. Adds into `this.grads`;
+   * returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0 and the per-step gradient norms.
+   */
+  backward(cache: RecurrentCache, dOutput: Mat, dh_n: Mat | null = null, dc_n: Mat | null = null): RecurrentGrads {
+    const { mode, hiddenSize: H, numLayers: L } = this.config;
+    const D = this.numDirections;
+    const [T, B] = cache.x.shape;
+    assertShape(dOutput, [T, B, D * H], 'Recurrent.backward dOutput');
+    if (dh_n) assertShape(dh_n, [L * D, B, H], 'Recurrent.backward dh_n');
+    if (dc_n && mode !== 'lstm') throw new ValueError(`Recurrent.backward dc_n: only an LSTM has a cell state, this layer is ${mode}`);
+    if (dc_n) assertShape(dc_n, [L * D, B, H], 'Recurrent.backward dc_n');
+    const dh0 = zeros([L * D, B, H]);
+    const dc0 = mode === 'lstm' ? zeros([L * D, B, H]) : null;
+    const stepGradNorms: StepGradNorms[] = [];
+    let dOut = dOutput; // ∂L/∂(this layer's output)
+    for (let l = L - 1; l >= 0; l--) {
+      const { input, dirs } = cache.layers[l];
+      const dxs = zeros(input.shape); // both directions add their ∂L/∂x_t here
+      for (let d = 0; d < D; d++) {
+        const row = l * D + d;
+        const dhs = dOut.lo(0, 0, d * H).hi(T, B, H);
+        const r = unrollBackward(this.params[l][d], this.grads[l][d], dirs[d], dhs, dxs,
+          dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null);
+        copy2d(dh0.pick(row), r.dh0);
+        if (dc0 && r.dc0) copy2d(dc0.pick(row), r.dc0);
+        stepGradNorms.push({ layer: l, direction: d as 0 | 1, h: r.hGradNorms, c: r.cGradNorms });
+      }
+      dOut = dxs;
+    }
+    stepGradNorms.sort((a, b) => a.layer - b.layer || a.direction - b.direction);
+    return { dx: dOut, dh0, dc0, stepGradNorms };
+  }
+
+  /** Validates x, h0, c0 and returns [T, B]. */
+  private checkInput(x: Mat, h0: Mat | null, c0: Mat | null): [number, number] {
+    const { mode, inputSize: I, hiddenSize: H, numLayers: L } = this.config;
+    const D = this.numDirections;
+    if (x.dimension !== 3) throw new ShapeError(`Recurrent.forward x: expected [T,B,${I}] (time-major), got ${shapeString(x.shape)}`);
+    const [T, B, width] = x.shape;
+    if (T === 0) throw new ValueError(`Recurrent.forward x: sequence length T must be >= 1, got T = 0 (shape ${shapeString(x.shape)})`);
+    if (B === 0) throw new ValueError(`Recurrent.forward x: batch size B must be >= 1, got B = 0 (shape ${shapeString(x.shape)})`);
+    if (width !== I) throw new ShapeError(`Recurrent.forward x: expected input width ${I} (input_size), got [${T},${B},${width}]`);
+    assertFinite(x, 'Recurrent.forward x');
+    if (h0) {
+      assertShape(h0, [L * D, B, H], 'Recurrent.forward h0');
+      assertFinite(h0, 'Recurrent.forward h0');
+    }
+    if (c0 && mode !== 'lstm') throw new ValueError(`Recurrent.forward c0: only an LSTM has a cell state, this layer is ${mode}`);
+    if (c0) {
+      assertShape(c0, [L * D, B, H], 'Recurrent.forward c0');
+      assertFinite(c0, 'Recurrent.forward c0');
+    }
+    return [T, B];
+  }
+}
+
+function checkOptions(o: RecurrentOptions): RecurrentConfig {
+  assertCellKind(o.mode, 'Recurrent mode');
+  const positiveInt = (v: unknown, what: string): void => {
+    if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`Recurrent ${what}: expected an integer >= 1, got ${v}`);
+  };
+  positiveInt(o.inputSize, 'inputSize');
+  positiveInt(o.hiddenSize, 'hiddenSize');
+  const numLayers = o.numLayers ?? 1;
+  positiveInt(numLayers, 'numLayers');
+  return { mode: o.mode, inputSize: o.inputSize, hiddenSize: o.hiddenSize, numLayers, bidirectional: o.bidirectional ?? false, bias: o.bias ?? true };
+}

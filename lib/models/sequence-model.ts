@@ -1,0 +1,117 @@
+/**
+ * A recurrent network with an optional Linear head: the models of the use cases.   docs: docs/layers/heads.md
+ *
+ *   head 'none'  many-to-many features: output [T,B,D·H] (and h_n, c_n)
+ *   head 'last'  many-to-one:   y = Linear(output[T−1])      [B,K]    (regression, classification)
+ *   head 'all'   many-to-many:  y[t] = Linear(output[t])     [T,B,K]  (per-step logits, e.g. language models)
+ *
+ * For a bidirectional network, output[T−1] is [forward h_{T−1} ‖ reverse h_{T−1}], as in PyTorch:
+ * the reverse half has seen only x_{T−1}.
+ */
+import { Mat, zeros, assertShape, copyInto, ValueError, fromArray } from '../kernels/tensor';
+import { Rng } from '../kernels/random';
+import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads, NamedParameter } from '../layers/recurrent';
+import { Linear, LinearCache, flattenTime } from '../layers/linear';
+
+export type HeadMode = 'none' | 'last' | 'all';
+
+export interface SequenceModelOptions extends RecurrentOptions {
+  head?: { mode: 'last' | 'all'; outFeatures: number; bias?: boolean };
+}
+
+export interface SequenceModelCache {
+  rnn: RecurrentCache;
+  head: LinearCache | null;
+  T: number;
+  B: number;
+}
+
+export interface SequenceModelOutput {
+  output: Mat; // [T,B,D·H]
+  h_n: Mat; // [L·D,B,H]
+  c_n: Mat | null; // [L·D,B,H]
+  y: Mat | null; // [B,K] ('last') or [T,B,K] ('all')
+  cache: SequenceModelCache;
+}
+
+/** What reaches the model's outputs from the loss; any of them may be absent (zero). */
+export interface SequenceModelUpstream {
+  dOutput?: Mat | null; // [T,B,D·H]
+  dh_n?: Mat | null; // [L·D,B,H]
+  dc_n?: Mat | null; // [L·D,B,H]
+  dy?: Mat | null; // like y
+}
+
+export class SequenceModel {
+  readonly rnn: Recurrent;
+  readonly head: Linear | null;
+  readonly headMode: HeadMode;
+
+  constructor(options: SequenceModelOptions) {
+    this.rnn = new Recurrent(options);
+    this.headMode = options.head?.mode ?? 'none';
+    if (options.head && options.head.mode !== 'last' && options.head.mode !== 'all') {
+      throw new ValueError(`SequenceModel head.mode: expected 'last' or 'all', got ${JSON.stringify(options.head.mode)}`);
+    }
+    const features = this.rnn.numDirections * this.rnn.config.hiddenSize;
+    // The head draws from its own stream, so adding a head never changes the recurrent weights of a seed.
+    this.head = options.head
+      ? new Linear(features, options.head.outFeatures, { bias: options.head.bias ?? true, rng: new Rng((options.seed ?? 0) + 0x5eed) })
+      : null;
+  }
+
+  /** Every parameter with its gradient: the recurrent layer's in state_dict order, then `head.weight`, `head.bias`. */
+  namedParameters(): NamedParameter[] {
+    const out = this.rnn.namedParameters();
+    if (this.head) {
+      out.push({ name: 'head.weight', value: this.head.params.weight, grad: this.head.grads.weight });
+      if (this.head.params.bias && this.head.grads.bias) out.push({ name: 'head.bias', value: this.head.params.bias, grad: this.head.grads.bias });
+    }
+    return out;
+  }
+
+  zeroGrad(): void {
+    for (const p of this.namedParameters()) p.grad.data.fill(0);
+  }
+
+  forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null): SequenceModelOutput {
+    const { output, h_n, c_n, cache: rnnCache } = this.rnn.forward(x, h0, c0);
+    const [T, B] = output.shape;
+    let y: Mat | null = null;
+    let headCache: LinearCache | null = null;
+    if (this.head && this.headMode === 'last') {
+      ({ y, cache: headCache } = this.head.forward(output.pick(T - 1))); // [B,F] → [B,K]
+    } else if (this.head && this.headMode === 'all') {
+      const r = this.head.forward(flattenTime(output)); //                  [T·B,F] → [T·B,K]
+      y = fromArray(r.y.data, [T, B, this.head.outFeatures]);
+      headCache = r.cache;
+    }
+    return { output, h_n, c_n, y, cache: { rnn: rnnCache, head: headCache, T, B } };
+  }
+
+  /** Backward from whatever the loss reached; adds into every gradient and returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0. */
+  backward(cache: SequenceModelCache, upstream: SequenceModelUpstream): RecurrentGrads {
+    const { T, B } = cache;
+    const F = this.rnn.numDirections * this.rnn.config.hiddenSize;
+    const dOutput = zeros([T, B, F]);
+    if (upstream.dOutput) {
+      assertShape(upstream.dOutput, [T, B, F], 'SequenceModel.backward dOutput');
+      copyInto(dOutput, upstream.dOutput);
+    }
+    if (upstream.dy) {
+      if (!this.head || !cache.head) throw new ValueError('SequenceModel.backward dy: this model has no head');
+      const K = this.head.outFeatures;
+      if (this.headMode === 'last') {
+        assertShape(upstream.dy, [B, K], 'SequenceModel.backward dy');
+        const dLast = this.head.backward(cache.head, upstream.dy); // [B,F]
+        const last = dOutput.pick(T - 1);
+        for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) last.set(b, j, last.get(b, j) + dLast.get(b, j));
+      } else {
+        assertShape(upstream.dy, [T, B, K], 'SequenceModel.backward dy');
+        const dFlat = this.head.backward(cache.head, flattenTime(upstream.dy)); // [T·B,F]
+        for (let k = 0; k < dFlat.data.length; k++) dOutput.data[k] += dFlat.data[k];
+      }
+    }
+    return this.rnn.backward(cache.rnn, dOutput, upstream.dh_n ?? null, upstream.dc_n ?? null);
+  }
+}
