@@ -70,3 +70,23 @@ function dot(a: Mat, b: Mat): number {
   for (let k = 0; k < av.length; k++) sum += av[k] * bv[k];
   return sum;
 }
+
+/** Forward and loss only, no backward: what a finite-difference check evaluates many times. */
+export function lossOnly(model: SequenceModel, x: Mat, h0: Mat | null, c0: Mat | null, objective: Objective): number {
+  checkObjectiveFitsModel(model, objective);
+  const forward = model.forward(x, h0, c0);
+  switch (objective.type) {
+    case 'probe': {
+      let loss = dot(forward.output, objective.G) + dot(forward.h_n, objective.Gh);
+      if (objective.Gc && forward.c_n) loss += dot(forward.c_n, objective.Gc);
+      return loss;
+    }
+    case 'mse_last':
+      return mseLoss(forward.y as Mat, objective.target).loss;
+    case 'ce_all': {
+      const y = forward.y as Mat;
+      const [T, B, K] = y.shape;
+      return softmaxCrossEntropy(fromArray(y.data, [T * B, K]), objective.targets).loss;
+    }
+  }
+}

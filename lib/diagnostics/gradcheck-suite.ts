@@ -1,0 +1,72 @@
+/**
+ * The gradient-check matrix: every cell × {1, 2 layers} × {uni-, bidirectional} × {bias, no bias}
+ * × {probe, many-to-one MSE, many-to-many cross-entropy}, on small sizes that all differ
+ * (T = 3, B = 2, I = 4, H = 5, K = 7) so that a swapped axis cannot pass by luck.
+ */
+import { Mat, zeros } from '../kernels/tensor';
+import { Rng, fillNormal } from '../kernels/random';
+import { CellKind, CELL_KINDS } from '../cells/cell-params';
+import { SequenceModel } from '../models/sequence-model';
+import { Objective } from '../models/objectives';
+import { GradcheckRow, gradcheckModel } from './gradcheck';
+
+export type GradcheckObjective = Objective['type'];
+
+export interface GradcheckConfig {
+  mode: CellKind;
+  numLayers: 1 | 2;
+  bidirectional: boolean;
+  bias: boolean;
+  objective: GradcheckObjective;
+}
+
+export const SUITE_SIZES = { T: 3, B: 2, I: 4, H: 5, K: 7 };
+
+/** All 96 configurations, in a stable order. */
+export function gradcheckMatrix(): GradcheckConfig[] {
+  const out: GradcheckConfig[] = [];
+  for (const mode of CELL_KINDS) {
+    for (const numLayers of [1, 2] as const) {
+      for (const bidirectional of [false, true]) {
+        for (const bias of [true, false]) {
+          for (const objective of ['probe', 'mse_last', 'ce_all'] as const) out.push({ mode, numLayers, bidirectional, bias, objective });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A short label: "lstm L2 bi nobias ce_all". */
+export function configLabel(c: GradcheckConfig): string {
+  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}`;
+}
+
+/** Builds the model and random inputs of one configuration from `seed` and checks every gradient. */
+export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[] {
+  const { T, B, I, H, K } = SUITE_SIZES;
+  const rng = new Rng(seed);
+  const model = new SequenceModel({
+    mode: c.mode, inputSize: I, hiddenSize: H, numLayers: c.numLayers, bidirectional: c.bidirectional, bias: c.bias, seed,
+    head: c.objective === 'mse_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' ? { mode: 'all', outFeatures: K } : undefined,
+  });
+  const D = c.bidirectional ? 2 : 1;
+  const LD = c.numLayers * D;
+  const randn = (shape: number[]): Mat => {
+    const m = zeros(shape);
+    fillNormal(m, rng);
+    return m;
+  };
+  const x = randn([T, B, I]);
+  const h0 = randn([LD, B, H]);
+  const c0 = c.mode === 'lstm' ? randn([LD, B, H]) : null;
+  let objective: Objective;
+  if (c.objective === 'probe') {
+    objective = { type: 'probe', G: randn([T, B, D * H]), Gh: randn([LD, B, H]), Gc: c0 ? randn([LD, B, H]) : null };
+  } else if (c.objective === 'mse_last') {
+    objective = { type: 'mse_last', target: randn([B, K]) };
+  } else {
+    objective = { type: 'ce_all', targets: Array.from({ length: T * B }, () => rng.int(K)) };
+  }
+  return gradcheckModel(model, x, h0, c0, objective);
+}
