@@ -1,0 +1,54 @@
+/**
+ * unrolled: recurrent networks with backpropagation through time written out by hand.
+ *
+ * Read in this order (docs/reading-order.md): kernels → cells → layers → models → diagnostics.
+ */
+
+// kernels: the tensor type and the typed-array loops everything is built from
+export type { Mat } from './kernels/tensor';
+export { ShapeError, ValueError, zeros, fromArray, fromNested, toNested, toFlat, clone, assertShape, norm2 } from './kernels/tensor';
+export { matmulAdd, matmulAddBackward, T } from './kernels/matmul';
+export { addRowVector, addRowVectorBackward, setRowsToBias } from './kernels/bias';
+export type { Activation } from './kernels/activations';
+export {
+  sigmoid, tanh, relu, sigmoidGradFromOutput, tanhGradFromOutput, reluGradFromOutput, activateInPlace, activationBackward,
+} from './kernels/activations';
+export { add2d, copy2d, zero2d, norm2d } from './kernels/elementwise';
+export { Rng, fillUniform, fillNormal } from './kernels/random';
+
+// cells: one time step forward and backward
+export type { CellKind, CellParams } from './cells/cell-params';
+export { CELL_KINDS, gateCount, initCellParams, zeroCellParams } from './cells/cell-params';
+export type { RnnStep, RnnWork, RnnNonlinearity } from './cells/rnn-cell';
+export { rnnCellForward, rnnCellBackward, createRnnWork } from './cells/rnn-cell';
+export type { LstmStep, LstmWork } from './cells/lstm-cell';
+export { lstmCellForward, lstmCellBackward, createLstmWork } from './cells/lstm-cell';
+export type { GruStep, GruWork } from './cells/gru-cell';
+export { gruCellForward, gruCellBackward, createGruWork } from './cells/gru-cell';
+
+// layers: cells unrolled over time (BPTT), the Linear head, losses
+export type {
+  RecurrentOptions, RecurrentConfig, RecurrentCache, RecurrentOutput, RecurrentGrads, StepGradNorms, NamedParameter,
+} from './layers/recurrent';
+export { Recurrent } from './layers/recurrent';
+export type { DirectionCache, DirectionGrads } from './layers/unroll';
+export { unrollForward, unrollBackward } from './layers/unroll';
+export type { LinearParams, LinearCache } from './layers/linear';
+export { Linear, flattenTime } from './layers/linear';
+export { mseLoss, softmaxCrossEntropy } from './layers/losses';
+
+// models: a recurrent network with a head, its objectives, and PyTorch state_dict import/export
+export type { SequenceModelOptions, SequenceModelOutput, SequenceModelUpstream, HeadMode } from './models/sequence-model';
+export { SequenceModel } from './models/sequence-model';
+export type { Objective, LossAndGradients } from './models/objectives';
+export { lossAndGradients, lossOnly } from './models/objectives';
+export type { StateDict, HasParameters } from './models/state-dict';
+export { stateDict, loadStateDict, saveStateDict, loadStateDictFile } from './models/state-dict';
+
+// diagnostics: gradient check and PyTorch conformance
+export type { CheckedTensor, GradcheckRow } from './diagnostics/gradcheck';
+export { numericalGradient, maxRelError, checkGradients, gradcheckModel, GRADCHECK_EPS, GRADCHECK_THRESHOLD } from './diagnostics/gradcheck';
+export type { GradcheckConfig } from './diagnostics/gradcheck-suite';
+export { gradcheckMatrix, configLabel, runGradcheckConfig } from './diagnostics/gradcheck-suite';
+export type { TensorComparison, CaseReport } from './diagnostics/conformance';
+export { compareTensors, runGoldenCase, runGoldenDir, VALUE_TOLERANCE, GRAD_TOLERANCE } from './diagnostics/conformance';

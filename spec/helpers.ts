@@ -1,0 +1,25 @@
+/** Small helpers shared by the specs: seeded random tensors and conversions to plain arrays for mathjs. */
+import { Mat, zeros, toNested } from '../lib/kernels/tensor';
+import { Rng, fillNormal } from '../lib/kernels/random';
+
+/** A new owned tensor with N(0, 1) entries from `rng`. */
+export function randn(shape: number[], rng: Rng): Mat {
+  const m = zeros(shape);
+  fillNormal(m, rng);
+  return m;
+}
+
+/** A 2-D tensor (any view) as number[][] for mathjs. */
+export function toRows(m: Mat): number[][] {
+  return toNested(m) as number[][];
+}
+
+/** max |a − b| over two equal-length nested arrays or tensors given as number[][]. */
+export function maxAbsDiff(a: number[][] | number[], b: number[][] | number[]): number {
+  const fa = (a as unknown[]).flat(2) as number[];
+  const fb = (b as unknown[]).flat(2) as number[];
+  if (fa.length !== fb.length) throw new Error(`maxAbsDiff: ${fa.length} vs ${fb.length} values`);
+  let worst = 0;
+  for (let k = 0; k < fa.length; k++) worst = Math.max(worst, Math.abs(fa[k] - fb[k]));
+  return Number.isNaN(fa.concat(fb).reduce((s, v) => s + v, 0)) ? Infinity : worst;
+}
