@@ -61,7 +61,7 @@ export function maxRelError(analytic: Mat, numerical: Mat): number {
     if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
     scale = Math.max(scale, Math.abs(a[k]), Math.abs(n[k]));
   }
-  return maxDiff / scale;
+  return Number.isFinite(maxDiff) ? maxDiff / scale : Infinity;
 }
 
 /** Checks each tensor's analytic gradient against central differences of `loss`. */

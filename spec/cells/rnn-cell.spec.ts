@@ -1,0 +1,31 @@
+import { zeros } from '../../lib/kernels/tensor';
+import { Rng } from '../../lib/kernels/random';
+import { initCellParams } from '../../lib/cells/cell-params';
+import { rnnCellForward, checkRnnStep } from '../../lib/cells/rnn-cell';
+import { describeCellGradients } from './cells.shared';
+
+describeCellGradients('rnn_tanh');
+describeCellGradients('rnn_relu');
+
+describe('rnn cell forward', () => {
+  it('computes h = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) by hand on a 1×1 case', () => {
+    const p = initCellParams('rnn_tanh', 1, 1, true, new Rng(0));
+    p.weight_ih.set(0, 0, 0.5);
+    p.weight_hh.set(0, 0, -2);
+    p.bias_ih!.set(0, 0.25);
+    p.bias_hh!.set(0, 0.125);
+    const x = zeros([1, 1]), hPrev = zeros([1, 1]), h = zeros([1, 1]);
+    x.set(0, 0, 3);
+    hPrev.set(0, 0, 0.75);
+    rnnCellForward(p, { x, hPrev, h }, 'tanh');
+    expect(h.get(0, 0)).toBe(Math.tanh(0.5 * 3 + 0.25 + -2 * 0.75 + 0.125));
+    rnnCellForward(p, { x, hPrev, h }, 'relu');
+    expect(h.get(0, 0)).toBe(Math.max(0, 0.5 * 3 + 0.25 + -2 * 0.75 + 0.125));
+  });
+
+  it('names the step tensor of the wrong shape', () => {
+    const p = initCellParams('rnn_tanh', 4, 5, true, new Rng(0));
+    expect(() => checkRnnStep(p, { x: zeros([2, 3]), hPrev: zeros([2, 5]), h: zeros([2, 5]) }, 'rnn layer'))
+      .toThrow('rnn layer x_t: expected [2,4], got [2,3]');
+  });
+});

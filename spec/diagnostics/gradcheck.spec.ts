@@ -1,0 +1,63 @@
+import { clone } from '../../lib/kernels/tensor';
+import { Rng } from '../../lib/kernels/random';
+import { SequenceModel } from '../../lib/models/sequence-model';
+import { lossAndGradients, lossOnly } from '../../lib/models/objectives';
+import { checkGradients, maxRelError, GRADCHECK_THRESHOLD } from '../../lib/diagnostics/gradcheck';
+import { gradcheckMatrix, configLabel, runGradcheckConfig } from '../../lib/diagnostics/gradcheck-suite';
+import { randn } from '../helpers';
+
+describe('gradient check of every model configuration', () => {
+  const configs = gradcheckMatrix();
+
+  it('covers every cell × layers × directions × bias × objective', () => {
+    expect(configs.length).toBe(4 * 2 * 2 * 2 * 3);
+  });
+
+  it.each(configs.map((c) => [configLabel(c), c] as const))('%s', (_label, c) => {
+    const rows = runGradcheckConfig(c);
+    const L = c.numLayers, D = c.bidirectional ? 2 : 1;
+    const expectedTensors = L * D * (c.bias ? 4 : 2) + (c.objective === 'probe' ? 0 : 2) + 2 + (c.mode === 'lstm' ? 1 : 0);
+    expect(rows.length).toBe(expectedTensors); // every parameter, x, h0 (and c0) were checked
+    for (const r of rows) {
+      if (!r.ok) throw new Error(`${configLabel(c)} ${r.name}: relative error ${r.maxRelError.toExponential(2)} >= ${GRADCHECK_THRESHOLD}`);
+    }
+  });
+});
+
+describe('the checker itself', () => {
+  it('fails a gradient that is wrong in a single element', () => {
+    const rng = new Rng(51);
+    const model = new SequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 4, head: { mode: 'last', outFeatures: 2 }, seed: 1 });
+    const x = randn([3, 2, 3], rng);
+    const objective = { type: 'mse_last' as const, target: randn([2, 2], rng) };
+    lossAndGradients(model, x, null, null, objective);
+    const p = model.namedParameters().find((q) => q.name === 'weight_hh_l0')!;
+    const analytic = clone(p.grad);
+    const [good] = checkGradients(() => lossOnly(model, x, null, null, objective), [{ name: p.name, value: p.value, analytic }]);
+    expect(good.ok).toBe(true);
+    let scale = 0;
+    for (const v of analytic.data) scale = Math.max(scale, Math.abs(v));
+    analytic.data[5] += 1e-4 * scale; // a small bug in one entry
+    const [bad] = checkGradients(() => lossOnly(model, x, null, null, objective), [{ name: p.name, value: p.value, analytic }]);
+    expect(bad.ok).toBe(false);
+    expect(bad.maxRelError).toBeGreaterThan(5e-5);
+  });
+
+  it('restores every perturbed parameter bit for bit', () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, seed: 2 });
+    const before = model.namedParameters().map((p) => [...p.value.data]);
+    const x = randn([3, 2, 2], new Rng(1));
+    const G = randn([3, 2, 3], new Rng(2)), Gh = randn([1, 2, 3], new Rng(3));
+    lossAndGradients(model, x, null, null, { type: 'probe', G, Gh, Gc: null });
+    checkGradients(() => lossOnly(model, x, null, null, { type: 'probe', G, Gh, Gc: null }),
+      model.namedParameters().map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) })));
+    expect(model.namedParameters().map((p) => [...p.value.data])).toEqual(before);
+  });
+
+  it('reports NaN as an infinite error', () => {
+    const a = randn([2, 2], new Rng(1));
+    const n = clone(a);
+    n.data[1] = NaN;
+    expect(maxRelError(a, n)).toBe(Infinity);
+  });
+});

@@ -1,0 +1,88 @@
+import { multiply, transpose, add } from 'mathjs';
+import { zeros, fromNested, toNested, clone, ShapeError, ValueError } from '../../lib/kernels/tensor';
+import { Rng } from '../../lib/kernels/random';
+import { Linear, flattenTime } from '../../lib/layers/linear';
+import { mseLoss, softmaxCrossEntropy } from '../../lib/layers/losses';
+import { checkGradients } from '../../lib/diagnostics/gradcheck';
+import { randn, toRows, maxAbsDiff } from '../helpers';
+
+const rng = new Rng(31);
+
+describe('Linear', () => {
+  it('computes x·Wᵀ + b, against mathjs', () => {
+    const lin = new Linear(4, 3, { seed: 1 });
+    const x = randn([5, 4], rng);
+    const { y } = lin.forward(x);
+    const bRows = Array.from({ length: 5 }, () => toNested(lin.params.bias!) as number[]);
+    const expected = add(multiply(toRows(x), transpose(toRows(lin.params.weight))), bRows) as number[][];
+    expect(maxAbsDiff(toRows(y), expected)).toBeLessThan(1e-14);
+  });
+
+  it.each([true, false])('gradients match central differences (bias %s)', (bias) => {
+    const lin = new Linear(4, 3, { seed: 2, bias });
+    const x = randn([5, 4], rng), R = randn([5, 3], rng);
+    const loss = (): number => {
+      const { y } = lin.forward(x);
+      return y.data.reduce((s, v, k) => s + v * R.data[k], 0);
+    };
+    const { cache } = lin.forward(x);
+    const dx = lin.backward(cache, R);
+    const tensors = [{ name: 'weight', value: lin.params.weight, analytic: clone(lin.grads.weight) }, { name: 'x', value: x, analytic: dx }];
+    if (bias) tensors.push({ name: 'bias', value: lin.params.bias!, analytic: clone(lin.grads.bias!) });
+    for (const r of checkGradients(loss, tensors)) expect(r.maxRelError).toBeLessThan(1e-6);
+  });
+
+  it('rejects an input of the wrong width', () => {
+    expect(() => new Linear(4, 3).forward(zeros([2, 5]))).toThrow(new ShapeError('Linear.forward x: expected [N,4], got [2,5]'));
+    expect(() => new Linear(0, 3)).toThrow('Linear inFeatures: expected an integer >= 1, got 0');
+  });
+
+  it('flattenTime views [T,B,F] as [T·B,F] without copying', () => {
+    const seq = randn([3, 2, 4], rng);
+    const flat = flattenTime(seq);
+    expect(flat.shape).toEqual([6, 4]);
+    expect(flat.data).toBe(seq.data);
+    expect(flat.get(5, 3)).toBe(seq.get(2, 1, 3));
+  });
+});
+
+describe('losses', () => {
+  it('mseLoss is the mean of squared differences with dy = 2(y − t)/N', () => {
+    const y = fromNested([[1, 2], [3, 4]], null, 'y'), t = fromNested([[0, 2], [5, 4]], null, 't');
+    const { loss, dy } = mseLoss(y, t);
+    expect(loss).toBe((1 + 0 + 4 + 0) / 4);
+    expect(toNested(dy)).toEqual([[0.5, 0], [-1, 0]]);
+    expect(() => mseLoss(y, zeros([2, 3]))).toThrow('mseLoss target: expected [2,2], got [2,3]');
+  });
+
+  it('softmaxCrossEntropy matches −log softmax and its gradient matches central differences', () => {
+    const z = randn([4, 5], rng);
+    const targets = [0, 4, 2, 2];
+    const { loss, dlogits } = softmaxCrossEntropy(z, targets);
+    let expected = 0;
+    for (let n = 0; n < 4; n++) {
+      let s = 0;
+      for (let k = 0; k < 5; k++) s += Math.exp(z.get(n, k));
+      expected -= Math.log(Math.exp(z.get(n, targets[n])) / s) / 4;
+    }
+    expect(loss).toBeCloseTo(expected, 14);
+    const [row] = checkGradients(() => softmaxCrossEntropy(z, targets).loss, [{ name: 'logits', value: z, analytic: dlogits }]);
+    expect(row.maxRelError).toBeLessThan(1e-6);
+  });
+
+  it('softmaxCrossEntropy stays finite for logits of ±1000 (log-sum-exp)', () => {
+    const z = fromNested([[1000, -1000, 0], [-1000, 1000, 999]], null, 'z');
+    const { loss, dlogits } = softmaxCrossEntropy(z, [1, 2]);
+    expect(Number.isFinite(loss)).toBe(true);
+    expect(loss).toBeCloseTo((2000 + (1 + Math.log1p(Math.exp(-1)))) / 2, 10);
+    expect(dlogits.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('rejects non-integer, out-of-range or miscounted class targets', () => {
+    const z = zeros([2, 3]);
+    expect(() => softmaxCrossEntropy(z, [0, 3])).toThrow(new ValueError('softmaxCrossEntropy targets[1]: expected an integer class index in [0, 2], got 3'));
+    expect(() => softmaxCrossEntropy(z, [0.5, 1])).toThrow('softmaxCrossEntropy targets[0]: expected an integer class index in [0, 2], got 0.5');
+    expect(() => softmaxCrossEntropy(z, [-1, 1])).toThrow('got -1');
+    expect(() => softmaxCrossEntropy(z, [0])).toThrow('softmaxCrossEntropy targets: expected 2 class indices (one per row of logits [2,3]), got 1');
+  });
+});

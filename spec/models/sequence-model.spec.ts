@@ -1,0 +1,52 @@
+import { zeros, toFlat, ValueError } from '../../lib/kernels/tensor';
+import { Rng } from '../../lib/kernels/random';
+import { SequenceModel } from '../../lib/models/sequence-model';
+import { lossAndGradients, lossOnly } from '../../lib/models/objectives';
+import { randn } from '../helpers';
+
+const rng = new Rng(41);
+
+describe('SequenceModel heads', () => {
+  it("'last' reads output[T−1]: for a bidirectional net, the reverse half that has seen only x_{T−1}", () => {
+    const model = new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: 3, bidirectional: true, head: { mode: 'last', outFeatures: 4 }, seed: 1 });
+    const x = randn([5, 2, 2], rng);
+    const { output, y } = model.forward(x);
+    const direct = model.head!.forward(output.pick(4)).y;
+    expect(toFlat(y!)).toEqual(toFlat(direct));
+    expect(y!.shape).toEqual([2, 4]);
+  });
+
+  it("'all' applies the head at every step: y is [T,B,K]", () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, head: { mode: 'all', outFeatures: 4 }, seed: 2 });
+    const x = randn([5, 2, 2], rng);
+    const { output, y } = model.forward(x);
+    expect(y!.shape).toEqual([5, 2, 4]);
+    const step3 = model.head!.forward(output.pick(3)).y;
+    for (let b = 0; b < 2; b++) for (let k = 0; k < 4; k++) expect(y!.get(3, b, k)).toBeCloseTo(step3.get(b, k), 15);
+  });
+
+  it('the same seed gives the same model and the same loss, bit for bit', () => {
+    const make = () => new SequenceModel({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, head: { mode: 'last', outFeatures: 1 }, seed: 9 });
+    const x = randn([4, 3, 2], rng), target = randn([3, 1], rng);
+    const a = lossAndGradients(make(), x, null, null, { type: 'mse_last', target });
+    const b = lossAndGradients(make(), x, null, null, { type: 'mse_last', target });
+    expect(a.loss).toBe(b.loss);
+    expect(toFlat(a.grads.dx)).toEqual(toFlat(b.grads.dx));
+  });
+
+  it('lossOnly equals the loss of lossAndGradients', () => {
+    const model = new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: 3, head: { mode: 'all', outFeatures: 4 }, seed: 3 });
+    const x = randn([3, 2, 2], rng);
+    const objective = { type: 'ce_all' as const, targets: [0, 1, 2, 3, 0, 1] };
+    expect(lossOnly(model, x, null, null, objective)).toBe(lossAndGradients(model, x, null, null, objective).loss);
+  });
+
+  it('rejects an objective that does not fit the head, and a dy without a head', () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, seed: 4 });
+    const x = randn([3, 2, 2], rng);
+    expect(() => lossAndGradients(model, x, null, null, { type: 'mse_last', target: zeros([2, 1]) }))
+      .toThrow(new ValueError("lossAndGradients objective: 'mse_last' needs a model with head mode 'last', this model has 'none'"));
+    const { cache } = model.forward(x);
+    expect(() => model.backward(cache, { dy: zeros([2, 1]) })).toThrow('SequenceModel.backward dy: this model has no head');
+  });
+});
