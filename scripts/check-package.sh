@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the package, installs the packed tarball into an empty project outside the repository, and
+# uses it from there with require() and with import, as a user who installed `unrolled` would.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cd "$root"
+npm run --silent build
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+
+cd "$work"
+npm init -y >/dev/null
+npm install --silent --no-audit --no-fund "./$tarball"
+test -f node_modules/unrolled/dist/index.d.ts || { echo "check-package: dist/index.d.ts is missing from the package"; exit 1; }
+
+cat > use.cjs <<'JS'
+const { Recurrent, zeros, stateDict } = require('unrolled');
+const rnn = new Recurrent({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, seed: 1 });
+const { output, h_n, cache } = rnn.forward(zeros([5, 2, 3]));
+const { dx } = rnn.backward(cache, zeros(output.shape));
+if (output.shape.join() !== '5,2,8' || h_n.shape.join() !== '4,2,4' || dx.shape.join() !== '5,2,3') throw new Error('unexpected shapes');
+if (!('weight_hh_l1_reverse' in stateDict(rnn))) throw new Error('state dict names');
+console.log('require("unrolled"): OK');
+JS
+cat > use.mjs <<'JS'
+import { SequenceModel, lossAndGradients, zeros } from 'unrolled';
+const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, head: { mode: 'last', outFeatures: 1 }, seed: 2 });
+const { loss } = lossAndGradients(model, zeros([4, 2, 2]), null, null, { type: 'mse_last', target: zeros([2, 1]) });
+if (!Number.isFinite(loss)) throw new Error('loss is not finite');
+console.log('import from "unrolled": OK');
+JS
+cat > use.ts <<'TS'
+import { Recurrent, Mat, RecurrentGrads, zeros } from 'unrolled';
+const rnn = new Recurrent({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
+const { output, cache } = rnn.forward(zeros([2, 1, 2]));
+const grads: RecurrentGrads = rnn.backward(cache, zeros(output.shape));
+const dx: Mat = grads.dx;
+export const width: number = dx.shape[2];
+TS
+node use.cjs
+node use.mjs
+"$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --module commonjs --moduleResolution node use.ts
+echo "types from unrolled/dist/index.d.ts: OK"
