@@ -35,10 +35,17 @@ export interface GruStep {
   h: Mat; // [B,H]   h_t, written by forward
 }
 
-/** Scratch space, one per sequence, reused at every step: u and v in forward, du and dv in backward. */
+/**
+ * Made once per sequence and reused at every step, so the time loop creates no buffers and no views:
+ * the transposed weight views, u and v in forward, du and dv in backward.
+ */
 export interface GruWork {
-  u: Mat; // [B,3H]  x_t·W_ihᵀ + b_ih, then ∂L/∂u in backward
-  v: Mat; // [B,3H]  h_{t−1}·W_hhᵀ + b_hh, then ∂L/∂v in backward
+  W_ihT: Mat; // [D,3H]  view of weight_ihᵀ
+  W_hhT: Mat; // [H,3H]  view of weight_hhᵀ
+  u: Mat; //     [B,3H]  x_t·W_ihᵀ + b_ih, then ∂L/∂u in backward
+  v: Mat; //     [B,3H]  h_{t−1}·W_hhᵀ + b_hh, then ∂L/∂v in backward
+  uT: Mat; //    [3H,B]  view of uᵀ
+  vT: Mat; //    [3H,B]  view of vᵀ
 }
 
 /** One GRU step: fills `s.gates`, `s.vn` and `s.h` from `s.x` and `s.hPrev`. */
@@ -47,9 +54,9 @@ export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
   const [B, H3] = u.shape;
   const H = H3 / 3;
   setRowsToBias(u, p.bias_ih, null); //      [B,3H] = b_ih per row              (GRU-1)
-  matmulAdd(u, s.x, T(p.weight_ih)); //      [B,3H] += [B,D]·[D,3H]             (GRU-1)
+  matmulAdd(u, s.x, work.W_ihT); //          [B,3H] += [B,D]·[D,3H]             (GRU-1)
   setRowsToBias(v, p.bias_hh, null); //      [B,3H] = b_hh per row              (GRU-1)
-  matmulAdd(v, s.hPrev, T(p.weight_hh)); //  [B,3H] += [B,H]·[H,3H]             (GRU-1)
+  matmulAdd(v, s.hPrev, work.W_hhT); //      [B,3H] += [B,H]·[H,3H]             (GRU-1)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < H; j++) {
       const r = sigmoid(u.get(b, j) + v.get(b, j)); //                         (GRU-2)
@@ -72,7 +79,7 @@ export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
 export function gruCellBackward(
   p: CellParams, g: CellParams, s: GruStep, dh: Mat, dx: Mat, dhPrev: Mat, work: GruWork,
 ): void {
-  const { u: du, v: dv } = work;
+  const { u: du, v: dv, uT: duT, vT: dvT } = work;
   const [B, H3] = du.shape;
   const H = H3 / 3;
   const gates = s.gates;
@@ -96,17 +103,19 @@ export function gruCellBackward(
       dv.set(b, 2 * H + j, dun * r); //                                        (GRU-4')
     }
   }
-  matmulAdd(g.weight_ih, T(du), s.x); //             [3H,D] += [3H,B]·[B,D]      (GRU-1')
-  matmulAdd(g.weight_hh, T(dv), s.hPrev); //         [3H,H] += [3H,B]·[B,H]      (GRU-1')
+  matmulAdd(g.weight_ih, duT, s.x); //               [3H,D] += [3H,B]·[B,D]      (GRU-1')
+  matmulAdd(g.weight_hh, dvT, s.hPrev); //           [3H,H] += [3H,B]·[B,H]      (GRU-1')
   if (g.bias_ih) addRowVectorBackward(g.bias_ih, du); // [3H] += Σ_b [B,3H]      (GRU-1')
   if (g.bias_hh) addRowVectorBackward(g.bias_hh, dv); // [3H] += Σ_b [B,3H]      (GRU-1')
   matmulAdd(dx, du, p.weight_ih); //                 [B,D] += [B,3H]·[3H,D]      (GRU-1')
   matmulAdd(dhPrev, dv, p.weight_hh); //             [B,H] += [B,3H]·[3H,H]      (GRU-1')
 }
 
-/** Allocates the scratch space for a batch of B rows and hidden size H. */
-export function createGruWork(B: number, H: number): GruWork {
-  return { u: zeros([B, 3 * H]), v: zeros([B, 3 * H]) };
+/** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
+export function createGruWork(p: CellParams, B: number): GruWork {
+  const H = p.weight_hh.shape[1];
+  const u = zeros([B, 3 * H]), v = zeros([B, 3 * H]);
+  return { W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), u, v, uT: T(u), vT: T(v) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

@@ -35,20 +35,26 @@ export interface LstmStep {
   h: Mat; // [B,H]   h_t, written by forward
 }
 
-/** Scratch space for backward, one per sequence, reused at every step. */
+/**
+ * Made once per sequence and reused at every step, so the time loop creates no buffers and no views:
+ * the transposed weight views the products need, and backward's scratch space.
+ */
 export interface LstmWork {
-  da: Mat; // [B,4H]  ∂L/∂a_t
-  dc: Mat; // [B,H]   ∂L/∂c_t in total (from step t+1 and through h_t); its norm is a diagnostic
+  W_ihT: Mat; // [D,4H]  view of weight_ihᵀ
+  W_hhT: Mat; // [H,4H]  view of weight_hhᵀ
+  da: Mat; //    [B,4H]  ∂L/∂a_t
+  daT: Mat; //   [4H,B]  view of daᵀ
+  dc: Mat; //    [B,H]   ∂L/∂c_t in total (from step t+1 and through h_t); its norm is a diagnostic
 }
 
 /** One LSTM step: fills `s.gates`, `s.c` and `s.h` from `s.x`, `s.hPrev`, `s.cPrev`. */
-export function lstmCellForward(p: CellParams, s: LstmStep): void {
+export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): void {
   const a = s.gates;
   const [B, H4] = a.shape;
   const H = H4 / 4;
   setRowsToBias(a, p.bias_ih, p.bias_hh); // [B,4H] = b_ih + b_hh per row       (LSTM-1)
-  matmulAdd(a, s.x, T(p.weight_ih)); //      [B,4H] += [B,D]·[D,4H]             (LSTM-1)
-  matmulAdd(a, s.hPrev, T(p.weight_hh)); //  [B,4H] += [B,H]·[H,4H]             (LSTM-1)
+  matmulAdd(a, s.x, work.W_ihT); //          [B,4H] += [B,D]·[D,4H]             (LSTM-1)
+  matmulAdd(a, s.hPrev, work.W_hhT); //      [B,4H] += [B,H]·[H,4H]             (LSTM-1)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < H; j++) {
       const i = sigmoid(a.get(b, j)); //                                       (LSTM-2)
@@ -75,7 +81,7 @@ export function lstmCellBackward(
   p: CellParams, g: CellParams, s: LstmStep, dh: Mat, dcNext: Mat,
   dx: Mat, dhPrev: Mat, dcPrev: Mat, work: LstmWork,
 ): void {
-  const { da, dc: dcTotal } = work;
+  const { da, daT, dc: dcTotal } = work;
   const [B, H4] = da.shape;
   const H = H4 / 4;
   const gates = s.gates;
@@ -95,17 +101,19 @@ export function lstmCellBackward(
       da.set(b, 3 * H + j, dO * o * (1 - o)); //                               (LSTM-2')
     }
   }
-  matmulAdd(g.weight_ih, T(da), s.x); //             [4H,D] += [4H,B]·[B,D]      (LSTM-1')
-  matmulAdd(g.weight_hh, T(da), s.hPrev); //         [4H,H] += [4H,B]·[B,H]      (LSTM-1')
+  matmulAdd(g.weight_ih, daT, s.x); //               [4H,D] += [4H,B]·[B,D]      (LSTM-1')
+  matmulAdd(g.weight_hh, daT, s.hPrev); //           [4H,H] += [4H,B]·[B,H]      (LSTM-1')
   if (g.bias_ih) addRowVectorBackward(g.bias_ih, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
   if (g.bias_hh) addRowVectorBackward(g.bias_hh, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
   matmulAdd(dx, da, p.weight_ih); //                 [B,D] += [B,4H]·[4H,D]      (LSTM-1')
   matmulAdd(dhPrev, da, p.weight_hh); //             [B,H] += [B,4H]·[4H,H]      (LSTM-1')
 }
 
-/** Allocates the backward scratch space for a batch of B rows and hidden size H. */
-export function createLstmWork(B: number, H: number): LstmWork {
-  return { da: zeros([B, 4 * H]), dc: zeros([B, H]) };
+/** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
+export function createLstmWork(p: CellParams, B: number): LstmWork {
+  const H = p.weight_hh.shape[1];
+  const da = zeros([B, 4 * H]);
+  return { W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), da, daT: T(da), dc: zeros([B, H]) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

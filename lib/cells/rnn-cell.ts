@@ -9,7 +9,7 @@
  *   (RNN-1') dW_ih += daᵀ·x_t   dW_hh += daᵀ·h_{t−1}   db_ih += Σ_b da   db_hh += Σ_b da
  *            dx_t += da·W_ih    dh_{t−1} += da·W_hh
  *
- * The layer allocates every buffer before its time loop; these functions only fill them.
+ * The layer allocates every buffer and view before its time loop; these functions only fill them.
  */
 import { Mat, assertShape, zeros } from '../kernels/tensor';
 import { matmulAdd, T } from '../kernels/matmul';
@@ -29,17 +29,23 @@ export interface RnnStep {
   h: Mat; // [B,H]  h_t, written by forward
 }
 
-/** Scratch space for backward, one per sequence, reused at every step. */
+/**
+ * Made once per sequence and reused at every step, so the time loop creates no buffers and no views:
+ * the transposed weight views the products need, and backward's scratch space.
+ */
 export interface RnnWork {
-  da: Mat; // [B,H]  ∂L/∂a_t
+  W_ihT: Mat; // [D,H]  view of weight_ihᵀ
+  W_hhT: Mat; // [H,H]  view of weight_hhᵀ
+  da: Mat; //    [B,H]  ∂L/∂a_t
+  daT: Mat; //   [H,B]  view of daᵀ
 }
 
 /** h_t = φ(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh), written into `s.h`. */
-export function rnnCellForward(p: CellParams, s: RnnStep, f: RnnNonlinearity): void {
+export function rnnCellForward(p: CellParams, s: RnnStep, work: RnnWork, f: RnnNonlinearity): void {
   const a = s.h; // a_t is built in place, then turned into h_t
   setRowsToBias(a, p.bias_ih, p.bias_hh); // [B,H] = b_ih + b_hh per row        (RNN-1)
-  matmulAdd(a, s.x, T(p.weight_ih)); //      [B,H] += [B,D]·[D,H]              (RNN-1)
-  matmulAdd(a, s.hPrev, T(p.weight_hh)); //  [B,H] += [B,H]·[H,H]              (RNN-1)
+  matmulAdd(a, s.x, work.W_ihT); //          [B,H] += [B,D]·[D,H]              (RNN-1)
+  matmulAdd(a, s.hPrev, work.W_hhT); //      [B,H] += [B,H]·[H,H]              (RNN-1)
   activateInPlace(a, f); //                  h_t = φ(a_t)                        (RNN-2)
 }
 
@@ -50,19 +56,20 @@ export function rnnCellForward(p: CellParams, s: RnnStep, f: RnnNonlinearity): v
 export function rnnCellBackward(
   p: CellParams, g: CellParams, s: RnnStep, dh: Mat, dx: Mat, dhPrev: Mat, work: RnnWork, f: RnnNonlinearity,
 ): void {
-  const { da } = work;
+  const { da, daT } = work;
   activationBackward(da, dh, s.h, f); //             da = dh ⊙ φ'(a_t)           (RNN-2')
-  matmulAdd(g.weight_ih, T(da), s.x); //             [H,D] += [H,B]·[B,D]        (RNN-1')
-  matmulAdd(g.weight_hh, T(da), s.hPrev); //         [H,H] += [H,B]·[B,H]        (RNN-1')
+  matmulAdd(g.weight_ih, daT, s.x); //               [H,D] += [H,B]·[B,D]        (RNN-1')
+  matmulAdd(g.weight_hh, daT, s.hPrev); //           [H,H] += [H,B]·[B,H]        (RNN-1')
   if (g.bias_ih) addRowVectorBackward(g.bias_ih, da); // [H] += Σ_b [B,H]        (RNN-1')
   if (g.bias_hh) addRowVectorBackward(g.bias_hh, da); // [H] += Σ_b [B,H]        (RNN-1')
   matmulAdd(dx, da, p.weight_ih); //                 [B,D] += [B,H]·[H,D]        (RNN-1')
   matmulAdd(dhPrev, da, p.weight_hh); //             [B,H] += [B,H]·[H,H]        (RNN-1')
 }
 
-/** Allocates the backward scratch space for a batch of B rows and hidden size H. */
-export function createRnnWork(B: number, H: number): RnnWork {
-  return { da: zeros([B, H]) };
+/** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
+export function createRnnWork(p: CellParams, B: number): RnnWork {
+  const da = zeros([B, p.weight_hh.shape[1]]);
+  return { W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), da, daT: T(da) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

@@ -57,15 +57,16 @@ export function unrollForward(
       steps.push({ x: xs.pick(t), hPrev: hPrevOf(t), cPrev, gates: gates.pick(t), c: c.pick(t), h: hs.pick(t) });
     }
     checkLstmStep(p, steps[0], 'lstm layer');
-    for (const t of order) lstmCellForward(p, steps[t]);
-    return { cell: 'lstm', reverse, steps, work: createLstmWork(B, H), c };
+    const work = createLstmWork(p, B);
+    for (const t of order) lstmCellForward(p, steps[t], work);
+    return { cell: 'lstm', reverse, steps, work, c };
   }
   if (kind === 'gru') {
     const gates = zeros([T, B, 3 * H]), vn = zeros([T, B, H]);
     const steps: GruStep[] = [];
     for (let t = 0; t < T; t++) steps.push({ x: xs.pick(t), hPrev: hPrevOf(t), gates: gates.pick(t), vn: vn.pick(t), h: hs.pick(t) });
     checkGruStep(p, steps[0], 'gru layer');
-    const work = createGruWork(B, H);
+    const work = createGruWork(p, B);
     for (const t of order) gruCellForward(p, steps[t], work);
     return { cell: 'gru', reverse, steps, work };
   }
@@ -73,8 +74,9 @@ export function unrollForward(
   const steps: RnnStep[] = [];
   for (let t = 0; t < T; t++) steps.push({ x: xs.pick(t), hPrev: hPrevOf(t), h: hs.pick(t) });
   checkRnnStep(p, steps[0], 'rnn layer');
-  for (const t of order) rnnCellForward(p, steps[t], f);
-  return { cell: 'rnn', f, reverse, steps, work: createRnnWork(B, H) };
+  const work = createRnnWork(p, B);
+  for (const t of order) rnnCellForward(p, steps[t], work, f);
+  return { cell: 'rnn', f, reverse, steps, work };
 }
 
 /**

@@ -36,13 +36,13 @@ export function setupCell(kind: CellKind, bias: boolean, seed: number): CellSetu
   const rnnStep: RnnStep = { x, hPrev, h };
   const lstmStep: LstmStep | null = cPrev ? { x, hPrev, cPrev, gates, c, h } : null;
   const gruStep: GruStep = { x, hPrev, gates, vn, h };
-  const gruWork = createGruWork(B, H);
+  const rnnWork = createRnnWork(p, B), lstmWork = createLstmWork(p, B), gruWork = createGruWork(p, B);
   const f = kind === 'rnn_relu' ? 'relu' : 'tanh';
 
   const forward = (): void => {
-    if (lstmStep) lstmCellForward(p, lstmStep);
+    if (lstmStep) lstmCellForward(p, lstmStep, lstmWork);
     else if (kind === 'gru') gruCellForward(p, gruStep, gruWork);
-    else rnnCellForward(p, rnnStep, f);
+    else rnnCellForward(p, rnnStep, rnnWork, f);
   };
   const dot = (a: Mat, b: Mat): number => a.data.reduce((s, v, k) => s + v * b.data[k], 0);
   const loss = (): number => {
@@ -52,9 +52,9 @@ export function setupCell(kind: CellKind, bias: boolean, seed: number): CellSetu
   const backward = (g: CellParams) => {
     forward();
     const dx = zeros([B, D]), dhPrev = zeros([B, H]), dcPrev = lstmStep ? zeros([B, H]) : null;
-    if (lstmStep && dcPrev) lstmCellBackward(p, g, lstmStep, R, Rc, dx, dhPrev, dcPrev, createLstmWork(B, H));
+    if (lstmStep && dcPrev) lstmCellBackward(p, g, lstmStep, R, Rc, dx, dhPrev, dcPrev, lstmWork);
     else if (kind === 'gru') gruCellBackward(p, g, gruStep, R, dx, dhPrev, gruWork);
-    else rnnCellBackward(p, g, rnnStep, R, dx, dhPrev, createRnnWork(B, H), f);
+    else rnnCellBackward(p, g, rnnStep, R, dx, dhPrev, rnnWork, f);
     return { dx, dhPrev, dcPrev };
   };
   return { p, x, hPrev, cPrev, loss, backward };

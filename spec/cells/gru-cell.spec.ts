@@ -18,7 +18,7 @@ describe('gru cell forward', () => {
     x.set(0, 0, 1.5);
     hPrev.set(0, 0, -0.5);
     const s = { x, hPrev, gates: zeros([1, 3]), vn: zeros([1, 1]), h: zeros([1, 1]) };
-    gruCellForward(p, s, createGruWork(1, 1));
+    gruCellForward(p, s, createGruWork(p, 1));
     const r = sigmoid(0.1 * 1.5 + 0.01 + 0.4 * -0.5 + 0.04);
     const z = sigmoid(0.2 * 1.5 + 0.02 + 0.5 * -0.5 + 0.05);
     const n = Math.tanh(0.3 * 1.5 + 0.03 + r * (0.6 * -0.5 + 0.06));
@@ -27,7 +27,7 @@ describe('gru cell forward', () => {
     p.bias_ih!.set(2, 0.03 + 0.06);
     p.bias_hh!.set(2, 0);
     const h1 = s.h.get(0, 0);
-    gruCellForward(p, s, createGruWork(1, 1));
+    gruCellForward(p, s, createGruWork(p, 1));
     expect(Math.abs(s.h.get(0, 0) - h1)).toBeGreaterThan(1e-3);
   });
 

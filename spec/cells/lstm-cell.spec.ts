@@ -2,7 +2,7 @@ import { zeros } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { sigmoid } from '../../lib/kernels/activations';
 import { initCellParams } from '../../lib/cells/cell-params';
-import { lstmCellForward, checkLstmStep } from '../../lib/cells/lstm-cell';
+import { lstmCellForward, createLstmWork, checkLstmStep } from '../../lib/cells/lstm-cell';
 import { describeCellGradients } from './cells.shared';
 
 describeCellGradients('lstm');
@@ -16,7 +16,7 @@ describe('lstm cell forward', () => {
     x.set(0, 0, 2);
     cPrev.set(0, 0, 0.5);
     const s = { x, hPrev, cPrev, gates: zeros([1, 4]), c: zeros([1, 1]), h: zeros([1, 1]) };
-    lstmCellForward(p, s);
+    lstmCellForward(p, s, createLstmWork(p, 1));
     const i = sigmoid(0.2), f = sigmoid(0.4), g = Math.tanh(0.6), o = sigmoid(0.8);
     expect(s.c.get(0, 0)).toBeCloseTo(f * 0.5 + i * g, 15);
     expect(s.h.get(0, 0)).toBeCloseTo(o * Math.tanh(f * 0.5 + i * g), 15);

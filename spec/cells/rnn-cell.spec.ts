@@ -1,7 +1,7 @@
 import { zeros } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { initCellParams } from '../../lib/cells/cell-params';
-import { rnnCellForward, checkRnnStep } from '../../lib/cells/rnn-cell';
+import { rnnCellForward, createRnnWork, checkRnnStep } from '../../lib/cells/rnn-cell';
 import { describeCellGradients } from './cells.shared';
 
 describeCellGradients('rnn_tanh');
@@ -17,9 +17,9 @@ describe('rnn cell forward', () => {
     const x = zeros([1, 1]), hPrev = zeros([1, 1]), h = zeros([1, 1]);
     x.set(0, 0, 3);
     hPrev.set(0, 0, 0.75);
-    rnnCellForward(p, { x, hPrev, h }, 'tanh');
+    rnnCellForward(p, { x, hPrev, h }, createRnnWork(p, 1), 'tanh');
     expect(h.get(0, 0)).toBe(Math.tanh(0.5 * 3 + 0.25 + -2 * 0.75 + 0.125));
-    rnnCellForward(p, { x, hPrev, h }, 'relu');
+    rnnCellForward(p, { x, hPrev, h }, createRnnWork(p, 1), 'relu');
     expect(h.get(0, 0)).toBe(Math.max(0, 0.5 * 3 + 0.25 + -2 * 0.75 + 0.125));
   });
 

@@ -26,6 +26,17 @@ describe('matmulAdd: out += a·b on strided views, against mathjs', () => {
     expect(maxAbsDiff(toRows(out), expected)).toBeLessThan(1e-12);
   });
 
+  it('matches mathjs on 50 random shapes and transpositions', () => {
+    for (let n = 0; n < 50; n++) {
+      const M = 1 + rng.int(9), K = 1 + rng.int(9), N = 1 + rng.int(9);
+      const a = operand(M, K, rng.int(2) === 1), b = operand(K, N, rng.int(2) === 1);
+      const out = randn([M, N], rng);
+      const expected = add(toRows(out), multiply(toRows(a), toRows(b))) as number[][];
+      matmulAdd(out, a, b);
+      expect(maxAbsDiff(toRows(out), expected)).toBeLessThan(1e-12);
+    }
+  });
+
   it('reads and writes views with offsets (a time step of a sequence, a column block of an output)', () => {
     const xs = randn([4, 3, 5], rng); // [T,B,D]
     const W = randn([6, 5], rng); //    [H,D]
