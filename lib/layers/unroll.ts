@@ -11,7 +11,7 @@
  *
  * All step views and workspaces are made once, before the time loop; the loops allocate nothing.
  */
-import { Mat, zeros } from '../kernels/tensor';
+import { Mat, zeros, ValueError } from '../kernels/tensor';
 import { add2d, copy2d, zero2d, norm2d } from '../kernels/elementwise';
 import { CellKind, CellParams } from '../cells/cell-params';
 import { RnnStep, RnnWork, RnnNonlinearity, rnnCellForward, rnnCellBackward, createRnnWork, checkRnnStep } from '../cells/rnn-cell';
@@ -49,7 +49,7 @@ export function unrollForward(
   const order = Array.from({ length: T }, (_, n) => (reverse ? T - 1 - n : n)); // time steps in processing order
 
   if (kind === 'lstm') {
-    if (!c0) throw new Error('unrollForward: an LSTM needs c0');
+    if (!c0) throw new ValueError('unrollForward c0: an LSTM needs an initial cell state [B,H], got null');
     const gates = zeros([T, B, 4 * H]), c = zeros([T, B, H]);
     const steps: LstmStep[] = [];
     for (let t = 0; t < T; t++) {
