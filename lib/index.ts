@@ -35,12 +35,13 @@ export type { DirectionCache, DirectionGrads } from './layers/unroll';
 export { unrollForward, unrollBackward } from './layers/unroll';
 export type { LinearParams, LinearCache } from './layers/linear';
 export { Linear, flattenTime } from './layers/linear';
-export { mseLoss, softmaxCrossEntropy } from './layers/losses';
+export { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from './layers/losses';
+export { checkLengths } from './layers/lengths';
 
 // models: a recurrent network with a head, its objectives, and PyTorch state_dict import/export
 export type { SequenceModelOptions, SequenceModelOutput, SequenceModelUpstream, HeadMode } from './models/sequence-model';
 export { SequenceModel } from './models/sequence-model';
-export type { Objective, LossAndGradients } from './models/objectives';
+export type { Batch, Objective, LossAndGradients } from './models/objectives';
 export { lossAndGradients, lossOnly } from './models/objectives';
 export type { StateDict, HasParameters } from './models/state-dict';
 export { stateDict, loadStateDict, saveStateDict, loadStateDictFile } from './models/state-dict';

@@ -27,7 +27,7 @@ JS
 cat > use.mjs <<'JS'
 import { SequenceModel, lossAndGradients, zeros } from 'unrolled';
 const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, head: { mode: 'last', outFeatures: 1 }, seed: 2 });
-const { loss } = lossAndGradients(model, zeros([4, 2, 2]), null, null, { type: 'mse_last', target: zeros([2, 1]) });
+const { loss } = lossAndGradients(model, { x: zeros([4, 2, 2]) }, { type: 'mse_last', target: zeros([2, 1]) });
 if (!Number.isFinite(loss)) throw new Error('loss is not finite');
 console.log('import from "unrolled": OK');
 JS

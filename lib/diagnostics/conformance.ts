@@ -81,6 +81,14 @@ export function runGoldenDir(dir: string): CaseReport[] {
   });
 }
 
+/** `inputs.lengths`: a flat list of integers (their range is checked by the layer, against T and B). */
+function readLengths(value: unknown, file: string): number[] {
+  if (!Array.isArray(value) || !value.every((n) => typeof n === 'number')) {
+    throw new ValueError(`${file}: inputs.lengths: expected a list of integers, got ${JSON.stringify(value)?.slice(0, 60)}`);
+  }
+  return value as number[];
+}
+
 interface GoldenCase {
   format: string;
   format_version: number;
@@ -99,9 +107,6 @@ function runCase(c: GoldenCase, file: string): TensorComparison[] {
   if (c.format_version !== 1) throw new ValueError(`${file}: format_version: expected 1, got ${JSON.stringify(c.format_version)}`);
   for (const key of ['config', 'params', 'inputs', 'outputs', 'loss', 'grads'] as const) {
     if (typeof c[key] !== 'object' || c[key] === null) throw new ValueError(`${file}: missing key "${key}"`);
-  }
-  if (c.inputs.lengths !== undefined && c.inputs.lengths !== null) {
-    throw new ValueError(`${file}: variable-length batches (inputs.lengths) are not supported by this engine version`);
   }
   const cfg = c.config;
   assertCellKind(cfg.kind, `${file}: config.kind`);
@@ -147,7 +152,8 @@ function runCase(c: GoldenCase, file: string): TensorComparison[] {
   } else {
     objective = { type: 'ce_all', targets: toFlat(read(c.loss.targets, 'loss.targets')) };
   }
-  const r = lossAndGradients(model, x, h0, c0, objective);
+  const lengths = c.inputs.lengths === undefined || c.inputs.lengths === null ? null : readLengths(c.inputs.lengths, file);
+  const r = lossAndGradients(model, { x, h0, c0, lengths }, objective);
 
   const out: TensorComparison[] = [];
   const value = (name: string, ours: Mat | null, key: string, stored: unknown): void => {

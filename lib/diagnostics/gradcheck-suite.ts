@@ -68,5 +68,5 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   } else {
     objective = { type: 'ce_all', targets: Array.from({ length: T * B }, () => rng.int(K)) };
   }
-  return gradcheckModel(model, x, h0, c0, objective);
+  return gradcheckModel(model, { x, h0, c0 }, objective);
 }

@@ -13,7 +13,7 @@
  */
 import { Mat, zeros, clone, forEachIndex, toFlat, ShapeError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
-import { Objective, lossAndGradients, lossOnly } from '../models/objectives';
+import { Batch, Objective, lossAndGradients, lossOnly } from '../models/objectives';
 
 export const GRADCHECK_EPS = 1e-5;
 export const GRADCHECK_THRESHOLD = 1e-6;
@@ -77,19 +77,20 @@ export function checkGradients(loss: () => number, tensors: CheckedTensor[], eps
 
 /**
  * Checks every gradient of a model under an objective: each parameter, the input x, h0 and (LSTM) c0.
- * When h0 / c0 are null, zero initial states are passed explicitly so their gradients are checked too.
+ * When h0 / c0 are absent, zero initial states are passed explicitly so their gradients are checked too.
  */
-export function gradcheckModel(model: SequenceModel, x: Mat, h0: Mat | null, c0: Mat | null, objective: Objective): GradcheckRow[] {
+export function gradcheckModel(model: SequenceModel, batch: Batch, objective: Objective): GradcheckRow[] {
+  const { x, h0 = null, c0 = null, lengths = null } = batch;
   const { hiddenSize: H, numLayers: L, mode } = model.rnn.config;
   const B = x.shape[1];
   const LD = L * model.rnn.numDirections;
   const h0v = h0 ? clone(h0) : zeros([LD, B, H]);
   const c0v = mode === 'lstm' ? (c0 ? clone(c0) : zeros([LD, B, H])) : null;
   const xv = clone(x);
-  const r = lossAndGradients(model, xv, h0v, c0v, objective);
+  const r = lossAndGradients(model, { x: xv, h0: h0v, c0: c0v, lengths }, objective);
   const tensors: CheckedTensor[] = model.namedParameters().map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) }));
   tensors.push({ name: 'x', value: xv, analytic: r.grads.dx });
   tensors.push({ name: 'h0', value: h0v, analytic: r.grads.dh0 });
   if (c0v && r.grads.dc0) tensors.push({ name: 'c0', value: c0v, analytic: r.grads.dc0 });
-  return checkGradients(() => lossOnly(model, xv, h0v, c0v, objective), tensors);
+  return checkGradients(() => lossOnly(model, { x: xv, h0: h0v, c0: c0v, lengths }, objective), tensors);
 }

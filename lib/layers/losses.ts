@@ -6,6 +6,8 @@
  *   (CE-1)    L = −(1/N) Σ_n log softmax(z_n)[k_n]   z: [N,K] logits, k_n ∈ {0 … K−1}, mean over rows
  *             log softmax(z)[k] = z_k − m − log Σ_j e^(z_j − m),  m = max_j z_j  (log-sum-exp, never overflows)
  *   (CE-1')   dz_n = (softmax(z_n) − onehot(k_n)) / N
+ * A row whose target is IGNORE_INDEX (−100, PyTorch's default) is left out: it adds nothing, gets dz = 0,
+ * and N counts only the other rows.
  */
 import { Mat, zeros, assertShape, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 
@@ -27,9 +29,12 @@ export function mseLoss(y: Mat, target: Mat): { loss: number; dy: Mat } {
   return { loss: sum / count, dy };
 }
 
+/** The target value that marks a row to leave out of the cross-entropy (padding), as PyTorch's ignore_index. */
+export const IGNORE_INDEX = -100;
+
 /**
- * Softmax cross-entropy, mean over the N rows: logits [N,K], targets N integers in [0, K).
- * Returns the loss and dlogits [N,K].
+ * Softmax cross-entropy, mean over the rows that are not ignored: logits [N,K], targets N integers in
+ * [0, K) or IGNORE_INDEX. Returns the loss and dlogits [N,K].
  */
 export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>): { loss: number; dlogits: Mat } {
   if (logits.dimension !== 2) throw new ShapeError(`softmaxCrossEntropy logits: expected [N,K], got ${shapeString(logits.shape)}`);
@@ -37,13 +42,18 @@ export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>): { 
   if (targets.length !== N) throw new ShapeError(`softmaxCrossEntropy targets: expected ${N} class indices (one per row of logits [${N},${K}]), got ${targets.length}`);
   for (let n = 0; n < N; n++) {
     const k = targets[n];
+    if (k === IGNORE_INDEX) continue;
     if (!Number.isInteger(k) || k < 0 || k >= K) {
       throw new ValueError(`softmaxCrossEntropy targets[${n}]: expected an integer class index in [0, ${K - 1}], got ${k}`);
     }
   }
+  let count = 0;
+  for (let n = 0; n < N; n++) if (targets[n] !== IGNORE_INDEX) count++;
+  if (count === 0) throw new ValueError(`softmaxCrossEntropy targets: every one of the ${N} rows is ignored, so the mean is undefined`);
   const dlogits = zeros([N, K]);
   let total = 0;
   for (let n = 0; n < N; n++) {
+    if (targets[n] === IGNORE_INDEX) continue; // padding: no loss, no gradient
     let m = -Infinity;
     for (let k = 0; k < K; k++) m = Math.max(m, logits.get(n, k)); // subtract the max so no exp overflows
     let sumExp = 0;
@@ -52,8 +62,8 @@ export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>): { 
     total -= logits.get(n, targets[n]) - logSumExp; //                      (CE-1)
     for (let k = 0; k < K; k++) {
       const p = Math.exp(logits.get(n, k) - logSumExp);
-      dlogits.set(n, k, (p - (k === targets[n] ? 1 : 0)) / N); //          (CE-1')
+      dlogits.set(n, k, (p - (k === targets[n] ? 1 : 0)) / count); //      (CE-1')
     }
   }
-  return { loss: total / N, dlogits };
+  return { loss: total / count, dlogits };
 }

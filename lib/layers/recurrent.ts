@@ -7,6 +7,8 @@
  *   output  [T,B,D·H]    the top layer's h_t, [forward ‖ reverse] along the last axis
  *   h_n     [L·D,B,H]    each layer and direction's final state (reverse: its state after t = 0)
  *   c_n     [L·D,B,H]    LSTM only
+ *   lengths [B]          optional: sequence b has lengths[b] valid steps; the rest is padding (PyTorch's packed
+ *                        sequences: output 0 at padded positions, h_n/c_n at each sequence's own last step)
  * Layer k ≥ 1 reads layer k−1's output [T,B,D·H]. Parameters carry PyTorch's state_dict names.
  */
 import { Mat, zeros, assertShape, assertFinite, ShapeError, ValueError, shapeString } from '../kernels/tensor';
@@ -14,6 +16,7 @@ import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
 import { CellKind, CellParams, assertCellKind, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
 import { DirectionCache, unrollForward, unrollBackward } from './unroll';
+import { checkLengths, copyValidSteps } from './lengths';
 
 export interface RecurrentOptions {
   mode: CellKind; // 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru'
@@ -36,6 +39,7 @@ export interface NamedParameter {
 
 export interface RecurrentCache {
   x: Mat; // [T,B,I]
+  lengths: Int32Array | null; // [B]
   layers: { input: Mat; dirs: DirectionCache[] }[];
 }
 
@@ -107,26 +111,30 @@ export class Recurrent {
     for (const p of this.namedParameters()) p.grad.data.fill(0);
   }
 
-  /** Runs every layer and direction over `x` [T,B,I]; returns output, h_n, c_n and the cache for backward. */
-  forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null): RecurrentOutput {
+  /**
+   * Runs every layer and direction over `x` [T,B,I]; returns output, h_n, c_n and the cache for backward.
+   * With `lengths`, sequence b is x[0..lengths[b]−1][b] and the rest of its column is padding.
+   */
+  forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null, lengths: ArrayLike<number> | null = null): RecurrentOutput {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
     const D = this.numDirections;
     const [T, B] = this.checkInput(x, h0, c0);
+    const lens = lengths ? checkLengths(lengths, T, B, 'Recurrent.forward lengths') : null;
     const h_n = zeros([L * D, B, H]);
     const c_n = mode === 'lstm' ? zeros([L * D, B, H]) : null;
-    const cache: RecurrentCache = { x, layers: [] };
+    const cache: RecurrentCache = { x, lengths: lens, layers: [] };
     let input = x;
     for (let l = 0; l < L; l++) {
       const out = zeros([T, B, D * H]);
       const dirs: DirectionCache[] = [];
       for (let d = 0; d < D; d++) {
         const row = l * D + d;
-        const hs = out.lo(0, 0, d * H).hi(T, B, H); // [T,B,H] this direction's column block of the output
         const h0ld = h0 ? h0.pick(row) : zeros([B, H]);
         const c0ld = mode === 'lstm' ? (c0 ? c0.pick(row) : zeros([B, H])) : null;
-        const dir = unrollForward(mode, this.params[l][d], input, hs, h0ld, c0ld, d === 1);
-        const last = d === 1 ? 0 : T - 1; // the step a direction ends on
-        copy2d(h_n.pick(row), hs.pick(last));
+        const dir = unrollForward(mode, this.params[l][d], input, h0ld, c0ld, d === 1, lens);
+        copyValidSteps(out.lo(0, 0, d * H).hi(T, B, H), dir.h, lens); // this direction's column block
+        const last = d === 1 ? 0 : T - 1; // the step a direction ends on (a finished sequence holds its state)
+        copy2d(h_n.pick(row), dir.h.pick(last));
         if (c_n && dir.cell === 'lstm') copy2d(c_n.pick(row), dir.c.pick(last));
         dirs.push(dir);
       }

@@ -9,20 +9,31 @@
  *   (BPTT-3)  after the last step, dhNext holds ∂L/∂h0, the gradient of the initial state (dcNext: ∂L/∂c0)
  * and records ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖ for an LSTM), the signal that vanishes or explodes.
  *
+ * With `lengths` (a variable-length batch), padded rows hold their state forward and pass their state
+ * gradient over the step backward: see lib/layers/lengths.ts.
+ *
  * All step views and workspaces are made once, before the time loop; the loops allocate nothing.
  */
 import { Mat, zeros, ValueError } from '../kernels/tensor';
 import { add2d, copy2d, zero2d, norm2d } from '../kernels/elementwise';
+import { holdPaddedRows, zeroPaddedRows, zeroValidRows, movePaddedRows } from './lengths';
 import { CellKind, CellParams } from '../cells/cell-params';
 import { RnnStep, RnnWork, RnnNonlinearity, rnnCellForward, rnnCellBackward, createRnnWork, checkRnnStep } from '../cells/rnn-cell';
 import { LstmStep, LstmWork, lstmCellForward, lstmCellBackward, createLstmWork, checkLstmStep } from '../cells/lstm-cell';
 import { GruStep, GruWork, gruCellForward, gruCellBackward, createGruWork, checkGruStep } from '../cells/gru-cell';
 
+/** Fields every direction keeps: its states and how it ran. */
+interface DirectionBase {
+  reverse: boolean;
+  h: Mat; // [T,B,H]  h_t after step t (a padded row holds its state)
+  lengths: Int32Array | null; // [B]  valid steps per sequence; null: all T
+}
+
 /** What one direction keeps for backward: the per-step views (which point into its buffers) and its scratch space. */
 export type DirectionCache =
-  | { cell: 'rnn'; f: RnnNonlinearity; reverse: boolean; steps: RnnStep[]; work: RnnWork }
-  | { cell: 'lstm'; reverse: boolean; steps: LstmStep[]; work: LstmWork; c: Mat }
-  | { cell: 'gru'; reverse: boolean; steps: GruStep[]; work: GruWork };
+  | (DirectionBase & { cell: 'rnn'; f: RnnNonlinearity; steps: RnnStep[]; work: RnnWork })
+  | (DirectionBase & { cell: 'lstm'; steps: LstmStep[]; work: LstmWork; c: Mat })
+  | (DirectionBase & { cell: 'gru'; steps: GruStep[]; work: GruWork });
 
 /** The gradients one direction's backward returns (parameter gradients go into `g`). */
 export interface DirectionGrads {
@@ -34,15 +45,16 @@ export interface DirectionGrads {
 
 /**
  * Runs one direction over the sequence.
- *   xs: [T,B,D] input   hs: [T,B,H] where h_t is written (usually a column block of the layer output)
- *   h0, c0: [B,H] initial states (c0 only for an LSTM)
- * Returns the cache that `unrollBackward` needs; c_t (LSTM) is in `cache.c` [T,B,H].
+ *   xs: [T,B,D] input   h0, c0: [B,H] initial states (c0 only for an LSTM)
+ *   lengths: [B] valid steps per sequence (checked by the caller), or null when every sequence has T
+ * Returns the cache that `unrollBackward` needs; h_t is in `cache.h` [T,B,H], c_t (LSTM) in `cache.c`.
  */
 export function unrollForward(
-  kind: CellKind, p: CellParams, xs: Mat, hs: Mat, h0: Mat, c0: Mat | null, reverse: boolean,
+  kind: CellKind, p: CellParams, xs: Mat, h0: Mat, c0: Mat | null, reverse: boolean, lengths: Int32Array | null = null,
 ): DirectionCache {
   const [T, B] = xs.shape;
   const H = p.weight_hh.shape[1];
+  const hs = zeros([T, B, H]);
   const prev = (t: number): number => (reverse ? t + 1 : t - 1); // the step whose state step t reads
   const first = reverse ? T - 1 : 0;
   const hPrevOf = (t: number): Mat => (t === first ? h0 : hs.pick(prev(t)));
@@ -58,8 +70,13 @@ export function unrollForward(
     }
     checkLstmStep(p, steps[0], 'lstm layer');
     const work = createLstmWork(p, B);
-    for (const t of order) lstmCellForward(p, steps[t], work);
-    return { cell: 'lstm', reverse, steps, work, c };
+    for (const t of order) {
+      const s = steps[t];
+      lstmCellForward(p, s, work);
+      if (lengths) holdPaddedRows(s.h, s.hPrev, lengths, t); //                    (PACK-1)
+      if (lengths) holdPaddedRows(s.c, s.cPrev, lengths, t); //                    (PACK-1)
+    }
+    return { cell: 'lstm', reverse, h: hs, lengths, steps, work, c };
   }
   if (kind === 'gru') {
     const gates = zeros([T, B, 3 * H]), vn = zeros([T, B, H]);
@@ -67,16 +84,22 @@ export function unrollForward(
     for (let t = 0; t < T; t++) steps.push({ x: xs.pick(t), hPrev: hPrevOf(t), gates: gates.pick(t), vn: vn.pick(t), h: hs.pick(t) });
     checkGruStep(p, steps[0], 'gru layer');
     const work = createGruWork(p, B);
-    for (const t of order) gruCellForward(p, steps[t], work);
-    return { cell: 'gru', reverse, steps, work };
+    for (const t of order) {
+      gruCellForward(p, steps[t], work);
+      if (lengths) holdPaddedRows(steps[t].h, steps[t].hPrev, lengths, t); //      (PACK-1)
+    }
+    return { cell: 'gru', reverse, h: hs, lengths, steps, work };
   }
   const f: RnnNonlinearity = kind === 'rnn_relu' ? 'relu' : 'tanh';
   const steps: RnnStep[] = [];
   for (let t = 0; t < T; t++) steps.push({ x: xs.pick(t), hPrev: hPrevOf(t), h: hs.pick(t) });
   checkRnnStep(p, steps[0], 'rnn layer');
   const work = createRnnWork(p, B);
-  for (const t of order) rnnCellForward(p, steps[t], work, f);
-  return { cell: 'rnn', f, reverse, steps, work };
+  for (const t of order) {
+    rnnCellForward(p, steps[t], work, f);
+    if (lengths) holdPaddedRows(steps[t].h, steps[t].hPrev, lengths, t); //        (PACK-1)
+  }
+  return { cell: 'rnn', f, reverse, h: hs, lengths, steps, work };
 }
 
 /**
@@ -97,6 +120,7 @@ export function unrollBackward(
   const dhsAt = Array.from({ length: T }, (_, t) => dhs.pick(t)); // views made before the loop
   const dxsAt = Array.from({ length: T }, (_, t) => dxs.pick(t));
   const hGradNorms = new Float64Array(T);
+  const { lengths } = cache;
 
   if (cache.cell === 'lstm') {
     let dcNext = zeros([B, H]); // ∂L/∂c_t through step t+1
@@ -106,9 +130,15 @@ export function unrollBackward(
     for (let n = T - 1; n >= 0; n--) {
       const t = cache.reverse ? T - 1 - n : n;
       add2d(dh, dhsAt[t], dhNext); //                                          (BPTT-1)
-      hGradNorms[t] = norm2d(dh);
-      zero2d(dhNext);
       zero2d(dcPrev);
+      if (lengths) {
+        zeroPaddedRows(dh, lengths, t); //            padded rows: nothing from above (PACK-2)
+        zeroValidRows(dhNext, lengths, t); //         and their dhNext passes over the step (PACK-2)
+        movePaddedRows(dcPrev, dcNext, lengths, t); // so does their dcNext               (PACK-2)
+      } else {
+        zero2d(dhNext);
+      }
+      hGradNorms[t] = norm2d(dh);
       lstmCellBackward(p, g, cache.steps[t], dh, dcNext, dxsAt[t], dhNext, dcPrev, cache.work); // (BPTT-2)
       cGradNorms[t] = norm2d(cache.work.dc);
       const swap = dcNext;
@@ -121,8 +151,13 @@ export function unrollBackward(
   for (let n = T - 1; n >= 0; n--) {
     const t = cache.reverse ? T - 1 - n : n;
     add2d(dh, dhsAt[t], dhNext); //                                            (BPTT-1)
+    if (lengths) {
+      zeroPaddedRows(dh, lengths, t); //     padded rows: nothing from above        (PACK-2)
+      zeroValidRows(dhNext, lengths, t); //  and their dhNext passes over the step  (PACK-2)
+    } else {
+      zero2d(dhNext);
+    }
     hGradNorms[t] = norm2d(dh);
-    zero2d(dhNext);
     if (cache.cell === 'gru') gruCellBackward(p, g, cache.steps[t], dh, dxsAt[t], dhNext, cache.work); // (BPTT-2)
     else rnnCellBackward(p, g, cache.steps[t], dh, dxsAt[t], dhNext, cache.work, cache.f); //            (BPTT-2)
   }

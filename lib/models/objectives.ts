@@ -1,14 +1,25 @@
 /**
- * The three scalar objectives the engine is checked with (the golden cases use the same ones):
+ * The three scalar objectives the engine is trained and checked with (the golden cases use the same ones):
  *
  *   probe     L = Σ output ⊙ G + Σ h_n ⊙ Gh [+ Σ c_n ⊙ Gc]   fixed tensors: dOutput = G, dh_n = Gh, dc_n = Gc
- *   mse_last  L = mean((Linear(output[T−1]) − target)²)        many-to-one regression
- *   ce_all    L = mean_{t,b} −log softmax(Linear(output[t]))[target_{t,b}]   many-to-many classification
+ *   mse_last  L = mean((Linear(output at each sequence's last step) − target)²)     many-to-one regression
+ *   ce_all    L = mean over valid (t,b) of −log softmax(Linear(output[t,b]))[target_{t,b}]   many-to-many
+ *
+ * With `lengths`, ce_all ignores padded positions (the mean is over valid ones only) and mse_last reads
+ * each sequence at its own last step.
  */
 import { Mat, assertShape, fromArray, toFlat, ShapeError, ValueError } from '../kernels/tensor';
-import { mseLoss, softmaxCrossEntropy } from '../layers/losses';
+import { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from '../layers/losses';
 import { RecurrentGrads } from '../layers/recurrent';
-import { SequenceModel, SequenceModelOutput } from './sequence-model';
+import { SequenceModel, SequenceModelOutput, SequenceModelUpstream } from './sequence-model';
+
+/** One batch of input: x [T,B,I], optional initial states [L·D,B,H] and per-sequence lengths [B]. */
+export interface Batch {
+  x: Mat;
+  h0?: Mat | null;
+  c0?: Mat | null;
+  lengths?: ArrayLike<number> | null;
+}
 
 export type Objective =
   | { type: 'probe'; G: Mat; Gh: Mat; Gc: Mat | null }
@@ -25,12 +36,25 @@ export interface LossAndGradients {
  * Forward, loss, and BPTT in one call. Zeroes the model's gradients first, so on return every
  * `namedParameters()[k].grad` holds ∂L/∂param for this batch alone.
  */
-export function lossAndGradients(
-  model: SequenceModel, x: Mat, h0: Mat | null, c0: Mat | null, objective: Objective,
-): LossAndGradients {
+export function lossAndGradients(model: SequenceModel, batch: Batch, objective: Objective): LossAndGradients {
   checkObjectiveFitsModel(model, objective);
   model.zeroGrad();
-  const forward = model.forward(x, h0, c0);
+  const forward = model.forward(batch.x, batch.h0 ?? null, batch.c0 ?? null, batch.lengths ?? null);
+  const { loss, upstream } = evaluateObjective(forward, objective, batch.lengths ?? null);
+  return { loss, forward, grads: model.backward(forward.cache, upstream) };
+}
+
+/** Forward and loss only, no backward: what a finite-difference check evaluates many times. */
+export function lossOnly(model: SequenceModel, batch: Batch, objective: Objective): number {
+  checkObjectiveFitsModel(model, objective);
+  const forward = model.forward(batch.x, batch.h0 ?? null, batch.c0 ?? null, batch.lengths ?? null);
+  return evaluateObjective(forward, objective, batch.lengths ?? null).loss;
+}
+
+/** The loss of a forward result, and the gradients it sends into the model's outputs. */
+function evaluateObjective(
+  forward: SequenceModelOutput, objective: Objective, lengths: ArrayLike<number> | null,
+): { loss: number; upstream: SequenceModelUpstream } {
   switch (objective.type) {
     case 'probe': {
       assertShape(objective.G, forward.output.shape, 'probe objective G');
@@ -38,19 +62,24 @@ export function lossAndGradients(
       if (objective.Gc && forward.c_n) assertShape(objective.Gc, forward.c_n.shape, 'probe objective Gc');
       let loss = dot(forward.output, objective.G) + dot(forward.h_n, objective.Gh);
       if (objective.Gc && forward.c_n) loss += dot(forward.c_n, objective.Gc);
-      const grads = model.backward(forward.cache, { dOutput: objective.G, dh_n: objective.Gh, dc_n: forward.c_n ? objective.Gc : null });
-      return { loss, forward, grads };
+      return { loss, upstream: { dOutput: objective.G, dh_n: objective.Gh, dc_n: forward.c_n ? objective.Gc : null } };
     }
     case 'mse_last': {
       const { loss, dy } = mseLoss(forward.y as Mat, objective.target);
-      return { loss, forward, grads: model.backward(forward.cache, { dy }) };
+      return { loss, upstream: { dy } };
     }
     case 'ce_all': {
       const y = forward.y as Mat; // [T,B,K], owned
       const [T, B, K] = y.shape;
-      const { loss, dlogits } = softmaxCrossEntropy(fromArray(y.data, [T * B, K]), objective.targets);
-      const dy = fromArray(dlogits.data, [T, B, K]);
-      return { loss, forward, grads: model.backward(forward.cache, { dy }) };
+      let targets = objective.targets;
+      if (lengths) {
+        // padded positions are ignored, as PyTorch's ignore_index
+        const masked = Array.from(targets);
+        for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t >= lengths[b]) masked[t * B + b] = IGNORE_INDEX;
+        targets = masked;
+      }
+      const { loss, dlogits } = softmaxCrossEntropy(fromArray(y.data, [T * B, K]), targets);
+      return { loss, upstream: { dy: fromArray(dlogits.data, [T, B, K]) } };
     }
   }
 }
@@ -69,24 +98,4 @@ function dot(a: Mat, b: Mat): number {
   let sum = 0;
   for (let k = 0; k < av.length; k++) sum += av[k] * bv[k];
   return sum;
-}
-
-/** Forward and loss only, no backward: what a finite-difference check evaluates many times. */
-export function lossOnly(model: SequenceModel, x: Mat, h0: Mat | null, c0: Mat | null, objective: Objective): number {
-  checkObjectiveFitsModel(model, objective);
-  const forward = model.forward(x, h0, c0);
-  switch (objective.type) {
-    case 'probe': {
-      let loss = dot(forward.output, objective.G) + dot(forward.h_n, objective.Gh);
-      if (objective.Gc && forward.c_n) loss += dot(forward.c_n, objective.Gc);
-      return loss;
-    }
-    case 'mse_last':
-      return mseLoss(forward.y as Mat, objective.target).loss;
-    case 'ce_all': {
-      const y = forward.y as Mat;
-      const [T, B, K] = y.shape;
-      return softmaxCrossEntropy(fromArray(y.data, [T * B, K]), objective.targets).loss;
-    }
-  }
 }

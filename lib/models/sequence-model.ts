@@ -2,7 +2,8 @@
  * A recurrent network with an optional Linear head: the models of the use cases.   docs: docs/layers/heads.md
  *
  *   head 'none'  many-to-many features: output [T,B,D·H] (and h_n, c_n)
- *   head 'last'  many-to-one:   y = Linear(output[T−1])      [B,K]    (regression, classification)
+ *   head 'last'  many-to-one:   y = Linear(output[T−1])      [B,K]    (regression, classification;
+ *                                with lengths, each sequence's own last step lengths[b] − 1)
  *   head 'all'   many-to-many:  y[t] = Linear(output[t])     [T,B,K]  (per-step logits, e.g. language models)
  *
  * For a bidirectional network, output[T−1] is [forward h_{T−1} ‖ reverse h_{T−1}], as in PyTorch:
@@ -24,6 +25,7 @@ export interface SequenceModelCache {
   head: LinearCache | null;
   T: number;
   B: number;
+  lastStep: Int32Array; // [B] the step the 'last' head read for each sequence
 }
 
 export interface SequenceModelOutput {
@@ -74,19 +76,26 @@ export class SequenceModel {
     for (const p of this.namedParameters()) p.grad.data.fill(0);
   }
 
-  forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null): SequenceModelOutput {
-    const { output, h_n, c_n, cache: rnnCache } = this.rnn.forward(x, h0, c0);
-    const [T, B] = output.shape;
+  /**
+   * x [T,B,I]; h0, c0 [L·D,B,H] or null; lengths [B] or null (a variable-length batch, see Recurrent).
+   * The 'last' head reads each sequence at its own last step, lengths[b] − 1 (T − 1 without lengths).
+   */
+  forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null, lengths: ArrayLike<number> | null = null): SequenceModelOutput {
+    const { output, h_n, c_n, cache: rnnCache } = this.rnn.forward(x, h0, c0, lengths);
+    const [T, B, F] = output.shape;
+    const lastStep = Int32Array.from({ length: B }, (_, b) => (rnnCache.lengths ? rnnCache.lengths[b] : T) - 1);
     let y: Mat | null = null;
     let headCache: LinearCache | null = null;
     if (this.head && this.headMode === 'last') {
-      ({ y, cache: headCache } = this.head.forward(output.pick(T - 1))); // [B,F] → [B,K]
+      const last = zeros([B, F]); // row b = output[lastStep[b], b, :]
+      for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) last.set(b, j, output.get(lastStep[b], b, j));
+      ({ y, cache: headCache } = this.head.forward(last)); // [B,F] → [B,K]
     } else if (this.head && this.headMode === 'all') {
       const r = this.head.forward(flattenTime(output)); //                  [T·B,F] → [T·B,K]
       y = fromArray(r.y.data, [T, B, this.head.outFeatures]);
       headCache = r.cache;
     }
-    return { output, h_n, c_n, y, cache: { rnn: rnnCache, head: headCache, T, B } };
+    return { output, h_n, c_n, y, cache: { rnn: rnnCache, head: headCache, T, B, lastStep } };
   }
 
   /** Backward from whatever the loss reached; adds into every gradient and returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0. */
@@ -103,9 +112,11 @@ export class SequenceModel {
       const K = this.head.outFeatures;
       if (this.headMode === 'last') {
         assertShape(upstream.dy, [B, K], 'SequenceModel.backward dy');
-        const dLast = this.head.backward(cache.head, upstream.dy); // [B,F]
-        const last = dOutput.pick(T - 1);
-        for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) last.set(b, j, last.get(b, j) + dLast.get(b, j));
+        const dLast = this.head.backward(cache.head, upstream.dy); // [B,F], row b goes back to output[lastStep[b], b]
+        for (let b = 0; b < B; b++) {
+          const t = cache.lastStep[b];
+          for (let j = 0; j < F; j++) dOutput.set(t, b, j, dOutput.get(t, b, j) + dLast.get(b, j));
+        }
       } else {
         assertShape(upstream.dy, [T, B, K], 'SequenceModel.backward dy');
         const dFlat = this.head.backward(cache.head, flattenTime(upstream.dy)); // [T·B,F]

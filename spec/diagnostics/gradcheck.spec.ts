@@ -1,8 +1,9 @@
 import { clone } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { SequenceModel } from '../../lib/models/sequence-model';
-import { lossAndGradients, lossOnly } from '../../lib/models/objectives';
-import { checkGradients, maxRelError, GRADCHECK_THRESHOLD } from '../../lib/diagnostics/gradcheck';
+import { Objective, lossAndGradients, lossOnly } from '../../lib/models/objectives';
+import { CELL_KINDS } from '../../lib/cells/cell-params';
+import { checkGradients, gradcheckModel, maxRelError, GRADCHECK_THRESHOLD } from '../../lib/diagnostics/gradcheck';
 import { gradcheckMatrix, configLabel, runGradcheckConfig } from '../../lib/diagnostics/gradcheck-suite';
 import { randn } from '../helpers';
 
@@ -30,15 +31,15 @@ describe('the checker itself', () => {
     const model = new SequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 4, head: { mode: 'last', outFeatures: 2 }, seed: 1 });
     const x = randn([3, 2, 3], rng);
     const objective = { type: 'mse_last' as const, target: randn([2, 2], rng) };
-    lossAndGradients(model, x, null, null, objective);
+    lossAndGradients(model, { x }, objective);
     const p = model.namedParameters().find((q) => q.name === 'weight_hh_l0')!;
     const analytic = clone(p.grad);
-    const [good] = checkGradients(() => lossOnly(model, x, null, null, objective), [{ name: p.name, value: p.value, analytic }]);
+    const [good] = checkGradients(() => lossOnly(model, { x }, objective), [{ name: p.name, value: p.value, analytic }]);
     expect(good.ok).toBe(true);
     let scale = 0;
     for (const v of analytic.data) scale = Math.max(scale, Math.abs(v));
     analytic.data[5] += 1e-4 * scale; // a small bug in one entry
-    const [bad] = checkGradients(() => lossOnly(model, x, null, null, objective), [{ name: p.name, value: p.value, analytic }]);
+    const [bad] = checkGradients(() => lossOnly(model, { x }, objective), [{ name: p.name, value: p.value, analytic }]);
     expect(bad.ok).toBe(false);
     expect(bad.maxRelError).toBeGreaterThan(5e-5);
   });
@@ -48,8 +49,8 @@ describe('the checker itself', () => {
     const before = model.namedParameters().map((p) => [...p.value.data]);
     const x = randn([3, 2, 2], new Rng(1));
     const G = randn([3, 2, 3], new Rng(2)), Gh = randn([1, 2, 3], new Rng(3));
-    lossAndGradients(model, x, null, null, { type: 'probe', G, Gh, Gc: null });
-    checkGradients(() => lossOnly(model, x, null, null, { type: 'probe', G, Gh, Gc: null }),
+    lossAndGradients(model, { x }, { type: 'probe', G, Gh, Gc: null });
+    checkGradients(() => lossOnly(model, { x }, { type: 'probe', G, Gh, Gc: null }),
       model.namedParameters().map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) })));
     expect(model.namedParameters().map((p) => [...p.value.data])).toEqual(before);
   });
@@ -59,5 +60,28 @@ describe('the checker itself', () => {
     const n = clone(a);
     n.data[1] = NaN;
     expect(maxRelError(a, n)).toBe(Infinity);
+  });
+});
+
+describe('gradient check of variable-length batches (2 layers, bidirectional)', () => {
+  const T = 4, B = 3, I = 2, H = 3, K = 5;
+  const lengths = [2, 4, 1];
+  const cases = CELL_KINDS.flatMap((mode) => (['probe', 'mse_last', 'ce_all'] as const).map((objective) => [mode, objective] as const));
+
+  it.each(cases)('%s %s', (mode, type) => {
+    const rng = new Rng(61);
+    const model = new SequenceModel({
+      mode, inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 3,
+      head: type === 'mse_last' ? { mode: 'last', outFeatures: K } : type === 'ce_all' ? { mode: 'all', outFeatures: K } : undefined,
+    });
+    const x = randn([T, B, I], rng);
+    const objective: Objective = type === 'probe'
+      ? { type, G: randn([T, B, 2 * H], rng), Gh: randn([4, B, H], rng), Gc: mode === 'lstm' ? randn([4, B, H], rng) : null }
+      : type === 'mse_last' ? { type, target: randn([B, K], rng) } : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
+    const rows = gradcheckModel(model, { x, lengths }, objective);
+    for (const r of rows) {
+      if (!r.ok) throw new Error(`${mode} ${type} ${r.name}: relative error ${r.maxRelError.toExponential(2)}`);
+    }
+    expect(rows.map((r) => r.name)).toContain('x');
   });
 });

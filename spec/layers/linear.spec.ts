@@ -2,7 +2,7 @@ import { multiply, transpose, add } from 'mathjs';
 import { zeros, fromNested, toNested, clone, ShapeError, ValueError } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { Linear, flattenTime } from '../../lib/layers/linear';
-import { mseLoss, softmaxCrossEntropy } from '../../lib/layers/losses';
+import { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from '../../lib/layers/losses';
 import { checkGradients } from '../../lib/diagnostics/gradcheck';
 import { randn, toRows, maxAbsDiff } from '../helpers';
 
@@ -76,6 +76,16 @@ describe('losses', () => {
     expect(Number.isFinite(loss)).toBe(true);
     expect(loss).toBeCloseTo((2000 + (1 + Math.log1p(Math.exp(-1)))) / 2, 10);
     expect(dlogits.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('leaves out rows whose target is IGNORE_INDEX: no loss, zero gradient, mean over the rest', () => {
+    const z = randn([3, 4], rng);
+    const kept = softmaxCrossEntropy(fromNested([toNested(z.pick(0)) as number[], toNested(z.pick(2)) as number[]], null, 'z'), [1, 3]);
+    const { loss, dlogits } = softmaxCrossEntropy(z, [1, IGNORE_INDEX, 3]);
+    expect(loss).toBeCloseTo(kept.loss, 15);
+    expect(toNested(dlogits.pick(1))).toEqual([0, 0, 0, 0]);
+    expect(toNested(dlogits.pick(2))).toEqual(toNested(kept.dlogits.pick(1)));
+    expect(() => softmaxCrossEntropy(z, [IGNORE_INDEX, IGNORE_INDEX, IGNORE_INDEX])).toThrow('every one of the 3 rows is ignored');
   });
 
   it('rejects non-integer, out-of-range or miscounted class targets', () => {

@@ -1,4 +1,4 @@
-import { zeros, toFlat, norm2, ShapeError, ValueError } from '../../lib/kernels/tensor';
+import { zeros, toFlat, norm2, clone, ShapeError, ValueError } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { CELL_KINDS } from '../../lib/cells/cell-params';
 import { Recurrent } from '../../lib/layers/recurrent';
@@ -139,5 +139,60 @@ describe('Recurrent: bad input gets a clear error', () => {
     expect(() => new Recurrent({ mode: 'lstmx' as never, inputSize: 3, hiddenSize: 4 })).toThrow('Recurrent mode: expected one of rnn_tanh, rnn_relu, lstm, gru, got "lstmx"');
     expect(() => new Recurrent({ mode: 'lstm', inputSize: 3, hiddenSize: 0 })).toThrow('Recurrent hiddenSize: expected an integer >= 1, got 0');
     expect(() => new Recurrent({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 1.5 })).toThrow('Recurrent numLayers: expected an integer >= 1, got 1.5');
+  });
+});
+
+describe('Recurrent: variable-length batches', () => {
+  const lengths = [4, 1, 3]; // B = 3, T = 4, unsorted
+
+  it.each(CELL_KINDS)('%s bidirectional: each sequence gives what it gives alone; padding outputs exactly 0', (mode) => {
+    const layer = new Recurrent({ mode, inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 7 });
+    const x = randn([T, B, I], rng);
+    const h0 = randn([4, B, H], rng), c0 = mode === 'lstm' ? randn([4, B, H], rng) : null;
+    const { output, h_n, c_n } = layer.forward(x, h0, c0, lengths);
+    for (let b = 0; b < B; b++) {
+      const n = lengths[b];
+      const alone = layer.forward(x.hi(n, b + 1, I).lo(0, b, 0), h0.hi(4, b + 1, H).lo(0, b, 0), c0 ? c0.hi(4, b + 1, H).lo(0, b, 0) : null);
+      for (let t = 0; t < T; t++) {
+        for (let j = 0; j < 2 * H; j++) {
+          if (t < n) expect(output.get(t, b, j)).toBeCloseTo(alone.output.get(t, 0, j), 14);
+          else expect(output.get(t, b, j)).toBe(0);
+        }
+      }
+      for (let r = 0; r < 4; r++) {
+        for (let j = 0; j < H; j++) {
+          expect(h_n.get(r, b, j)).toBeCloseTo(alone.h_n.get(r, 0, j), 14);
+          if (c_n) expect(c_n.get(r, b, j)).toBeCloseTo(alone.c_n!.get(r, 0, j), 14);
+        }
+      }
+    }
+  });
+
+  it.each(CELL_KINDS)('%s: padded positions get exactly zero dx and change no gradient', (mode) => {
+    const layer = new Recurrent({ mode, inputSize: I, hiddenSize: H, bidirectional: true, seed: 8 });
+    const x = randn([T, B, I], rng), G = randn([T, B, 2 * H], rng);
+    const { cache } = layer.forward(x, null, null, lengths);
+    const { dx } = layer.backward(cache, G);
+    const grads = layer.namedParameters().map((p) => toFlat(p.grad));
+    for (let b = 0; b < B; b++) for (let t = lengths[b]; t < T; t++) for (let i = 0; i < I; i++) expect(Object.is(dx.get(t, b, i), 0)).toBe(true);
+    // Other values at the padding (input and upstream gradient) change nothing.
+    const x2 = clone(x), G2 = clone(G);
+    for (let b = 0; b < B; b++) for (let t = lengths[b]; t < T; t++) {
+      for (let i = 0; i < I; i++) x2.set(t, b, i, 1e3);
+      for (let j = 0; j < 2 * H; j++) G2.set(t, b, j, -7);
+    }
+    layer.zeroGrad();
+    const r2 = layer.backward(layer.forward(x2, null, null, lengths).cache, G2);
+    layer.namedParameters().forEach((p, k) => expect(toFlat(p.grad)).toEqual(grads[k]));
+    expect(toFlat(r2.dx)).toEqual(toFlat(dx));
+  });
+
+  it('rejects lengths that are zero, longer than T, non-integer or miscounted', () => {
+    const layer = new Recurrent({ mode: 'gru', inputSize: I, hiddenSize: H });
+    const x = zeros([T, B, I]);
+    expect(() => layer.forward(x, null, null, [4, 0, 3])).toThrow(new ValueError('Recurrent.forward lengths[1]: expected an integer length in [1, 4] (T = 4), got 0'));
+    expect(() => layer.forward(x, null, null, [4, 5, 3])).toThrow('Recurrent.forward lengths[1]: expected an integer length in [1, 4] (T = 4), got 5');
+    expect(() => layer.forward(x, null, null, [4, 2.5, 3])).toThrow('got 2.5');
+    expect(() => layer.forward(x, null, null, [4, 2])).toThrow(new ShapeError('Recurrent.forward lengths: expected 3 lengths (one per sequence in the batch), got 2'));
   });
 });

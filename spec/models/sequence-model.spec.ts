@@ -28,8 +28,8 @@ describe('SequenceModel heads', () => {
   it('the same seed gives the same model and the same loss, bit for bit', () => {
     const make = () => new SequenceModel({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, head: { mode: 'last', outFeatures: 1 }, seed: 9 });
     const x = randn([4, 3, 2], rng), target = randn([3, 1], rng);
-    const a = lossAndGradients(make(), x, null, null, { type: 'mse_last', target });
-    const b = lossAndGradients(make(), x, null, null, { type: 'mse_last', target });
+    const a = lossAndGradients(make(), { x }, { type: 'mse_last', target });
+    const b = lossAndGradients(make(), { x }, { type: 'mse_last', target });
     expect(a.loss).toBe(b.loss);
     expect(toFlat(a.grads.dx)).toEqual(toFlat(b.grads.dx));
   });
@@ -38,13 +38,13 @@ describe('SequenceModel heads', () => {
     const model = new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: 3, head: { mode: 'all', outFeatures: 4 }, seed: 3 });
     const x = randn([3, 2, 2], rng);
     const objective = { type: 'ce_all' as const, targets: [0, 1, 2, 3, 0, 1] };
-    expect(lossOnly(model, x, null, null, objective)).toBe(lossAndGradients(model, x, null, null, objective).loss);
+    expect(lossOnly(model, { x }, objective)).toBe(lossAndGradients(model, { x }, objective).loss);
   });
 
   it('rejects an objective that does not fit the head, and a dy without a head', () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, seed: 4 });
     const x = randn([3, 2, 2], rng);
-    expect(() => lossAndGradients(model, x, null, null, { type: 'mse_last', target: zeros([2, 1]) }))
+    expect(() => lossAndGradients(model, { x }, { type: 'mse_last', target: zeros([2, 1]) }))
       .toThrow(new ValueError("lossAndGradients objective: 'mse_last' needs a model with head mode 'last', this model has 'none'"));
     const { cache } = model.forward(x);
     expect(() => model.backward(cache, { dy: zeros([2, 1]) })).toThrow('SequenceModel.backward dy: this model has no head');
