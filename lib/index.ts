@@ -46,6 +46,21 @@ export { lossAndGradients, lossOnly } from './models/objectives';
 export type { StateDict, HasParameters } from './models/state-dict';
 export { stateDict, loadStateDict, saveStateDict, loadStateDictFile } from './models/state-dict';
 
+// training: optimizers and clipping
+export type { OptimizerName, ParamState, OptimizerStateJson } from './training/optimizer';
+export { Optimizer } from './training/optimizer';
+export { SGD } from './training/sgd';
+export type { SgdOptions } from './training/sgd';
+export { Adagrad } from './training/adagrad';
+export type { AdagradOptions } from './training/adagrad';
+export { RMSprop } from './training/rmsprop';
+export type { RmspropOptions } from './training/rmsprop';
+export { Adam, AdamW } from './training/adam';
+export type { AdamOptions } from './training/adam';
+export { createOptimizer, OPTIMIZER_NAMES } from './training/optimizers';
+export type { ClipResult } from './training/clip';
+export { clipGradNorm, clipGradValue, gradNorm } from './training/clip';
+
 // diagnostics: gradient check and PyTorch conformance
 export type { CheckedTensor, GradcheckRow } from './diagnostics/gradcheck';
 export { numericalGradient, maxRelError, checkGradients, gradcheckModel, GRADCHECK_EPS, GRADCHECK_THRESHOLD } from './diagnostics/gradcheck';

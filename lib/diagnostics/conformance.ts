@@ -1,6 +1,7 @@
 /**
  * PyTorch conformance: runs the cases exported from PyTorch (`rnn-golden` format, described in
  * spec/fixtures/golden/FORMAT.md) through the engine and compares every number, element by element.
+ * `optim-golden` and `clip-golden` cases are handed to conformance-train.ts.
  *
  *   values (output, h_n, c_n, head output, loss)   |ours − torch| ≤ 1e-12 + 1e-10·|torch|
  *   gradients (every parameter, x, h0, c0)          |ours − torch| ≤ 1e-9·|torch| + 1e-30
@@ -15,6 +16,7 @@ import { assertCellKind } from '../cells/cell-params';
 import { SequenceModel, SequenceModelOptions } from '../models/sequence-model';
 import { Objective, lossAndGradients } from '../models/objectives';
 import { loadStateDict } from '../models/state-dict';
+import { OptimCase, ClipCase, runOptimCase, runClipCase } from './conformance-train';
 
 export const VALUE_TOLERANCE = { abs: 1e-12, rel: 1e-10 };
 export const GRAD_TOLERANCE = { abs: 1e-30, rel: 1e-9 };
@@ -57,7 +59,14 @@ export function compareTensors(name: string, kind: 'value' | 'grad', ours: Mat, 
 export function runGoldenCase(json: unknown, file: string): CaseReport {
   const name = (json as { name?: string })?.name ?? path.basename(file);
   try {
-    const comparisons = runCase(json as GoldenCase, file);
+    const format = (json as { format?: unknown })?.format;
+    const version = (json as { format_version?: unknown })?.format_version;
+    if ((format === 'optim-golden' || format === 'clip-golden') && version !== 1) {
+      throw new ValueError(`${file}: format_version: expected 1, got ${JSON.stringify(version)}`);
+    }
+    const comparisons = format === 'optim-golden' ? runOptimCase(json as OptimCase, file)
+      : format === 'clip-golden' ? runClipCase(json as ClipCase, file)
+        : runCase(json as GoldenCase, file);
     return { file, name, ok: comparisons.every((c) => c.ok), comparisons, error: null };
   } catch (err) {
     return { file, name, ok: false, comparisons: [], error: (err as Error).message };
@@ -103,7 +112,9 @@ interface GoldenCase {
 }
 
 function runCase(c: GoldenCase, file: string): TensorComparison[] {
-  if (c?.format !== 'rnn-golden') throw new ValueError(`${file}: format: expected "rnn-golden", got ${JSON.stringify(c?.format)}`);
+  if (c?.format !== 'rnn-golden') {
+    throw new ValueError(`${file}: format: expected "rnn-golden", "optim-golden" or "clip-golden", got ${JSON.stringify(c?.format)}`);
+  }
   if (c.format_version !== 1) throw new ValueError(`${file}: format_version: expected 1, got ${JSON.stringify(c.format_version)}`);
   for (const key of ['config', 'params', 'inputs', 'outputs', 'loss', 'grads'] as const) {
     if (typeof c[key] !== 'object' || c[key] === null) throw new ValueError(`${file}: missing key "${key}"`);

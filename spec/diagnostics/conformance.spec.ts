@@ -6,20 +6,23 @@ import { runGoldenDir, runGoldenCase } from '../../lib/diagnostics/conformance';
 const FIXTURES = path.join(__dirname, '../fixtures/golden');
 const readCase = (file: string, dir = FIXTURES) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
-describe.each(['golden', 'golden-packed'])('PyTorch conformance on the bundled cases in %s', (folder) => {
+describe.each(['golden', 'golden-packed', 'golden-train'])('PyTorch conformance on the bundled cases in %s', (folder) => {
   const dir = path.join(__dirname, '../fixtures', folder);
   const reports = runGoldenDir(dir);
 
   it('finds every case file', () => {
-    expect(reports.map((r) => r.name)).toEqual(readCase('index.json', dir).cases.map((c: { file: string }) => c.file.replace('.json', '')));
+    const listed = readCase('index.json', dir).cases.map((c: { file: string }) => c.file.replace('.json', ''));
+    expect(reports.map((r) => r.name).sort()).toEqual(listed.sort());
   });
 
   it.each(reports.map((r) => [r.name, r] as const))('%s: every value and gradient within tolerance', (_name, r) => {
     expect(r.error).toBeNull();
     const failing = r.comparisons.filter((c) => !c.ok).map((c) => `${c.name} max rel ${c.maxRelError.toExponential(2)}`);
     expect(failing).toEqual([]);
-    expect(r.comparisons.some((c) => c.name === 'grads.x')).toBe(true);
-    expect(r.comparisons.some((c) => c.name === 'grads.h0')).toBe(true);
+    if (folder !== 'golden-train') {
+      expect(r.comparisons.some((c) => c.name === 'grads.x')).toBe(true);
+      expect(r.comparisons.some((c) => c.name === 'grads.h0')).toBe(true);
+    }
   });
 });
 
@@ -49,7 +52,30 @@ describe('the conformance runner detects what is wrong', () => {
     const packed = readCase('p06_gru_l1.json');
     packed.inputs.lengths = [0, 2];
     expect(runGoldenCase(packed, 'p.json').error).toMatch(/^Recurrent.forward lengths\[0\]: expected an integer length in \[1, \d+\]/);
-    expect(runGoldenCase({ format: 'other' }, 'o.json').error).toBe('o.json: format: expected "rnn-golden", got "other"');
+    expect(runGoldenCase({ format: 'other' }, 'o.json').error).toBe('o.json: format: expected "rnn-golden", "optim-golden" or "clip-golden", got "other"');
+  });
+
+  it('an optimizer whose update is off by 1e-8 relative in one step, or whose state differs', () => {
+    const dir = path.join(__dirname, '../fixtures/golden-train');
+    const c = readCase('po12_adam.json', dir);
+    const name = c.param_order[0];
+    const nudge = (v: unknown): unknown => (Array.isArray(v) ? [nudge(v[0]), ...v.slice(1)] : (v as number) * (1 + 1e-8));
+    c.params_after[2][name] = nudge(c.params_after[2][name]);
+    const r = runGoldenCase(c, 'tampered.json');
+    expect(r.ok).toBe(false);
+    const d = readCase('po14_adam_amsgrad.json', dir);
+    delete d.state_after[4][d.param_order[1]].max_exp_avg_sq;
+    expect(runGoldenCase(d, 'd.json').error).toMatch(/state keys .* differ from PyTorch's/);
+  });
+
+  it('a clipping case whose clipped flag or coefficient is wrong', () => {
+    const dir = path.join(__dirname, '../fixtures/golden-train');
+    const c = readCase('pc01_norm_l2_clipped.json', dir);
+    c.clipped = false;
+    expect(runGoldenCase(c, 'c.json').comparisons.filter((x) => !x.ok).map((x) => x.name)).toEqual(['clipped']);
+    const d = readCase('pc01_norm_l2_clipped.json', dir);
+    d.clip_coef *= 1 + 1e-9;
+    expect(runGoldenCase(d, 'd.json').ok).toBe(false);
   });
 
   it('an empty or missing directory', () => {

@@ -1,0 +1,51 @@
+import { zeros, toFlat, ValueError } from '../../lib/kernels/tensor';
+import { NamedParameter } from '../../lib/layers/recurrent';
+import { clipGradNorm, clipGradValue, gradNorm } from '../../lib/training/clip';
+
+function grads(values: number[][]): NamedParameter[] {
+  return values.map((v, k) => {
+    const grad = zeros([v.length]);
+    grad.data.set(v);
+    return { name: `p${k}`, value: zeros([v.length]), grad };
+  });
+}
+
+describe('gradient clipping', () => {
+  it('by global 2-norm: all tensors as one vector; reports before, after, and whether it clipped', () => {
+    const ps = grads([[3, 0], [0, 4]]); // global norm 5
+    const r = clipGradNorm(ps, 1);
+    expect(r.normBefore).toBe(5);
+    expect(r.clipped).toBe(true);
+    expect(r.coef).toBeCloseTo(1 / (5 + 1e-6), 15);
+    expect(r.normAfter).toBeCloseTo(5 / (5 + 1e-6), 15);
+    expect(toFlat(ps[0].grad)[0]).toBeCloseTo(3 / (5 + 1e-6), 15);
+  });
+
+  it('leaves gradients under the bound bit for bit unchanged', () => {
+    const ps = grads([[0.3, -0.1], [0.2]]);
+    const before = ps.map((p) => toFlat(p.grad));
+    const r = clipGradNorm(ps, 10);
+    expect(r.clipped).toBe(false);
+    expect(r.coef).toBe(1);
+    ps.forEach((p, k) => expect(toFlat(p.grad)).toEqual(before[k]));
+  });
+
+  it('by ∞-norm: the largest |g|', () => {
+    const ps = grads([[1, -6], [2]]);
+    expect(gradNorm(ps, 'inf')).toBe(6);
+    expect(clipGradNorm(ps, 3, 'inf').normAfter).toBeCloseTo(3 * 6 / (6 + 1e-6), 14);
+  });
+
+  it('by value: clamps each element; an element equal to the bound is not clipped', () => {
+    const ps = grads([[0.5, -2, 1]]);
+    const r = clipGradValue(ps, 1);
+    expect(toFlat(ps[0].grad)).toEqual(Float64Array.of(0.5, -1, 1));
+    expect(r.clipped).toBe(true);
+    expect(clipGradValue(grads([[1, -1]]), 1).clipped).toBe(false);
+  });
+
+  it('rejects a bound that is not a positive finite number', () => {
+    expect(() => clipGradNorm(grads([[1]]), 0)).toThrow(new ValueError('clipGradNorm maxNorm: expected a finite number > 0, got 0'));
+    expect(() => clipGradValue(grads([[1]]), -1)).toThrow('clipGradValue clipValue: expected a finite number > 0, got -1');
+  });
+});
