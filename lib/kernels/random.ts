@@ -30,6 +30,20 @@ export class Rng {
     this.s3 = next();
   }
 
+  /** The generator's whole state: four 32-bit words. Saving it and `setState` later continues the same stream. */
+  getState(): [number, number, number, number] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  }
+
+  /** Restores a state from `getState` (checked: four integers in [0, 2³²), not all zero). */
+  setState(state: readonly number[]): void {
+    const ok = Array.isArray(state) && state.length === 4 && state.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32);
+    if (!ok || state.every((w) => w === 0)) {
+      throw new RangeError(`Rng.setState: expected four integers in [0, 2^32), not all zero, got ${JSON.stringify(state)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state.map((w) => w | 0);
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
@@ -61,6 +75,16 @@ export class Rng {
     while (u === 0) u = this.uniform();
     const v = this.uniform();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** A random permutation of 0 … n−1 (Fisher–Yates). */
+  permutation(n: number): number[] {
+    const out = Array.from({ length: n }, (_, k) => k);
+    for (let k = n - 1; k > 0; k--) {
+      const j = this.int(k + 1);
+      [out[k], out[j]] = [out[j], out[k]];
+    }
+    return out;
   }
 
   /** A uniform integer in [0, n). */

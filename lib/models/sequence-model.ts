@@ -16,8 +16,16 @@ import { Linear, LinearCache, flattenTime } from '../layers/linear';
 
 export type HeadMode = 'none' | 'last' | 'all';
 
+/** Everything needed to rebuild the architecture (not the weights): what a checkpoint stores. */
+export type SequenceModelConfig = Omit<SequenceModelOptions, 'seed'> & {
+  numLayers: number;
+  bidirectional: boolean;
+  bias: boolean;
+  head: { mode: 'last' | 'all'; outFeatures: number; bias: boolean } | null;
+};
+
 export interface SequenceModelOptions extends RecurrentOptions {
-  head?: { mode: 'last' | 'all'; outFeatures: number; bias?: boolean };
+  head?: { mode: 'last' | 'all'; outFeatures: number; bias?: boolean } | null;
 }
 
 export interface SequenceModelCache {
@@ -60,6 +68,15 @@ export class SequenceModel {
     this.head = options.head
       ? new Linear(features, options.head.outFeatures, { bias: options.head.bias ?? true, rng: new Rng((options.seed ?? 0) + 0x5eed) })
       : null;
+  }
+
+  /** The architecture as plain data; `new SequenceModel(config)` rebuilds it (with fresh weights). */
+  toConfig(): SequenceModelConfig {
+    const { mode, inputSize, hiddenSize, numLayers, bidirectional, bias } = this.rnn.config;
+    const head = this.head && this.headMode !== 'none'
+      ? { mode: this.headMode, outFeatures: this.head.outFeatures, bias: this.head.params.bias !== null }
+      : null;
+    return { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, head };
   }
 
   /** Every parameter with its gradient: the recurrent layer's in state_dict order, then `head.weight`, `head.bias`. */

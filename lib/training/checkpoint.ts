@@ -1,0 +1,180 @@
+/**
+ * Checkpoints: one JSON file that holds everything needed to continue a run exactly.
+ *                                                                             docs: docs/training/training.md
+ *   format, format_version   "unrolled-checkpoint", 1
+ *   model                    the architecture (SequenceModel.toConfig())
+ *   weights                  the parameters in PyTorch's state_dict layout
+ *   optimizer                the optimizer's name, hyperparameters and state (null if none)
+ *   schedule                 the learning-rate schedule
+ *   rng                      the trainer's random generator state (shuffling)
+ *   counters                 step, epoch, and the position in the epoch
+ *   trainer                  early-stopping bookkeeping, including the best weights so far
+ *   task                     whatever the task needs to rebuild its data (its options, a vocabulary, a scaler)
+ *
+ * Writing is atomic: the JSON goes to a temporary file beside the target, is flushed to disk (fsync), and
+ * only then renamed over the target. A crash or a full disk part-way leaves the previous checkpoint as it
+ * was. A checkpoint whose weights are not all finite is never written. Reading checks every key, shape and
+ * number, and says exactly what is wrong with a bad file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ValueError } from '../kernels/tensor';
+import { assertCellKind } from '../cells/cell-params';
+import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
+import { StateDict, stateDict, loadStateDict } from '../models/state-dict';
+import { OptimizerStateJson } from './optimizer';
+import { ScheduleConfig, checkSchedule } from './schedules';
+
+export const CHECKPOINT_FORMAT = 'unrolled-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface TrainerCounters {
+  step: number; // updates attempted so far (a skipped non-finite step counts)
+  epoch: number; // completed passes over the training set
+  batchInEpoch: number; // batches of the current epoch already taken
+}
+
+export interface TrainerBookkeeping {
+  order: number[] | null; // the current epoch's shuffled sample order
+  bestValLoss: number | null;
+  bestStep: number | null;
+  evalsSinceBest: number;
+  lastValLoss: number | null;
+  nonFiniteInARow: number;
+  bestWeights: StateDict | null;
+}
+
+export interface Checkpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  format_version: typeof CHECKPOINT_VERSION;
+  model: SequenceModelConfig;
+  weights: StateDict;
+  optimizer: OptimizerStateJson | null;
+  schedule: ScheduleConfig;
+  rng: [number, number, number, number] | null;
+  counters: TrainerCounters;
+  trainer: TrainerBookkeeping | null;
+  task: unknown;
+}
+
+/**
+ * Writes `ckpt` to `file` atomically. Throws (and leaves any previous file untouched) if a weight is not
+ * finite or if anything in the write fails.
+ */
+export function writeCheckpoint(file: string, ckpt: Checkpoint): void {
+  for (const [name, value] of Object.entries(ckpt.weights)) {
+    if (!(value as unknown[]).flat(Infinity).every((v) => Number.isFinite(v))) {
+      throw new ValueError(`checkpoint ${file}: not written, because weight "${name}" is not finite; the previous checkpoint is unchanged`);
+    }
+  }
+  const text = JSON.stringify(ckpt) + '\n';
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(tmp, 'w');
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, Math.min(1 << 20, bytes.length - at));
+    fs.fsyncSync(fd); // on disk before it takes the target's name
+    fs.closeSync(fd);
+    fd = null;
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== null) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw new ValueError(`checkpoint ${file}: could not be written (${(err as Error).message}); the previous checkpoint is unchanged`);
+  }
+  try {
+    const dirFd = fs.openSync(dir, 'r'); // make the rename itself durable where the platform allows
+    fs.fsyncSync(dirFd);
+    fs.closeSync(dirFd);
+  } catch {
+    // Some platforms cannot fsync a directory; the rename has still happened.
+  }
+}
+
+/** Reads and checks a checkpoint file. Every problem names the file and the key. */
+export function readCheckpoint(file: string): Checkpoint {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ValueError(`checkpoint ${file}: cannot be read (${(err as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ValueError(`checkpoint ${file}: not valid JSON, so it is truncated or was edited by hand (${(err as Error).message})`);
+  }
+  return checkCheckpoint(json, `checkpoint ${file}`);
+}
+
+/** Checks the structure of a parsed checkpoint (the weights' shapes are checked when loaded into a model). */
+export function checkCheckpoint(json: unknown, what: string): Checkpoint {
+  const c = json as Record<string, unknown>;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new ValueError(`${what}: expected a JSON object`);
+  if (c.format !== CHECKPOINT_FORMAT) throw new ValueError(`${what}: format: expected "${CHECKPOINT_FORMAT}", got ${JSON.stringify(c.format)}`);
+  if (c.format_version !== CHECKPOINT_VERSION) throw new ValueError(`${what}: format_version: expected ${CHECKPOINT_VERSION}, got ${JSON.stringify(c.format_version)}`);
+  for (const key of ['model', 'weights', 'optimizer', 'schedule', 'rng', 'counters', 'trainer', 'task']) {
+    if (!(key in c)) throw new ValueError(`${what}: missing key "${key}"`);
+  }
+  const m = c.model as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null) throw new ValueError(`${what}: model: expected an object`);
+  assertCellKind(m.mode, `${what}: model.mode`);
+  for (const k of ['inputSize', 'hiddenSize', 'numLayers']) {
+    if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}: model.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
+  }
+  for (const k of ['bidirectional', 'bias']) {
+    if (typeof m[k] !== 'boolean') throw new ValueError(`${what}: model.${k}: expected true or false, got ${JSON.stringify(m[k])}`);
+  }
+  const head = m.head as Record<string, unknown> | null;
+  if (head !== null && (typeof head !== 'object' || (head.mode !== 'last' && head.mode !== 'all') || !Number.isInteger(head.outFeatures) || typeof head.bias !== 'boolean')) {
+    throw new ValueError(`${what}: model.head: expected null or {mode: "last"|"all", outFeatures, bias}, got ${JSON.stringify(head)}`);
+  }
+  if (typeof c.weights !== 'object' || c.weights === null) throw new ValueError(`${what}: weights: expected an object of named tensors`);
+  const o = c.optimizer as Record<string, unknown> | null;
+  if (o !== null && (typeof o !== 'object' || typeof o.optimizer !== 'string' || typeof o.hyperparams !== 'object' || typeof o.state !== 'object')) {
+    throw new ValueError(`${what}: optimizer: expected null or {optimizer, hyperparams, state}`);
+  }
+  checkSchedule(c.schedule, `${what}: schedule`);
+  const rng = c.rng as unknown[] | null;
+  if (rng !== null && !(Array.isArray(rng) && rng.length === 4 && rng.every((w) => Number.isInteger(w) && (w as number) >= 0 && (w as number) < 2 ** 32))) {
+    throw new ValueError(`${what}: rng: expected null or four integers in [0, 2^32), got ${JSON.stringify(rng)}`);
+  }
+  const counters = c.counters as Record<string, unknown>;
+  for (const k of ['step', 'epoch', 'batchInEpoch']) {
+    if (!Number.isInteger(counters?.[k]) || (counters[k] as number) < 0) throw new ValueError(`${what}: counters.${k}: expected an integer >= 0, got ${JSON.stringify(counters?.[k])}`);
+  }
+  const t = c.trainer as Record<string, unknown> | null;
+  if (t !== null) {
+    if (typeof t !== 'object') throw new ValueError(`${what}: trainer: expected null or an object`);
+    for (const k of ['bestValLoss', 'lastValLoss']) {
+      if (t[k] !== null && !(typeof t[k] === 'number' && Number.isFinite(t[k]))) throw new ValueError(`${what}: trainer.${k}: expected null or a finite number, got ${JSON.stringify(t[k])}`);
+    }
+    for (const k of ['evalsSinceBest', 'nonFiniteInARow']) {
+      if (!Number.isInteger(t[k]) || (t[k] as number) < 0) throw new ValueError(`${what}: trainer.${k}: expected an integer >= 0, got ${JSON.stringify(t[k])}`);
+    }
+    if (t.order !== null && !(Array.isArray(t.order) && t.order.every((v) => Number.isInteger(v) && v >= 0))) {
+      throw new ValueError(`${what}: trainer.order: expected null or a list of sample indices`);
+    }
+  }
+  return c as unknown as Checkpoint;
+}
+
+/**
+ * Builds the checkpoint's model and loads its weights (every key and shape checked). `weights` are the
+ * latest, which a resumed run continues from; `{ best: true }` loads the best validated weights instead,
+ * when the checkpoint has them (what a model is used with after training).
+ */
+export function modelFromCheckpoint(ckpt: Checkpoint, what = 'checkpoint', options: { best?: boolean } = {}): SequenceModel {
+  const model = new SequenceModel(ckpt.model);
+  const best = options.best ? ckpt.trainer?.bestWeights ?? null : null;
+  loadStateDict(model, best ?? ckpt.weights, best ? `${what}: trainer.bestWeights` : `${what}: weights`);
+  return model;
+}
+
+/** The model's weights as a state dict (for `Checkpoint.weights` and best-weight snapshots). */
+export function snapshotWeights(model: SequenceModel): StateDict {
+  return stateDict(model);
+}
