@@ -39,7 +39,7 @@ export { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from './layers/losses';
 export { checkLengths } from './layers/lengths';
 
 // models: a recurrent network with a head, its objectives, and PyTorch state_dict import/export
-export type { SequenceModelOptions, SequenceModelOutput, SequenceModelUpstream, HeadMode } from './models/sequence-model';
+export type { SequenceModelOptions, SequenceModelConfig, SequenceModelOutput, SequenceModelUpstream, HeadMode } from './models/sequence-model';
 export { SequenceModel } from './models/sequence-model';
 export type { Batch, Objective, LossAndGradients } from './models/objectives';
 export { lossAndGradients, lossOnly } from './models/objectives';
@@ -60,6 +60,23 @@ export type { AdamOptions } from './training/adam';
 export { createOptimizer, OPTIMIZER_NAMES } from './training/optimizers';
 export type { ClipResult } from './training/clip';
 export { clipGradNorm, clipGradValue, gradNorm } from './training/clip';
+export type { ScheduleConfig } from './training/schedules';
+export { learningRateAt, checkSchedule } from './training/schedules';
+export type { Chunk } from './training/tbptt';
+export { streamChunks, CarriedState } from './training/tbptt';
+export type { NonFiniteReport } from './training/nonfinite';
+export { findNonFinite, findNonFiniteForward, findNonFiniteBackward } from './training/nonfinite';
+export type { Checkpoint, TrainerCounters, TrainerBookkeeping } from './training/checkpoint';
+export {
+  writeCheckpoint, readCheckpoint, checkCheckpoint, modelFromCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION,
+} from './training/checkpoint';
+export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from './training/trainer';
+export { Trainer, TrainingError } from './training/trainer';
+export { Progress } from './training/progress';
+
+// tasks
+export type { AddingTaskOptions } from './tasks/adding';
+export { AddingProblem, addingDatasets, ADDING_BASELINE_MSE } from './tasks/adding';
 
 // diagnostics: gradient check and PyTorch conformance
 export type { CheckedTensor, GradcheckRow } from './diagnostics/gradcheck';

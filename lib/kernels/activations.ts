@@ -26,8 +26,9 @@ export function tanh(a: number): number {
   return Math.tanh(a);
 }
 
+/** max(0, a); NaN stays NaN (as in PyTorch), so a non-finite value is never hidden. */
 export function relu(a: number): number {
-  return a > 0 ? a : 0;
+  return a < 0 ? 0 : a;
 }
 
 /** d tanh / da from y = tanh(a). */

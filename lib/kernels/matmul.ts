@@ -32,8 +32,7 @@ export function matmulAdd(out: Mat, a: Mat, b: Mat): void {
     const aRow = a.offset + i * as0;
     const cRow = out.offset + i * cs0;
     for (let k = 0; k < K; k++) {
-      const aik = A[aRow + k * as1];
-      if (aik === 0) continue; // adds nothing; relu units and zero initial states make this common
+      const aik = A[aRow + k * as1]; // no shortcut for aik = 0: 0·Inf must still give NaN
       const bRow = b.offset + k * bs0;
       for (let j = 0; j < N; j++) C[cRow + j * cs1] += aik * Bd[bRow + j * bs1];
     }

@@ -72,3 +72,11 @@ describe('activations', () => {
     expect(() => activateInPlace(fromNested([1, 2], null, 'v'), 'tanh')).toThrow(ShapeError);
   });
 });
+
+describe('non-finite values are never hidden', () => {
+  it('relu, sigmoid and tanh of NaN are NaN', () => {
+    expect(relu(NaN)).toBeNaN();
+    expect(sigmoid(NaN)).toBeNaN();
+    expect(tanh(NaN)).toBeNaN();
+  });
+});

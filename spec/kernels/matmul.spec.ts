@@ -77,3 +77,12 @@ describe('matmulAddBackward', () => {
     expect(maxAbsDiff(toRows(db), expectDb)).toBeLessThan(1e-12);
   });
 });
+
+describe('matmulAdd and non-finite values', () => {
+  it('0·Inf gives NaN, as IEEE arithmetic says', () => {
+    const a = zeros([1, 2]), b = zeros([2, 1]), out = zeros([1, 1]);
+    b.set(0, 0, Infinity);
+    matmulAdd(out, a, b);
+    expect(out.get(0, 0)).toBeNaN();
+  });
+});

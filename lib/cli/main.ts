@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The `unrolled` command: `unrolled train ...`, `unrolled help`.
+ * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
+ * that fails (too many non-finite steps) ends with status 1.
+ */
+import { ShapeError, ValueError } from '../kernels/tensor';
+import { TrainingError } from '../training/trainer';
+import { runTrain, trainHelp } from './train';
+
+const USAGE = `usage: unrolled <command> [options]
+
+commands:
+  train     train a model on a built-in task (the adding problem), with checkpoints and resume
+  help      show this help, or \`unrolled help <command>\`
+
+Run \`unrolled <command> --help\` for a command's options.`;
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train':
+        return runTrain(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write((rest[0] === 'train' ? trainHelp() : USAGE) + '\n');
+        return 0;
+      default:
+        process.stderr.write(`unrolled: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ValueError || err instanceof ShapeError || err instanceof RangeError) {
+      process.stderr.write(`unrolled: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof TrainingError) {
+      process.stderr.write(`unrolled: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
