@@ -62,8 +62,8 @@ export type { ClipResult } from './training/clip';
 export { clipGradNorm, clipGradValue, gradNorm } from './training/clip';
 export type { ScheduleConfig } from './training/schedules';
 export { learningRateAt, checkSchedule } from './training/schedules';
-export type { Chunk } from './training/tbptt';
-export { streamChunks, CarriedState } from './training/tbptt';
+export type { Chunk, TbpttStepOptions, TbpttStepResult } from './training/tbptt';
+export { streamChunks, CarriedState, tbpttStep } from './training/tbptt';
 export type { NonFiniteReport } from './training/nonfinite';
 export { findNonFinite, findNonFiniteForward, findNonFiniteBackward } from './training/nonfinite';
 export type { Checkpoint, TrainerCounters, TrainerBookkeeping } from './training/checkpoint';
@@ -72,6 +72,7 @@ export {
 } from './training/checkpoint';
 export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from './training/trainer';
 export { Trainer, TrainingError } from './training/trainer';
+export { subset, randomSplit } from './training/datasets';
 export { Progress } from './training/progress';
 
 // tasks

@@ -1,7 +1,7 @@
 /**
  * Losses, each returning the scalar and its gradient with respect to its input.   docs: docs/layers/heads.md
  *
- *   (MSE-1)   L = (1/N) Σ (y − target)²            over all N elements of y
+ *   (MSE-1)   L = (1/N) Σ (y − target)²            over all N elements of y (padded rows left out)
  *   (MSE-1')  dy = (2/N) (y − target)
  *   (CE-1)    L = −(1/N) Σ_n log softmax(z_n)[k_n]   z: [N,K] logits, k_n ∈ {0 … K−1}, mean over rows
  *             log softmax(z)[k] = z_k − m − log Σ_j e^(z_j − m),  m = max_j z_j  (log-sum-exp, never overflows)
@@ -11,15 +11,23 @@
  */
 import { Mat, zeros, assertShape, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 
-/** Mean squared error over every element of y: returns the loss and dy [same shape as y]. */
-export function mseLoss(y: Mat, target: Mat): { loss: number; dy: Mat } {
+/**
+ * Mean squared error over every element of y [N,K]: returns the loss and dy. With `keepRow`, rows where it
+ * is false (padding) are left out: they add nothing, get dy = 0, and N counts only the kept rows.
+ */
+export function mseLoss(y: Mat, target: Mat, keepRow: ArrayLike<boolean> | null = null): { loss: number; dy: Mat } {
   assertShape(target, y.shape, 'mseLoss target');
   if (y.dimension !== 2) throw new ShapeError(`mseLoss y: expected a 2-D [N,K] tensor, got ${shapeString(y.shape)}`);
   const [N, K] = y.shape;
-  const count = N * K;
+  if (keepRow && keepRow.length !== N) throw new ShapeError(`mseLoss keepRow: expected ${N} flags, got ${keepRow.length}`);
+  let rows = 0;
+  for (let n = 0; n < N; n++) if (!keepRow || keepRow[n]) rows++;
+  if (rows === 0) throw new ValueError(`mseLoss keepRow: every one of the ${N} rows is left out, so the mean is undefined`);
+  const count = rows * K;
   const dy = zeros([N, K]);
   let sum = 0;
   for (let n = 0; n < N; n++) {
+    if (keepRow && !keepRow[n]) continue; // padding: no loss, no gradient
     for (let k = 0; k < K; k++) {
       const diff = y.get(n, k) - target.get(n, k);
       sum += diff * diff; //                              (MSE-1)

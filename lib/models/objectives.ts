@@ -3,10 +3,11 @@
  *
  *   probe     L = Σ output ⊙ G + Σ h_n ⊙ Gh [+ Σ c_n ⊙ Gc]   fixed tensors: dOutput = G, dh_n = Gh, dc_n = Gc
  *   mse_last  L = mean((Linear(output at each sequence's last step) − target)²)     many-to-one regression
+ *   mse_all   L = mean over valid (t,b,k) of (Linear(output[t,b]) − target[t,b])²   many-to-many regression
  *   ce_all    L = mean over valid (t,b) of −log softmax(Linear(output[t,b]))[target_{t,b}]   many-to-many
  *
- * With `lengths`, ce_all ignores padded positions (the mean is over valid ones only) and mse_last reads
- * each sequence at its own last step.
+ * With `lengths`, ce_all and mse_all ignore padded positions (the mean is over valid ones only) and
+ * mse_last reads each sequence at its own last step.
  */
 import { Mat, assertShape, fromArray, toFlat, ShapeError, ValueError } from '../kernels/tensor';
 import { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from '../layers/losses';
@@ -24,6 +25,7 @@ export interface Batch {
 export type Objective =
   | { type: 'probe'; G: Mat; Gh: Mat; Gc: Mat | null }
   | { type: 'mse_last'; target: Mat } // [B,K]
+  | { type: 'mse_all'; target: Mat } // [T,B,K]
   | { type: 'ce_all'; targets: ArrayLike<number> }; // T·B class indices, row-major over [T,B]
 
 export interface LossAndGradients {
@@ -68,6 +70,14 @@ function evaluateObjective(
       const { loss, dy } = mseLoss(forward.y as Mat, objective.target);
       return { loss, upstream: { dy } };
     }
+    case 'mse_all': {
+      const y = forward.y as Mat; // [T,B,K], owned
+      const [T, B, K] = y.shape;
+      assertShape(objective.target, [T, B, K], 'mse_all objective target');
+      const keep = lengths ? Array.from({ length: T * B }, (_, r) => Math.floor(r / B) < lengths[r % B]) : null;
+      const { loss, dy } = mseLoss(fromArray(y.data, [T * B, K]), fromArray(toFlat(objective.target), [T * B, K]), keep);
+      return { loss, upstream: { dy: fromArray(dy.data, [T, B, K]) } };
+    }
     case 'ce_all': {
       const y = forward.y as Mat; // [T,B,K], owned
       const [T, B, K] = y.shape;
@@ -85,7 +95,7 @@ function evaluateObjective(
 }
 
 function checkObjectiveFitsModel(model: SequenceModel, objective: Objective): void {
-  const needs = { probe: null, mse_last: 'last', ce_all: 'all' }[objective.type];
+  const needs = { probe: null, mse_last: 'last', mse_all: 'all', ce_all: 'all' }[objective.type];
   if (needs && model.headMode !== needs) {
     throw new ValueError(`lossAndGradients objective: '${objective.type}' needs a model with head mode '${needs}', this model has '${model.headMode}'`);
   }

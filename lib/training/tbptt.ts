@@ -9,7 +9,10 @@
  * carried-state outputs equal one pass over the whole stream).
  */
 import { Mat, clone, ValueError, shapeString } from '../kernels/tensor';
-import { SequenceModelOutput } from '../models/sequence-model';
+import { SequenceModel, SequenceModelOutput } from '../models/sequence-model';
+import { Objective, lossAndGradients } from '../models/objectives';
+import { Optimizer } from './optimizer';
+import { ClipResult, clipGradNorm, gradNorm } from './clip';
 
 export interface Chunk {
   index: number;
@@ -47,4 +50,32 @@ export class CarriedState {
     this.h0 = null;
     this.c0 = null;
   }
+}
+
+export interface TbpttStepOptions {
+  clip?: { maxNorm: number; normType?: 2 | 'inf' } | null;
+}
+
+export interface TbpttStepResult {
+  loss: number;
+  clip: ClipResult | null;
+  applied: boolean; // false when the loss or the gradients were not finite (then nothing changed)
+}
+
+/**
+ * One step of truncated BPTT on a chunk: forward from the carried state, loss, backward within the chunk,
+ * clipping, the optimizer's update, and the carry of the chunk's final state into the next chunk.
+ * `objective` is the chunk's (e.g. its next-step targets). A non-finite step changes neither the weights
+ * nor the carried state.
+ */
+export function tbpttStep(
+  model: SequenceModel, optimizer: Optimizer, chunk: Chunk, objective: Objective, state: CarriedState, options: TbpttStepOptions = {},
+): TbpttStepResult {
+  const r = lossAndGradients(model, { x: chunk.x, h0: state.h0, c0: state.c0 }, objective);
+  const params = model.namedParameters();
+  if (!Number.isFinite(r.loss) || !Number.isFinite(gradNorm(params))) return { loss: r.loss, clip: null, applied: false };
+  const clip = options.clip ? clipGradNorm(params, options.clip.maxNorm, options.clip.normType ?? 2) : null;
+  optimizer.step(params);
+  state.carry(r.forward); // the state the chunk ended in, computed with the weights before this update
+  return { loss: r.loss, clip, applied: true };
 }

@@ -2,7 +2,9 @@ import { zeros, toFlat, clone } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { CELL_KINDS } from '../../lib/cells/cell-params';
 import { Recurrent } from '../../lib/layers/recurrent';
-import { streamChunks, CarriedState } from '../../lib/training/tbptt';
+import { streamChunks, CarriedState, tbpttStep } from '../../lib/training/tbptt';
+import { SequenceModel } from '../../lib/models/sequence-model';
+import { createOptimizer } from '../../lib/training/optimizers';
 import { randn } from '../helpers';
 
 const T = 12, B = 2, I = 3, H = 4, k = 5; // chunks [0,5) [5,10) [10,12)
@@ -84,5 +86,34 @@ describe('streamChunks', () => {
     const cs = streamChunks(s, 3);
     expect(cs.map((c) => [c.start, c.end, c.x.shape[0]])).toEqual([[0, 3, 3], [3, 6, 3], [6, 7, 1]]);
     expect(cs[2].x.get(0, 1, 0)).toBe(s.get(6, 1, 0));
+  });
+});
+
+describe('tbpttStep: training on a stream chunk by chunk', () => {
+  it('learns to echo the input of 2 steps earlier across chunk boundaries', () => {
+    // Target at t is x_{t−2}: with chunks of 4, two of every four targets need the carried state.
+    const T_ = 400, k_ = 4;
+    const rng = new Rng(5);
+    const stream = randn([T_, 1, 1], rng);
+    const model = new SequenceModel({ mode: 'gru', inputSize: 1, hiddenSize: 8, seed: 3, head: { mode: 'all', outFeatures: 1 } });
+    const optimizer = createOptimizer('Adam', { lr: 0.02 });
+    const state = new CarriedState();
+    const chunkLoss = (epochLosses: number[]) => epochLosses.reduce((a, b) => a + b, 0) / epochLosses.length;
+    const epochs: number[] = [];
+    for (let epoch = 0; epoch < 15; epoch++) {
+      state.reset(); // a new pass over the stream starts from zeros
+      const losses: number[] = [];
+      for (const chunk of streamChunks(stream, k_)) {
+        const n = chunk.end - chunk.start;
+        const target = zeros([n, 1, 1]);
+        for (let t = chunk.start; t < chunk.end; t++) target.set(t - chunk.start, 0, 0, t >= 2 ? stream.get(t - 2, 0, 0) : 0);
+        const r = tbpttStep(model, optimizer, chunk, { type: 'mse_all', target }, state, { clip: { maxNorm: 1 } });
+        expect(r.applied).toBe(true);
+        losses.push(r.loss);
+      }
+      epochs.push(chunkLoss(losses));
+    }
+    expect(epochs[epochs.length - 1]).toBeLessThan(0.1 * epochs[0]);
+    expect(state.h0).not.toBeNull();
   });
 });
