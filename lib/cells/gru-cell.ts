@@ -18,7 +18,8 @@
  *            dW_hh += dvᵀ·h_{t−1}   db_hh += Σ_b dv   dh_{t−1} += dv·W_hh
  */
 import { Mat, assertShape, zeros } from '../kernels/tensor';
-import { matmulAdd, T } from '../kernels/matmul';
+import { T } from '../kernels/matmul';
+import { gemm, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
 import { CellParams } from './cell-params';
@@ -40,6 +41,7 @@ export interface GruStep {
  * the transposed weight views, u and v in forward, du and dv in backward.
  */
 export interface GruWork {
+  gemm: GemmWorkspace; // packing space of the fast matrix product
   W_ihT: Mat; // [D,3H]  view of weight_ihᵀ
   W_hhT: Mat; // [H,3H]  view of weight_hhᵀ
   u: Mat; //     [B,3H]  x_t·W_ihᵀ + b_ih, then ∂L/∂u in backward
@@ -54,9 +56,9 @@ export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
   const [B, H3] = u.shape;
   const H = H3 / 3;
   setRowsToBias(u, p.bias_ih, null); //      [B,3H] = b_ih per row              (GRU-1)
-  matmulAdd(u, s.x, work.W_ihT); //          [B,3H] += [B,D]·[D,3H]             (GRU-1)
+  gemm(u, s.x, work.W_ihT, work.gemm); //          [B,3H] += [B,D]·[D,3H]             (GRU-1)
   setRowsToBias(v, p.bias_hh, null); //      [B,3H] = b_hh per row              (GRU-1)
-  matmulAdd(v, s.hPrev, work.W_hhT); //      [B,3H] += [B,H]·[H,3H]             (GRU-1)
+  gemm(v, s.hPrev, work.W_hhT, work.gemm); //      [B,3H] += [B,H]·[H,3H]             (GRU-1)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < H; j++) {
       const r = sigmoid(u.get(b, j) + v.get(b, j)); //                         (GRU-2)
@@ -103,19 +105,19 @@ export function gruCellBackward(
       dv.set(b, 2 * H + j, dun * r); //                                        (GRU-4')
     }
   }
-  matmulAdd(g.weight_ih, duT, s.x); //               [3H,D] += [3H,B]·[B,D]      (GRU-1')
-  matmulAdd(g.weight_hh, dvT, s.hPrev); //           [3H,H] += [3H,B]·[B,H]      (GRU-1')
+  gemm(g.weight_ih, duT, s.x, work.gemm); //               [3H,D] += [3H,B]·[B,D]      (GRU-1')
+  gemm(g.weight_hh, dvT, s.hPrev, work.gemm); //           [3H,H] += [3H,B]·[B,H]      (GRU-1')
   if (g.bias_ih) addRowVectorBackward(g.bias_ih, du); // [3H] += Σ_b [B,3H]      (GRU-1')
   if (g.bias_hh) addRowVectorBackward(g.bias_hh, dv); // [3H] += Σ_b [B,3H]      (GRU-1')
-  matmulAdd(dx, du, p.weight_ih); //                 [B,D] += [B,3H]·[3H,D]      (GRU-1')
-  matmulAdd(dhPrev, dv, p.weight_hh); //             [B,H] += [B,3H]·[3H,H]      (GRU-1')
+  gemm(dx, du, p.weight_ih, work.gemm); //                 [B,D] += [B,3H]·[3H,D]      (GRU-1')
+  gemm(dhPrev, dv, p.weight_hh, work.gemm); //             [B,H] += [B,3H]·[3H,H]      (GRU-1')
 }
 
 /** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
 export function createGruWork(p: CellParams, B: number): GruWork {
   const H = p.weight_hh.shape[1];
   const u = zeros([B, 3 * H]), v = zeros([B, 3 * H]);
-  return { W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), u, v, uT: T(u), vT: T(v) };
+  return { gemm: new GemmWorkspace(), W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), u, v, uT: T(u), vT: T(v) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

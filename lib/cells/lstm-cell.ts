@@ -17,7 +17,8 @@
  *             dx_t += da·W_ih    dh_{t−1} += da·W_hh
  */
 import { Mat, assertShape, zeros } from '../kernels/tensor';
-import { matmulAdd, T } from '../kernels/matmul';
+import { T } from '../kernels/matmul';
+import { gemm, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
 import { CellParams } from './cell-params';
@@ -40,6 +41,7 @@ export interface LstmStep {
  * the transposed weight views the products need, and backward's scratch space.
  */
 export interface LstmWork {
+  gemm: GemmWorkspace; // packing space of the fast matrix product
   W_ihT: Mat; // [D,4H]  view of weight_ihᵀ
   W_hhT: Mat; // [H,4H]  view of weight_hhᵀ
   da: Mat; //    [B,4H]  ∂L/∂a_t
@@ -53,8 +55,8 @@ export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): voi
   const [B, H4] = a.shape;
   const H = H4 / 4;
   setRowsToBias(a, p.bias_ih, p.bias_hh); // [B,4H] = b_ih + b_hh per row       (LSTM-1)
-  matmulAdd(a, s.x, work.W_ihT); //          [B,4H] += [B,D]·[D,4H]             (LSTM-1)
-  matmulAdd(a, s.hPrev, work.W_hhT); //      [B,4H] += [B,H]·[H,4H]             (LSTM-1)
+  gemm(a, s.x, work.W_ihT, work.gemm); //          [B,4H] += [B,D]·[D,4H]             (LSTM-1)
+  gemm(a, s.hPrev, work.W_hhT, work.gemm); //      [B,4H] += [B,H]·[H,4H]             (LSTM-1)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < H; j++) {
       const i = sigmoid(a.get(b, j)); //                                       (LSTM-2)
@@ -101,19 +103,19 @@ export function lstmCellBackward(
       da.set(b, 3 * H + j, dO * o * (1 - o)); //                               (LSTM-2')
     }
   }
-  matmulAdd(g.weight_ih, daT, s.x); //               [4H,D] += [4H,B]·[B,D]      (LSTM-1')
-  matmulAdd(g.weight_hh, daT, s.hPrev); //           [4H,H] += [4H,B]·[B,H]      (LSTM-1')
+  gemm(g.weight_ih, daT, s.x, work.gemm); //               [4H,D] += [4H,B]·[B,D]      (LSTM-1')
+  gemm(g.weight_hh, daT, s.hPrev, work.gemm); //           [4H,H] += [4H,B]·[B,H]      (LSTM-1')
   if (g.bias_ih) addRowVectorBackward(g.bias_ih, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
   if (g.bias_hh) addRowVectorBackward(g.bias_hh, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
-  matmulAdd(dx, da, p.weight_ih); //                 [B,D] += [B,4H]·[4H,D]      (LSTM-1')
-  matmulAdd(dhPrev, da, p.weight_hh); //             [B,H] += [B,4H]·[4H,H]      (LSTM-1')
+  gemm(dx, da, p.weight_ih, work.gemm); //                 [B,D] += [B,4H]·[4H,D]      (LSTM-1')
+  gemm(dhPrev, da, p.weight_hh, work.gemm); //             [B,H] += [B,4H]·[4H,H]      (LSTM-1')
 }
 
 /** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
 export function createLstmWork(p: CellParams, B: number): LstmWork {
   const H = p.weight_hh.shape[1];
   const da = zeros([B, 4 * H]);
-  return { W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), da, daT: T(da), dc: zeros([B, H]) };
+  return { gemm: new GemmWorkspace(), W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), da, daT: T(da), dc: zeros([B, H]) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

@@ -12,7 +12,8 @@
  * The layer allocates every buffer and view before its time loop; these functions only fill them.
  */
 import { Mat, assertShape, zeros } from '../kernels/tensor';
-import { matmulAdd, T } from '../kernels/matmul';
+import { T } from '../kernels/matmul';
+import { gemm, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
 import { activateInPlace, activationBackward } from '../kernels/activations';
 import { CellParams } from './cell-params';
@@ -34,6 +35,7 @@ export interface RnnStep {
  * the transposed weight views the products need, and backward's scratch space.
  */
 export interface RnnWork {
+  gemm: GemmWorkspace; // packing space of the fast matrix product
   W_ihT: Mat; // [D,H]  view of weight_ihᵀ
   W_hhT: Mat; // [H,H]  view of weight_hhᵀ
   da: Mat; //    [B,H]  ∂L/∂a_t
@@ -44,8 +46,8 @@ export interface RnnWork {
 export function rnnCellForward(p: CellParams, s: RnnStep, work: RnnWork, f: RnnNonlinearity): void {
   const a = s.h; // a_t is built in place, then turned into h_t
   setRowsToBias(a, p.bias_ih, p.bias_hh); // [B,H] = b_ih + b_hh per row        (RNN-1)
-  matmulAdd(a, s.x, work.W_ihT); //          [B,H] += [B,D]·[D,H]              (RNN-1)
-  matmulAdd(a, s.hPrev, work.W_hhT); //      [B,H] += [B,H]·[H,H]              (RNN-1)
+  gemm(a, s.x, work.W_ihT, work.gemm); //          [B,H] += [B,D]·[D,H]              (RNN-1)
+  gemm(a, s.hPrev, work.W_hhT, work.gemm); //      [B,H] += [B,H]·[H,H]              (RNN-1)
   activateInPlace(a, f); //                  h_t = φ(a_t)                        (RNN-2)
 }
 
@@ -58,18 +60,18 @@ export function rnnCellBackward(
 ): void {
   const { da, daT } = work;
   activationBackward(da, dh, s.h, f); //             da = dh ⊙ φ'(a_t)           (RNN-2')
-  matmulAdd(g.weight_ih, daT, s.x); //               [H,D] += [H,B]·[B,D]        (RNN-1')
-  matmulAdd(g.weight_hh, daT, s.hPrev); //           [H,H] += [H,B]·[B,H]        (RNN-1')
+  gemm(g.weight_ih, daT, s.x, work.gemm); //               [H,D] += [H,B]·[B,D]        (RNN-1')
+  gemm(g.weight_hh, daT, s.hPrev, work.gemm); //           [H,H] += [H,B]·[B,H]        (RNN-1')
   if (g.bias_ih) addRowVectorBackward(g.bias_ih, da); // [H] += Σ_b [B,H]        (RNN-1')
   if (g.bias_hh) addRowVectorBackward(g.bias_hh, da); // [H] += Σ_b [B,H]        (RNN-1')
-  matmulAdd(dx, da, p.weight_ih); //                 [B,D] += [B,H]·[H,D]        (RNN-1')
-  matmulAdd(dhPrev, da, p.weight_hh); //             [B,H] += [B,H]·[H,H]        (RNN-1')
+  gemm(dx, da, p.weight_ih, work.gemm); //                 [B,D] += [B,H]·[H,D]        (RNN-1')
+  gemm(dhPrev, da, p.weight_hh, work.gemm); //             [B,H] += [B,H]·[H,H]        (RNN-1')
 }
 
 /** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
 export function createRnnWork(p: CellParams, B: number): RnnWork {
   const da = zeros([B, p.weight_hh.shape[1]]);
-  return { W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), da, daT: T(da) };
+  return { gemm: new GemmWorkspace(), W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), da, daT: T(da) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

@@ -8,7 +8,8 @@
  * many-to-one passes the last step's [B,F] (`output.pick(T − 1)`).
  */
 import { Mat, zeros, assertShape, isOwned, fromArray, ShapeError, ValueError, shapeString } from '../kernels/tensor';
-import { matmulAdd, T } from '../kernels/matmul';
+import { T } from '../kernels/matmul';
+import { gemm, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
 import { Rng, fillUniform } from '../kernels/random';
 
@@ -26,6 +27,7 @@ export class Linear {
   readonly outFeatures: number;
   readonly params: LinearParams;
   readonly grads: LinearParams;
+  private readonly work = new GemmWorkspace();
 
   /** Initialised as PyTorch: W and b ~ U(−1/√F, 1/√F), from the seeded `rng`. */
   constructor(inFeatures: number, outFeatures: number, options: { bias?: boolean; seed?: number; rng?: Rng } = {}) {
@@ -50,17 +52,17 @@ export class Linear {
     }
     const y = zeros([x.shape[0], this.outFeatures]);
     setRowsToBias(y, this.params.bias, null); // [N,K] = b per row          (LIN-1)
-    matmulAdd(y, x, T(this.params.weight)); //   [N,K] += [N,F]·[F,K]       (LIN-1)
+    gemm(y, x, T(this.params.weight), this.work); // [N,K] += [N,F]·[F,K]  (LIN-1)
     return { y, cache: { x } };
   }
 
   /** Given dy = ∂L/∂y [N,K], adds into `this.grads` and returns dx = ∂L/∂x [N,F]. */
   backward(cache: LinearCache, dy: Mat): Mat {
     assertShape(dy, [cache.x.shape[0], this.outFeatures], 'Linear.backward dy');
-    matmulAdd(this.grads.weight, T(dy), cache.x); //                   [K,F] += [K,N]·[N,F]   (LIN-1')
+    gemm(this.grads.weight, T(dy), cache.x, this.work); //              [K,F] += [K,N]·[N,F]   (LIN-1')
     if (this.grads.bias) addRowVectorBackward(this.grads.bias, dy); // [K] += Σ_n [N,K]       (LIN-1')
     const dx = zeros(cache.x.shape);
-    matmulAdd(dx, dy, this.params.weight); //                          [N,F] += [N,K]·[K,F]   (LIN-1')
+    gemm(dx, dy, this.params.weight, this.work); //                     [N,F] += [N,K]·[K,F]   (LIN-1')
     return dx;
   }
 }
