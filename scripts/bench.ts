@@ -1,0 +1,165 @@
+/**
+ * npm run bench [-- --json] [-- --quick]
+ *
+ * One training step (forward over the whole sequence, BPTT, an SGD update) of a one-layer RNN, LSTM and
+ * GRU with I = 64, H = 128, T = 50, B = 32, float64: ms per step (median of 10 after warm-up, min, max),
+ * GFLOP/s, sequences per second and peak memory; the same step in TensorFlow.js (CPU backend, and WASM
+ * with SIMD where it installs), float32, with the ratio; and how the cost scales with T and H.
+ * Benchmarks measure; they are never timed tests.
+ */
+import * as path from 'path';
+import { SequenceModel } from '../lib/models/sequence-model';
+import { lossAndGradients } from '../lib/models/objectives';
+import { createOptimizer } from '../lib/training/optimizers';
+import { zeros, Mat } from '../lib/kernels/tensor';
+import { Rng, fillNormal } from '../lib/kernels/random';
+import { CellKind, gateCount } from '../lib/cells/cell-params';
+import { RecurrentCache } from '../lib/layers/recurrent';
+
+const args = process.argv.slice(2);
+const JSON_OUT = args.includes('--json');
+const QUICK = args.includes('--quick');
+const REPS = QUICK ? 3 : 10;
+const WARMUP = QUICK ? 1 : 2;
+const say = (s: string) => { if (!JSON_OUT) console.log(s); };
+
+interface Row {
+  system: string; cell: string; workers: number; T: number; H: number; B: number; I: number;
+  msPerStep: number; msMin: number; msMax: number; gflops: number; seqPerSecond: number; peakMemoryMB: number; activationMB?: number;
+}
+
+/** FLOPs of one step: forward 2·T·B·(I+H)·G·H, backward twice that (the input and the weight gradients). */
+function stepFlops(cell: CellKind, T: number, B: number, I: number, H: number): number {
+  return 6 * T * B * (I + H) * gateCount(cell) * H;
+}
+
+function stats(times: number[]) {
+  const s = [...times].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+}
+
+/** Bytes of the activations a forward pass keeps for backward (every buffer reachable from the cache, once). */
+function activationBytes(cache: RecurrentCache): number {
+  const seen = new Set<ArrayBufferLike>();
+  const add = (m: Mat | null | undefined) => { if (m) seen.add(m.data.buffer); };
+  for (const layer of cache.layers) {
+    for (const d of layer.dirs) {
+      add(d.h);
+      if (d.cell === 'lstm') add(d.c);
+      const s0 = d.steps[0] as { gates?: Mat; vn?: Mat };
+      add(s0.gates);
+      add(s0.vn);
+    }
+  }
+  let bytes = 0;
+  for (const b of seen) bytes += b.byteLength;
+  return bytes;
+}
+
+function benchOurs(cell: CellKind, T: number, B: number, I: number, H: number, reps = REPS): Row {
+  const model = new SequenceModel({ mode: cell, inputSize: I, hiddenSize: H, seed: 1 });
+  const rng = new Rng(2);
+  const x = zeros([T, B, I]), G = zeros([T, B, H]);
+  fillNormal(x, rng);
+  fillNormal(G, rng);
+  const objective = { type: 'probe' as const, G, Gh: zeros([1, B, H]), Gc: cell === 'lstm' ? zeros([1, B, H]) : null };
+  const opt = createOptimizer('SGD', { lr: 1e-4 });
+  const times: number[] = [];
+  let peak = 0, act = 0;
+  for (let k = 0; k < WARMUP + reps; k++) {
+    const t0 = performance.now();
+    const r = lossAndGradients(model, { x }, objective);
+    opt.step(model.namedParameters());
+    const ms = performance.now() - t0;
+    if (k >= WARMUP) times.push(ms);
+    act = activationBytes(r.forward.cache.rnn);
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const { median, min, max } = stats(times);
+  return {
+    system: 'unrolled (float64)', cell, workers: 1, T, H, B, I, msPerStep: median, msMin: min, msMax: max,
+    gflops: stepFlops(cell, T, B, I, H) / median / 1e6, seqPerSecond: (B * 1000) / median, peakMemoryMB: peak / 2 ** 20, activationMB: act / 2 ** 20,
+  };
+}
+
+async function benchTf(backend: 'cpu' | 'wasm', cell: CellKind, T: number, B: number, I: number, H: number): Promise<Row | string> {
+  let tf: typeof import('@tensorflow/tfjs');
+  try {
+    tf = await import('@tensorflow/tfjs');
+    if (backend === 'wasm') {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+    }
+    if (!(await tf.setBackend(backend))) return `TensorFlow.js ${backend} backend did not start`;
+    await tf.ready();
+  } catch (err) {
+    return `TensorFlow.js ${backend} backend unavailable (${(err as Error).message.split('\n')[0]})`;
+  }
+  const units = H;
+  const layer = cell === 'lstm' ? tf.layers.lstm({ units, returnSequences: true, kernelInitializer: 'glorotUniform', recurrentInitializer: 'glorotUniform' })
+    : cell === 'gru' ? tf.layers.gru({ units, returnSequences: true, kernelInitializer: 'glorotUniform', recurrentInitializer: 'glorotUniform' })
+      : tf.layers.simpleRNN({ units, returnSequences: true, kernelInitializer: 'glorotUniform', recurrentInitializer: 'glorotUniform' });
+  const x = tf.randomNormal([B, T, I]), G = tf.randomNormal([B, T, H]);
+  layer.apply(x);
+  const vars = layer.trainableWeights.map((w) => (w as unknown as { val: import('@tensorflow/tfjs').Variable }).val);
+  const opt = tf.train.sgd(1e-4);
+  const times: number[] = [];
+  let peak = 0;
+  for (let k = 0; k < WARMUP + REPS; k++) {
+    const t0 = performance.now();
+    tf.tidy(() => { opt.minimize(() => tf.sum(tf.mul(layer.apply(x) as import('@tensorflow/tfjs').Tensor, G)) as import('@tensorflow/tfjs').Scalar, false, vars); });
+    const ms = performance.now() - t0;
+    if (k >= WARMUP) times.push(ms);
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const { median, min, max } = stats(times);
+  tf.dispose([x, G]);
+  const simd = backend === 'wasm' ? (tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ', SIMD' : ', no SIMD') : '';
+  return {
+    system: `TensorFlow.js ${backend}${simd} (float32)`, cell, workers: 1, T, H, B, I, msPerStep: median, msMin: min, msMax: max,
+    gflops: stepFlops(cell, T, B, I, H) / median / 1e6, seqPerSecond: (B * 1000) / median, peakMemoryMB: peak / 2 ** 20,
+  };
+}
+
+const fmtRow = (r: Row, ratio: string) =>
+  `${r.system.padEnd(34)} ${r.cell.padEnd(9)} ${r.msPerStep.toFixed(0).padStart(7)} ${`${r.msMin.toFixed(0)}–${r.msMax.toFixed(0)}`.padStart(11)} ${r.gflops.toFixed(2).padStart(7)} ${r.seqPerSecond.toFixed(0).padStart(8)} ${r.peakMemoryMB.toFixed(0).padStart(8)}  ${ratio}`;
+
+async function main(): Promise<void> {
+  const [T, B, I, H] = [50, 32, 64, 128];
+  const cells: CellKind[] = ['rnn_tanh', 'lstm', 'gru'];
+  const rows: Row[] = [], others: Row[] = [], notes: string[] = [];
+  say(`One training step: forward over T=${T}, BPTT, SGD update; I=${I}, H=${H}, B=${B}, one layer. Median of ${REPS} after ${WARMUP} warm-up steps.\n`);
+  say(`${'system'.padEnd(34)} ${'cell'.padEnd(9)} ${'ms/step'.padStart(7)} ${'min–max'.padStart(11)} ${'GFLOP/s'.padStart(7)} ${'seq/s'.padStart(8)} ${'peak MB'.padStart(8)}  ours vs it`);
+  for (const cell of cells) {
+    const ours = benchOurs(cell, T, B, I, H);
+    rows.push(ours);
+    say(fmtRow(ours, ''));
+    for (const backend of ['wasm', 'cpu'] as const) {
+      if (QUICK && backend === 'cpu') continue;
+      const r = await benchTf(backend, cell, T, B, I, H);
+      if (typeof r === 'string') {
+        notes.push(r);
+        continue;
+      }
+      others.push(r);
+      say(fmtRow(r, `${(r.msPerStep / ours.msPerStep).toFixed(2)}× faster`));
+    }
+  }
+  for (const n of new Set(notes)) say(`note: ${n}`);
+
+  say('\nScaling (LSTM, B=32, I=64): cost linear in T, quadratic in H; stored activations linear in T.');
+  say(`${'T'.padStart(5)} ${'H'.padStart(5)} ${'ms/step'.padStart(8)} ${'ms per T·H²·1e-6'.padStart(17)} ${'GFLOP/s'.padStart(8)} ${'activations MB'.padStart(15)}`);
+  const scaling: Row[] = [];
+  const grid: [number, number][] = [[25, 128], [50, 128], [100, 128], [200, 128], [50, 64], [50, 256]];
+  for (const [t, h] of grid) {
+    const r = benchOurs('lstm', t, B, I, h, QUICK ? 2 : 5);
+    scaling.push(r);
+    say(`${String(t).padStart(5)} ${String(h).padStart(5)} ${r.msPerStep.toFixed(0).padStart(8)} ${(r.msPerStep / (t * h * h * 1e-6)).toFixed(1).padStart(17)} ${r.gflops.toFixed(2).padStart(8)} ${(r.activationMB ?? 0).toFixed(1).padStart(15)}`);
+  }
+  if (JSON_OUT) console.log(JSON.stringify({ config: { T, B, I, H }, rows: [...rows, ...scaling], others, notes }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
