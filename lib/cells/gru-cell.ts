@@ -16,58 +16,53 @@
  *   (GRU-2') du_r = dv_r = dr ⊙ r(1−r)
  *   (GRU-1') dW_ih += duᵀ·x_t   db_ih += Σ_b du   dx_t += du·W_ih
  *            dW_hh += dvᵀ·h_{t−1}   db_hh += Σ_b dv   dh_{t−1} += dv·W_hh
+ *
+ * u_t, the input half of (GRU-1), is computed by the layer for all steps before the time loop; of
+ * (GRU-1'), the cell does dh_{t−1} += dv·W_hh and the layer sums the rest over t after the loop
+ * (docs/layers/bptt.md, BPTT-0 and BPTT-4).
  */
 import { Mat, assertShape, zeros } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
-import { gemm, GemmWorkspace } from '../kernels/gemm';
-import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
+import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
+import { setRowsToBias } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
 import { CellParams } from './cell-params';
 
 /**
- * Views for one time step. Kept for backward: x_t, h_{t−1}, the gate values r, z, n and v_n (the
- * hidden projection of the candidate, which the reset gate multiplied). u and v themselves are not kept.
+ * Views for one time step. Kept for backward: h_{t−1}, the gate values r, z, n (written over u_t) and
+ * v_n (the hidden projection of the candidate, which the reset gate multiplied).
  */
 export interface GruStep {
-  x: Mat; // [B,D]   x_t
+  gates: Mat; // [B,3H]  u_t on entry; [r | z | n] after forward
   hPrev: Mat; // [B,H]   h_{t−1}
-  gates: Mat; // [B,3H]  [r | z | n] after σ / tanh
   vn: Mat; // [B,H]   v_n = h_{t−1}·W_hnᵀ + b_hn
   h: Mat; // [B,H]   h_t, written by forward
 }
 
-/**
- * Made once per sequence and reused at every step, so the time loop creates no buffers and no views:
- * the transposed weight views, u and v in forward, du and dv in backward.
- */
+/** Made once per sequence and reused at every step: no buffer or view is created in the time loop. */
 export interface GruWork {
   gemm: GemmWorkspace; // packing space of the fast matrix product
-  W_ihT: Mat; // [D,3H]  view of weight_ihᵀ
-  W_hhT: Mat; // [H,3H]  view of weight_hhᵀ
-  u: Mat; //     [B,3H]  x_t·W_ihᵀ + b_ih, then ∂L/∂u in backward
-  v: Mat; //     [B,3H]  h_{t−1}·W_hhᵀ + b_hh, then ∂L/∂v in backward
-  uT: Mat; //    [3H,B]  view of uᵀ
-  vT: Mat; //    [3H,B]  view of vᵀ
+  W_hhT: PackedB; // [H,3H]  weight_hhᵀ, packed once per sequence for the products in the loop
+  W_hh: PackedB; // [3H,H]  weight_hh, packed likewise
+  v: Mat; // [B,3H]  v_t = h_{t−1}·W_hhᵀ + b_hh
 }
 
-/** One GRU step: fills `s.gates`, `s.vn` and `s.h` from `s.x` and `s.hPrev`. */
+/** One GRU step: turns u_t in `s.gates` into [r | z | n], and fills `s.vn` and `s.h`. */
 export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
-  const { u, v } = work;
+  const u = s.gates, v = work.v;
   const [B, H3] = u.shape;
   const H = H3 / 3;
-  setRowsToBias(u, p.bias_ih, null); //      [B,3H] = b_ih per row              (GRU-1)
-  gemm(u, s.x, work.W_ihT, work.gemm); //          [B,3H] += [B,D]·[D,3H]             (GRU-1)
-  setRowsToBias(v, p.bias_hh, null); //      [B,3H] = b_hh per row              (GRU-1)
-  gemm(v, s.hPrev, work.W_hhT, work.gemm); //      [B,3H] += [B,H]·[H,3H]             (GRU-1)
+  setRowsToBias(v, p.bias_hh, null); //          [B,3H] = b_hh per row              (GRU-1)
+  gemmPacked(v, s.hPrev, work.W_hhT, work.gemm); //    [B,3H] += [B,H]·[H,3H]             (GRU-1)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < H; j++) {
       const r = sigmoid(u.get(b, j) + v.get(b, j)); //                         (GRU-2)
       const z = sigmoid(u.get(b, H + j) + v.get(b, H + j)); //                 (GRU-3)
       const vn = v.get(b, 2 * H + j);
       const n = tanh(u.get(b, 2 * H + j) + r * vn); //                         (GRU-4)
-      s.gates.set(b, j, r);
-      s.gates.set(b, H + j, z);
-      s.gates.set(b, 2 * H + j, n);
+      u.set(b, j, r);
+      u.set(b, H + j, z);
+      u.set(b, 2 * H + j, n);
       s.vn.set(b, j, vn);
       s.h.set(b, j, (1 - z) * n + z * s.hPrev.get(b, j)); //                  (GRU-5)
     }
@@ -75,13 +70,10 @@ export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
 }
 
 /**
- * Given dh = ∂L/∂h_t [B,H], adds step t's share into the parameter gradients `g`, and adds ∂L/∂x_t
- * into `dx` [B,D] and ∂L/∂h_{t−1} into `dhPrev` [B,H]. Never overwrites them: the caller zeroes.
+ * Given dh = ∂L/∂h_t [B,H], writes du = ∂L/∂u_t and dv = ∂L/∂v_t into `du`, `dv` [B,3H], and adds
+ * ∂L/∂h_{t−1} into `dhPrev` [B,H] (the caller zeroes it).
  */
-export function gruCellBackward(
-  p: CellParams, g: CellParams, s: GruStep, dh: Mat, dx: Mat, dhPrev: Mat, work: GruWork,
-): void {
-  const { u: du, v: dv, uT: duT, vT: dvT } = work;
+export function gruCellBackward(s: GruStep, dh: Mat, du: Mat, dv: Mat, dhPrev: Mat, work: GruWork): void {
   const [B, H3] = du.shape;
   const H = H3 / 3;
   const gates = s.gates;
@@ -105,29 +97,20 @@ export function gruCellBackward(
       dv.set(b, 2 * H + j, dun * r); //                                        (GRU-4')
     }
   }
-  gemm(g.weight_ih, duT, s.x, work.gemm); //               [3H,D] += [3H,B]·[B,D]      (GRU-1')
-  gemm(g.weight_hh, dvT, s.hPrev, work.gemm); //           [3H,H] += [3H,B]·[B,H]      (GRU-1')
-  if (g.bias_ih) addRowVectorBackward(g.bias_ih, du); // [3H] += Σ_b [B,3H]      (GRU-1')
-  if (g.bias_hh) addRowVectorBackward(g.bias_hh, dv); // [3H] += Σ_b [B,3H]      (GRU-1')
-  gemm(dx, du, p.weight_ih, work.gemm); //                 [B,D] += [B,3H]·[3H,D]      (GRU-1')
-  gemm(dhPrev, dv, p.weight_hh, work.gemm); //             [B,H] += [B,3H]·[3H,H]      (GRU-1')
+  gemmPacked(dhPrev, dv, work.W_hh, work.gemm); //       [B,H] += [B,3H]·[3H,H]      (GRU-1')
 }
 
-/** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
+/** The workspace for these parameters and a batch of B rows (it holds views of their weights). */
 export function createGruWork(p: CellParams, B: number): GruWork {
-  const H = p.weight_hh.shape[1];
-  const u = zeros([B, 3 * H]), v = zeros([B, 3 * H]);
-  return { gemm: new GemmWorkspace(), W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), u, v, uT: T(u), vT: T(v) };
+  return { gemm: new GemmWorkspace(), W_hhT: packB(T(p.weight_hh)), W_hh: packB(p.weight_hh), v: zeros([B, 3 * p.weight_hh.shape[1]]) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */
 export function checkGruStep(p: CellParams, s: GruStep, what: string): void {
-  const [H3, D] = p.weight_ih.shape;
-  const H = H3 / 3;
+  const H = p.weight_hh.shape[1];
   const B = s.h.shape[0];
-  assertShape(s.x, [B, D], `${what} x_t`);
-  assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
   assertShape(s.gates, [B, 3 * H], `${what} gates`);
+  assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
   assertShape(s.vn, [B, H], `${what} v_n`);
   assertShape(s.h, [B, H], `${what} h_t`);
 }

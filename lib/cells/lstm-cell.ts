@@ -15,48 +15,45 @@
  *   (LSTM-3') da_g = dg ⊙ (1 − g²)
  *   (LSTM-1') dW_ih += daᵀ·x_t   dW_hh += daᵀ·h_{t−1}   db_ih, db_hh += Σ_b da
  *             dx_t += da·W_ih    dh_{t−1} += da·W_hh
+ *
+ * As in every cell, the input half of (LSTM-1), u_t = x_t·W_ihᵀ + b_ih, is computed by the layer for all
+ * steps before the time loop, and the (LSTM-1') terms other than dh_{t−1} are summed over t after it
+ * (docs/layers/bptt.md, BPTT-0 and BPTT-4).
  */
 import { Mat, assertShape, zeros } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
-import { gemm, GemmWorkspace } from '../kernels/gemm';
-import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
+import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
+import { addRowVector } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
 import { CellParams } from './cell-params';
 
 /**
- * Views for one time step. Kept for backward: x_t, h_{t−1}, c_{t−1}, the four gate values (after their
+ * Views for one time step. Kept for backward: h_{t−1}, c_{t−1}, the four gate values (after their
  * nonlinearities) and c_t. tanh(c_t) is recomputed in backward rather than stored.
  */
 export interface LstmStep {
-  x: Mat; // [B,D]   x_t
+  gates: Mat; // [B,4H]  u_t on entry; a_t, then [i | f | g | o] after their nonlinearities
   hPrev: Mat; // [B,H]   h_{t−1}
   cPrev: Mat; // [B,H]   c_{t−1}
-  gates: Mat; // [B,4H]  [i | f | g | o] after σ / tanh (the pre-activations a_t are built here first)
   c: Mat; // [B,H]   c_t, written by forward
   h: Mat; // [B,H]   h_t, written by forward
 }
 
-/**
- * Made once per sequence and reused at every step, so the time loop creates no buffers and no views:
- * the transposed weight views the products need, and backward's scratch space.
- */
+/** Made once per sequence and reused at every step: no buffer or view is created in the time loop. */
 export interface LstmWork {
   gemm: GemmWorkspace; // packing space of the fast matrix product
-  W_ihT: Mat; // [D,4H]  view of weight_ihᵀ
-  W_hhT: Mat; // [H,4H]  view of weight_hhᵀ
-  da: Mat; //    [B,4H]  ∂L/∂a_t
-  daT: Mat; //   [4H,B]  view of daᵀ
-  dc: Mat; //    [B,H]   ∂L/∂c_t in total (from step t+1 and through h_t); its norm is a diagnostic
+  W_hhT: PackedB; // [H,4H]  weight_hhᵀ, packed once per sequence for the products in the loop
+  W_hh: PackedB; // [4H,H]  weight_hh, packed likewise
+  dc: Mat; // [B,H]   ∂L/∂c_t in total (from step t+1 and through h_t); its norm is a diagnostic
 }
 
-/** One LSTM step: fills `s.gates`, `s.c` and `s.h` from `s.x`, `s.hPrev`, `s.cPrev`. */
+/** One LSTM step: turns u_t in `s.gates` into the gate values, and fills `s.c` and `s.h`. */
 export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): void {
   const a = s.gates;
   const [B, H4] = a.shape;
   const H = H4 / 4;
-  setRowsToBias(a, p.bias_ih, p.bias_hh); // [B,4H] = b_ih + b_hh per row       (LSTM-1)
-  gemm(a, s.x, work.W_ihT, work.gemm); //          [B,4H] += [B,D]·[D,4H]             (LSTM-1)
-  gemm(a, s.hPrev, work.W_hhT, work.gemm); //      [B,4H] += [B,H]·[H,4H]             (LSTM-1)
+  if (p.bias_hh) addRowVector(a, p.bias_hh); // [B,4H] += b_hh per row              (LSTM-1)
+  gemmPacked(a, s.hPrev, work.W_hhT, work.gemm); //   [B,4H] += [B,H]·[H,4H]             (LSTM-1)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < H; j++) {
       const i = sigmoid(a.get(b, j)); //                                       (LSTM-2)
@@ -75,15 +72,14 @@ export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): voi
 }
 
 /**
- * Given dh = ∂L/∂h_t [B,H] and dcNext = ∂L/∂c_t from step t+1 [B,H], adds step t's share into the
- * parameter gradients `g`, and adds ∂L/∂x_t into `dx`, ∂L/∂h_{t−1} into `dhPrev`, ∂L/∂c_{t−1} into
- * `dcPrev`. Never overwrites them: the caller zeroes. `work.dc` is left holding the total ∂L/∂c_t.
+ * Given dh = ∂L/∂h_t [B,H] and dcNext = ∂L/∂c_t from step t+1 [B,H], writes da = ∂L/∂a_t into `da`
+ * [B,4H], and adds ∂L/∂h_{t−1} into `dhPrev` and ∂L/∂c_{t−1} into `dcPrev` (the caller zeroes them).
+ * `work.dc` is left holding the total ∂L/∂c_t.
  */
 export function lstmCellBackward(
-  p: CellParams, g: CellParams, s: LstmStep, dh: Mat, dcNext: Mat,
-  dx: Mat, dhPrev: Mat, dcPrev: Mat, work: LstmWork,
+  s: LstmStep, dh: Mat, dcNext: Mat, da: Mat, dhPrev: Mat, dcPrev: Mat, work: LstmWork,
 ): void {
-  const { da, daT, dc: dcTotal } = work;
+  const dcTotal = work.dc;
   const [B, H4] = da.shape;
   const H = H4 / 4;
   const gates = s.gates;
@@ -103,30 +99,21 @@ export function lstmCellBackward(
       da.set(b, 3 * H + j, dO * o * (1 - o)); //                               (LSTM-2')
     }
   }
-  gemm(g.weight_ih, daT, s.x, work.gemm); //               [4H,D] += [4H,B]·[B,D]      (LSTM-1')
-  gemm(g.weight_hh, daT, s.hPrev, work.gemm); //           [4H,H] += [4H,B]·[B,H]      (LSTM-1')
-  if (g.bias_ih) addRowVectorBackward(g.bias_ih, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
-  if (g.bias_hh) addRowVectorBackward(g.bias_hh, da); // [4H] += Σ_b [B,4H]      (LSTM-1')
-  gemm(dx, da, p.weight_ih, work.gemm); //                 [B,D] += [B,4H]·[4H,D]      (LSTM-1')
-  gemm(dhPrev, da, p.weight_hh, work.gemm); //             [B,H] += [B,4H]·[4H,H]      (LSTM-1')
+  gemmPacked(dhPrev, da, work.W_hh, work.gemm); //       [B,H] += [B,4H]·[4H,H]      (LSTM-1')
 }
 
-/** The workspace for a batch of B rows, with views of `p`'s weights (so it belongs to these parameters). */
+/** The workspace for these parameters and a batch of B rows (it holds views of their weights). */
 export function createLstmWork(p: CellParams, B: number): LstmWork {
-  const H = p.weight_hh.shape[1];
-  const da = zeros([B, 4 * H]);
-  return { gemm: new GemmWorkspace(), W_ihT: T(p.weight_ih), W_hhT: T(p.weight_hh), da, daT: T(da), dc: zeros([B, H]) };
+  return { gemm: new GemmWorkspace(), W_hhT: packB(T(p.weight_hh)), W_hh: packB(p.weight_hh), dc: zeros([B, p.weight_hh.shape[1]]) };
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */
 export function checkLstmStep(p: CellParams, s: LstmStep, what: string): void {
-  const [H4, D] = p.weight_ih.shape;
-  const H = H4 / 4;
+  const H = p.weight_hh.shape[1];
   const B = s.h.shape[0];
-  assertShape(s.x, [B, D], `${what} x_t`);
+  assertShape(s.gates, [B, 4 * H], `${what} gates`);
   assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
   assertShape(s.cPrev, [B, H], `${what} c_{t-1}`);
-  assertShape(s.gates, [B, 4 * H], `${what} gates`);
   assertShape(s.c, [B, H], `${what} c_t`);
   assertShape(s.h, [B, H], `${what} h_t`);
 }

@@ -11,7 +11,8 @@
  *     multiply-adds for 8 loads, instead of 1 multiply-add per load and store.
  *  3. Blocking over k (KC at a time), so a panel pair stays in the L1 cache.
  * Packing buffers come from a `GemmWorkspace` that the caller keeps and reuses, so a call allocates
- * nothing once the workspace has grown to the largest shape.
+ * nothing once the workspace has grown to the largest shape. An operand used again and again (a weight
+ * inside the time loop) is packed once with `packB` and multiplied with `gemmPacked`.
  */
 import { Mat, ShapeError, shapeString } from './tensor';
 
@@ -30,41 +31,75 @@ export class GemmWorkspace {
   }
 }
 
+/** b [K,N] packed once into 4-column panels, k-block by k-block, for products that reuse it (a weight in a time loop). */
+export interface PackedB {
+  data: Float64Array;
+  K: number;
+  N: number;
+}
+
+/** Packs b for `gemmPacked`. Call it once, outside the loop that reuses b; it allocates. */
+export function packB(b: Mat): PackedB {
+  if (b.dimension !== 2) throw new ShapeError(`packB: expected a 2-D operand, got ${shapeString(b.shape)}`);
+  const [K, N] = b.shape;
+  const panelSpan = Math.ceil(N / NR) * NR; // columns, padded to whole panels
+  const data = new Float64Array(Math.max(1, panelSpan * K));
+  for (let k0 = 0; k0 < K; k0 += KC) packPanels(data, k0 * panelSpan, b, k0, Math.min(KC, K - k0), N, true);
+  return { data, K, N };
+}
+
 /** out += a·b   out: [M,N]  a: [M,K]  b: [K,N], any strides. Adds, never overwrites. */
 export function gemm(out: Mat, a: Mat, b: Mat, ws: GemmWorkspace): void {
-  if (a.dimension !== 2 || b.dimension !== 2 || out.dimension !== 2) {
-    throw new ShapeError(`gemm: expected 2-D operands, got out ${shapeString(out.shape)}, a ${shapeString(a.shape)}, b ${shapeString(b.shape)}`);
-  }
+  checkShapes(out, a, b.shape, 'gemm');
+  const [K, N] = b.shape;
+  const panelSpan = Math.ceil(N / NR) * NR;
+  ws.ensure(0, panelSpan * K);
+  for (let k0 = 0; k0 < K; k0 += KC) packPanels(ws.packedB, k0 * panelSpan, b, k0, Math.min(KC, K - k0), N, true);
+  gemmPacked(out, a, { data: ws.packedB, K, N }, ws);
+}
+
+/** out += a·b with b packed beforehand by `packB` (a stays any view and is packed here, into `ws`). */
+export function gemmPacked(out: Mat, a: Mat, b: PackedB, ws: GemmWorkspace): void {
+  checkShapes(out, a, [b.K, b.N], 'gemmPacked');
   const [M, K] = a.shape;
-  const N = b.shape[1];
-  if (b.shape[0] !== K) throw new ShapeError(`gemm b: expected [${K},*] to match a ${shapeString(a.shape)}, got ${shapeString(b.shape)}`);
-  if (out.shape[0] !== M || out.shape[1] !== N) throw new ShapeError(`gemm out: expected [${M},${N}], got ${shapeString(out.shape)}`);
+  const N = b.N;
   if (M === 0 || N === 0 || K === 0) return;
   const Mp = Math.ceil(M / MR), Np = Math.ceil(N / NR);
-  ws.ensure(Mp * MR * KC, Np * NR * KC);
+  const panelSpan = Np * NR;
+  ws.ensure(Mp * MR * KC, 0);
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = Math.min(KC, K - k0);
-    packPanels(ws.packedB, b, k0, kc, N, true);
-    packPanels(ws.packedA, a, k0, kc, M, false);
+    packPanels(ws.packedA, 0, a, k0, kc, M, false);
+    const bBlock = k0 * panelSpan;
     for (let ip = 0; ip < Mp; ip++) {
-      for (let jp = 0; jp < Np; jp++) microKernel(out, ws.packedA, ip * MR * kc, ws.packedB, jp * NR * kc, kc, ip * MR, jp * NR, M, N);
+      for (let jp = 0; jp < Np; jp++) microKernel(out, ws.packedA, ip * MR * kc, b.data, bBlock + jp * NR * kc, kc, ip * MR, jp * NR, M, N);
     }
   }
 }
 
+function checkShapes(out: Mat, a: Mat, bShape: readonly number[], op: string): void {
+  if (a.dimension !== 2 || bShape.length !== 2 || out.dimension !== 2) {
+    throw new ShapeError(`${op}: expected 2-D operands, got out ${shapeString(out.shape)}, a ${shapeString(a.shape)}, b ${shapeString(bShape)}`);
+  }
+  const [M, K] = a.shape;
+  const N = bShape[1];
+  if (bShape[0] !== K) throw new ShapeError(`${op} b: expected [${K},*] to match a ${shapeString(a.shape)}, got ${shapeString(bShape)}`);
+  if (out.shape[0] !== M || out.shape[1] !== N) throw new ShapeError(`${op} out: expected [${M},${N}], got ${shapeString(out.shape)}`);
+}
+
 /**
- * Copies rows k0 … k0+kc−1 of the operand into panels of 4: for b (byColumns) panel p holds columns
- * 4p … 4p+3, for a it holds rows 4p … 4p+3; each panel is k-major (dst[base + 4k + r]); the edge panel
- * is padded with zeros.
+ * Copies rows k0 … k0+kc−1 of the operand into panels of 4, from dst[at] on: for b (byColumns) panel p
+ * holds columns 4p … 4p+3, for a it holds rows 4p … 4p+3; each panel is k-major (dst[base + 4k + r]); the
+ * edge panel is padded with zeros.
  */
-function packPanels(dst: Float64Array, m: Mat, k0: number, kc: number, extent: number, byColumns: boolean): void {
+function packPanels(dst: Float64Array, at: number, m: Mat, k0: number, kc: number, extent: number, byColumns: boolean): void {
   const data = m.data, off = m.offset;
   // For b: element (k, j) is at off + k·s0 + j·s1. For a: element (i, k) is at off + i·s0 + k·s1.
   const sK = byColumns ? m.stride[0] : m.stride[1];
   const sX = byColumns ? m.stride[1] : m.stride[0];
   const panels = Math.ceil(extent / 4);
   for (let p = 0; p < panels; p++) {
-    const base = p * 4 * kc;
+    const base = at + p * 4 * kc;
     for (let r = 0; r < 4; r++) {
       const x = p * 4 + r;
       if (x < extent) {

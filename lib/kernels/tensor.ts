@@ -45,6 +45,23 @@ export function fromArray(data: Float64Array, shape: readonly number[]): Mat {
   return ndarray(data, shape.slice());
 }
 
+/** True if a 3-D view [T,B,D] covers one contiguous row-major run of its buffer (a slice of whole steps). */
+export function isContiguous3d(m: Mat): boolean {
+  if (m.dimension !== 3) return false;
+  const [, B, D] = m.shape;
+  return m.stride[2] === 1 && m.stride[1] === D && m.stride[0] === B * D;
+}
+
+/**
+ * [T,B,D] → [T·B,D]: the same numbers viewed as one row per (step, batch item), no copy. The view must be
+ * contiguous (an owned sequence, or a slice of whole steps of one).
+ */
+export function flattenRows(m: Mat): Mat {
+  if (!isContiguous3d(m)) throw new ShapeError(`flattenRows: expected a contiguous [T,B,D] tensor, got shape ${shapeString(m.shape)} with strides ${shapeString(m.stride)}`);
+  const [T, B, D] = m.shape;
+  return ndarray(m.data, [T * B, D], [D, 1], m.offset);
+}
+
 /** `[2,3]` → `"[2,3]"`, for messages. */
 export function shapeString(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;

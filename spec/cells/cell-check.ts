@@ -1,14 +1,19 @@
 /**
  * One cell step, made into a scalar loss for gradient checks:
  *   L = Σ h_t ⊙ R  (+ Σ c_t ⊙ Rc for an LSTM),   so dh = R and dcNext = Rc exactly.
- * Sizes all differ (B = 2, D = 4, H = 5) so that a swapped axis cannot pass by luck.
+ * The step's inputs are u_t (the input projection the layer computes for every step), h_{t−1}, c_{t−1},
+ * and the recurrent parameters W_hh, b_hh. From the cell's da_t (GRU: du_t, dv_t) the check forms
+ * dW_hh = daᵀ·h_{t−1} and db_hh = Σ_b da as the layer does, and checks them all.
+ * Sizes all differ (B = 2, H = 5; the gates are G·H wide) so that a swapped axis cannot pass by luck.
  */
-import { Mat, zeros, clone } from '../../lib/kernels/tensor';
+import { Mat, zeros, clone, copyInto } from '../../lib/kernels/tensor';
+import { matmulAdd, T } from '../../lib/kernels/matmul';
+import { addRowVectorBackward } from '../../lib/kernels/bias';
 import { Rng } from '../../lib/kernels/random';
-import { CellKind, CellParams, initCellParams, zeroCellParams, cellTensors } from '../../lib/cells/cell-params';
-import { RnnStep, rnnCellForward, rnnCellBackward, createRnnWork } from '../../lib/cells/rnn-cell';
-import { LstmStep, lstmCellForward, lstmCellBackward, createLstmWork } from '../../lib/cells/lstm-cell';
-import { GruStep, gruCellForward, gruCellBackward, createGruWork } from '../../lib/cells/gru-cell';
+import { CellKind, CellParams, gateCount, initCellParams } from '../../lib/cells/cell-params';
+import { rnnCellForward, rnnCellBackward, createRnnWork } from '../../lib/cells/rnn-cell';
+import { lstmCellForward, lstmCellBackward, createLstmWork } from '../../lib/cells/lstm-cell';
+import { gruCellForward, gruCellBackward, createGruWork } from '../../lib/cells/gru-cell';
 import { CheckedTensor } from '../../lib/diagnostics/gradcheck';
 import { randn } from '../helpers';
 
@@ -16,59 +21,62 @@ export const B = 2, D = 4, H = 5;
 
 export interface CellSetup {
   p: CellParams;
-  x: Mat;
+  u: Mat; // [B,G·H] the step's input projection (kept; copied into the step's buffer before each forward)
   hPrev: Mat;
   cPrev: Mat | null;
   /** Forward only, on the current values: the scalar loss. */
   loss: () => number;
-  /** Forward then backward into `g` (added), returning ∂L/∂x, ∂L/∂h_{t−1}, ∂L/∂c_{t−1}. */
-  backward: (g: CellParams) => { dx: Mat; dhPrev: Mat; dcPrev: Mat | null };
+  /** Forward then backward: ∂L/∂u, ∂L/∂h_{t−1}, ∂L/∂c_{t−1}, and the recurrent parameters' gradients. */
+  backward: (dhPrevStart?: Mat) => { du: Mat; dhPrev: Mat; dcPrev: Mat | null; dW_hh: Mat; db_hh: Mat | null };
 }
 
 export function setupCell(kind: CellKind, bias: boolean, seed: number): CellSetup {
   const rng = new Rng(seed);
   const p = initCellParams(kind, D, H, bias, rng);
-  const x = randn([B, D], rng), hPrev = randn([B, H], rng);
+  const GH = gateCount(kind) * H;
+  const u = randn([B, GH], rng), hPrev = randn([B, H], rng);
   const cPrev = kind === 'lstm' ? randn([B, H], rng) : null;
   const R = randn([B, H], rng), Rc = randn([B, H], rng);
-  const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-  const h = zeros([B, H]), c = zeros([B, H]), gates = zeros([B, G * H]), vn = zeros([B, H]);
-  const rnnStep: RnnStep = { x, hPrev, h };
-  const lstmStep: LstmStep | null = cPrev ? { x, hPrev, cPrev, gates, c, h } : null;
-  const gruStep: GruStep = { x, hPrev, gates, vn, h };
-  const rnnWork = createRnnWork(p, B), lstmWork = createLstmWork(p, B), gruWork = createGruWork(p, B);
+  const gates = zeros([B, GH]), h = zeros([B, H]), c = zeros([B, H]), vn = zeros([B, H]);
   const f = kind === 'rnn_relu' ? 'relu' : 'tanh';
 
   const forward = (): void => {
-    if (lstmStep) lstmCellForward(p, lstmStep, lstmWork);
-    else if (kind === 'gru') gruCellForward(p, gruStep, gruWork);
-    else rnnCellForward(p, rnnStep, rnnWork, f);
+    copyInto(gates, u); // the step turns its input projection into gate values in place
+    if (kind === 'lstm') lstmCellForward(p, { gates, hPrev, cPrev: cPrev as Mat, c, h }, createLstmWork(p, B));
+    else if (kind === 'gru') gruCellForward(p, { gates, hPrev, vn, h }, createGruWork(p, B));
+    else rnnCellForward(p, { u: gates, hPrev, h }, createRnnWork(p), f);
   };
   const dot = (a: Mat, b: Mat): number => a.data.reduce((s, v, k) => s + v * b.data[k], 0);
   const loss = (): number => {
     forward();
-    return dot(h, R) + (lstmStep ? dot(c, Rc) : 0);
+    return dot(h, R) + (kind === 'lstm' ? dot(c, Rc) : 0);
   };
-  const backward = (g: CellParams) => {
+  const backward = (dhPrevStart?: Mat) => {
     forward();
-    const dx = zeros([B, D]), dhPrev = zeros([B, H]), dcPrev = lstmStep ? zeros([B, H]) : null;
-    if (lstmStep && dcPrev) lstmCellBackward(p, g, lstmStep, R, Rc, dx, dhPrev, dcPrev, lstmWork);
-    else if (kind === 'gru') gruCellBackward(p, g, gruStep, R, dx, dhPrev, gruWork);
-    else rnnCellBackward(p, g, rnnStep, R, dx, dhPrev, rnnWork, f);
-    return { dx, dhPrev, dcPrev };
+    const du = zeros([B, GH]), dv = zeros([B, GH]), dcPrev = cPrev ? zeros([B, H]) : null;
+    const dhPrev = dhPrevStart ? clone(dhPrevStart) : zeros([B, H]);
+    if (kind === 'lstm') lstmCellBackward({ gates, hPrev, cPrev: cPrev as Mat, c, h }, R, Rc, du, dhPrev, dcPrev as Mat, createLstmWork(p, B));
+    else if (kind === 'gru') gruCellBackward({ gates, hPrev, vn, h }, R, du, dv, dhPrev, createGruWork(p, B));
+    else rnnCellBackward({ u: gates, hPrev, h }, R, du, dhPrev, createRnnWork(p), f);
+    const dRec = kind === 'gru' ? dv : du; // what multiplies the recurrent weights
+    const dW_hh = zeros(p.weight_hh.shape);
+    matmulAdd(dW_hh, T(dRec), hPrev); // the step's share of (·-1'): [G·H,H] += [G·H,B]·[B,H]
+    const db_hh = p.bias_hh ? zeros([GH]) : null;
+    if (db_hh) addRowVectorBackward(db_hh, dRec);
+    return { du, dhPrev, dcPrev, dW_hh, db_hh };
   };
-  return { p, x, hPrev, cPrev, loss, backward };
+  return { p, u, hPrev, cPrev, loss, backward };
 }
 
-/** Every tensor of the step, with its analytic gradient: the parameters, x_t, h_{t−1}, c_{t−1}. */
-export function cellTensorsToCheck(kind: CellKind, bias: boolean, s: CellSetup): CheckedTensor[] {
-  const g = zeroCellParams(kind, D, H, bias);
-  const { dx, dhPrev, dcPrev } = s.backward(g);
-  const names = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'];
-  const grads = cellTensors(g);
-  const out: CheckedTensor[] = cellTensors(s.p).map((value, k) => ({ name: names[k], value, analytic: clone(grads[k]) }));
-  out.push({ name: 'x', value: s.x, analytic: dx });
-  out.push({ name: 'hPrev', value: s.hPrev, analytic: dhPrev });
-  if (s.cPrev && dcPrev) out.push({ name: 'cPrev', value: s.cPrev, analytic: dcPrev });
+/** Every input of the step with its analytic gradient: u_t, h_{t−1}, c_{t−1}, W_hh, b_hh. */
+export function cellTensorsToCheck(s: CellSetup): CheckedTensor[] {
+  const g = s.backward();
+  const out: CheckedTensor[] = [
+    { name: 'u', value: s.u, analytic: g.du },
+    { name: 'hPrev', value: s.hPrev, analytic: g.dhPrev },
+    { name: 'weight_hh', value: s.p.weight_hh, analytic: g.dW_hh },
+  ];
+  if (s.cPrev && g.dcPrev) out.push({ name: 'cPrev', value: s.cPrev, analytic: g.dcPrev });
+  if (s.p.bias_hh && g.db_hh) out.push({ name: 'bias_hh', value: s.p.bias_hh, analytic: g.db_hh });
   return out;
 }

@@ -14,18 +14,18 @@ describe('rnn cell forward', () => {
     p.weight_hh.set(0, 0, -2);
     p.bias_ih!.set(0, 0.25);
     p.bias_hh!.set(0, 0.125);
-    const x = zeros([1, 1]), hPrev = zeros([1, 1]), h = zeros([1, 1]);
-    x.set(0, 0, 3);
+    const hPrev = zeros([1, 1]), h = zeros([1, 1]);
     hPrev.set(0, 0, 0.75);
-    rnnCellForward(p, { x, hPrev, h }, createRnnWork(p, 1), 'tanh');
-    expect(h.get(0, 0)).toBe(Math.tanh(0.5 * 3 + 0.25 + -2 * 0.75 + 0.125));
-    rnnCellForward(p, { x, hPrev, h }, createRnnWork(p, 1), 'relu');
-    expect(h.get(0, 0)).toBe(Math.max(0, 0.5 * 3 + 0.25 + -2 * 0.75 + 0.125));
+    const u = () => { const m = zeros([1, 1]); m.set(0, 0, 0.5 * 3 + 0.25); return m; }; // x·W_ihᵀ + b_ih with x = 3
+    rnnCellForward(p, { u: u(), hPrev, h }, createRnnWork(p), 'tanh');
+    expect(h.get(0, 0)).toBeCloseTo(Math.tanh(0.5 * 3 + 0.25 + -2 * 0.75 + 0.125), 15);
+    rnnCellForward(p, { u: u(), hPrev, h }, createRnnWork(p), 'relu');
+    expect(h.get(0, 0)).toBeCloseTo(Math.max(0, 0.5 * 3 + 0.25 + -2 * 0.75 + 0.125), 15);
   });
 
   it('names the step tensor of the wrong shape', () => {
     const p = initCellParams('rnn_tanh', 4, 5, true, new Rng(0));
-    expect(() => checkRnnStep(p, { x: zeros([2, 3]), hPrev: zeros([2, 5]), h: zeros([2, 5]) }, 'rnn layer'))
-      .toThrow('rnn layer x_t: expected [2,4], got [2,3]');
+    expect(() => checkRnnStep(p, { u: zeros([2, 3]), hPrev: zeros([2, 5]), h: zeros([2, 5]) }, 'rnn layer'))
+      .toThrow('rnn layer u_t: expected [2,5], got [2,3]');
   });
 });
