@@ -20,7 +20,7 @@
  * steps before the time loop, and the (LSTM-1') terms other than dh_{t−1} are summed over t after it
  * (docs/layers/bptt.md, BPTT-0 and BPTT-4).
  */
-import { Mat, assertShape, zeros } from '../kernels/tensor';
+import { Mat, assertShape, assertRowContiguous, zeros } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
 import { addRowVector } from '../kernels/bias';
@@ -54,19 +54,22 @@ export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): voi
   const H = H4 / 4;
   if (p.bias_hh) addRowVector(a, p.bias_hh); // [B,4H] += b_hh per row              (LSTM-1)
   gemmPacked(a, s.hPrev, work.W_hhT, work.gemm); //   [B,4H] += [B,H]·[H,4H]             (LSTM-1)
+  const A = a.data, Cp = s.cPrev.data, C = s.c.data, Hd = s.h.data; // rows are contiguous (checkLstmStep)
   for (let b = 0; b < B; b++) {
+    const ga = a.offset + b * a.stride[0]; // a[b, 0]: the row's i block starts here, f at +H, g at +2H, o at +3H
+    const cp = s.cPrev.offset + b * s.cPrev.stride[0], cr = s.c.offset + b * s.c.stride[0], hr = s.h.offset + b * s.h.stride[0];
     for (let j = 0; j < H; j++) {
-      const i = sigmoid(a.get(b, j)); //                                       (LSTM-2)
-      const f = sigmoid(a.get(b, H + j)); //                                   (LSTM-2)
-      const g = tanh(a.get(b, 2 * H + j)); //                                  (LSTM-3)
-      const o = sigmoid(a.get(b, 3 * H + j)); //                               (LSTM-2)
-      const c = f * s.cPrev.get(b, j) + i * g; //                              (LSTM-4)
-      a.set(b, j, i);
-      a.set(b, H + j, f);
-      a.set(b, 2 * H + j, g);
-      a.set(b, 3 * H + j, o);
-      s.c.set(b, j, c);
-      s.h.set(b, j, o * tanh(c)); //                                           (LSTM-5)
+      const i = sigmoid(A[ga + j]); //                                         (LSTM-2)
+      const f = sigmoid(A[ga + H + j]); //                                     (LSTM-2)
+      const g = tanh(A[ga + 2 * H + j]); //                                    (LSTM-3)
+      const o = sigmoid(A[ga + 3 * H + j]); //                                 (LSTM-2)
+      const c = f * Cp[cp + j] + i * g; //                                     (LSTM-4)
+      A[ga + j] = i;
+      A[ga + H + j] = f;
+      A[ga + 2 * H + j] = g;
+      A[ga + 3 * H + j] = o;
+      C[cr + j] = c;
+      Hd[hr + j] = o * tanh(c); //                                             (LSTM-5)
     }
   }
 }
@@ -82,21 +85,29 @@ export function lstmCellBackward(
   const dcTotal = work.dc;
   const [B, H4] = da.shape;
   const H = H4 / 4;
-  const gates = s.gates;
+  for (const [m, what] of [[dh, 'dh'], [dcNext, 'dcNext'], [da, 'da'], [dcPrev, 'dcPrev'], [dcTotal, 'work.dc']] as const) {
+    assertRowContiguous(m, `lstmCellBackward ${what}`);
+  }
+  const G = s.gates.data, C = s.c.data, Cp = s.cPrev.data;
+  const DH = dh.data, DCn = dcNext.data, DA = da.data, DCp = dcPrev.data, DCt = dcTotal.data;
   for (let b = 0; b < B; b++) {
+    const ga = s.gates.offset + b * s.gates.stride[0], dar = da.offset + b * da.stride[0];
+    const cr = s.c.offset + b * s.c.stride[0], cp = s.cPrev.offset + b * s.cPrev.stride[0];
+    const dhr = dh.offset + b * dh.stride[0], dnr = dcNext.offset + b * dcNext.stride[0];
+    const dpr = dcPrev.offset + b * dcPrev.stride[0], dtr = dcTotal.offset + b * dcTotal.stride[0];
     for (let j = 0; j < H; j++) {
-      const i = gates.get(b, j), f = gates.get(b, H + j), gg = gates.get(b, 2 * H + j), o = gates.get(b, 3 * H + j);
-      const tc = tanh(s.c.get(b, j));
-      const dhv = dh.get(b, j);
+      const i = G[ga + j], f = G[ga + H + j], gg = G[ga + 2 * H + j], o = G[ga + 3 * H + j];
+      const tc = tanh(C[cr + j]);
+      const dhv = DH[dhr + j];
       const dO = dhv * tc; //                                                  (LSTM-5')
-      const dc = dcNext.get(b, j) + dhv * o * (1 - tc * tc); //                (LSTM-5')
-      dcTotal.set(b, j, dc);
-      const di = dc * gg, dg = dc * i, df = dc * s.cPrev.get(b, j); //         (LSTM-4')
-      dcPrev.set(b, j, dcPrev.get(b, j) + dc * f); //                          (LSTM-4')
-      da.set(b, j, di * i * (1 - i)); //                                       (LSTM-2')
-      da.set(b, H + j, df * f * (1 - f)); //                                   (LSTM-2')
-      da.set(b, 2 * H + j, dg * (1 - gg * gg)); //                             (LSTM-3')
-      da.set(b, 3 * H + j, dO * o * (1 - o)); //                               (LSTM-2')
+      const dc = DCn[dnr + j] + dhv * o * (1 - tc * tc); //                    (LSTM-5')
+      DCt[dtr + j] = dc;
+      const di = dc * gg, dg = dc * i, df = dc * Cp[cp + j]; //                (LSTM-4')
+      DCp[dpr + j] += dc * f; //                                               (LSTM-4')
+      DA[dar + j] = di * i * (1 - i); //                                       (LSTM-2')
+      DA[dar + H + j] = df * f * (1 - f); //                                   (LSTM-2')
+      DA[dar + 2 * H + j] = dg * (1 - gg * gg); //                             (LSTM-3')
+      DA[dar + 3 * H + j] = dO * o * (1 - o); //                               (LSTM-2')
     }
   }
   gemmPacked(dhPrev, da, work.W_hh, work.gemm); //       [B,H] += [B,4H]·[4H,H]      (LSTM-1')
@@ -116,4 +127,5 @@ export function checkLstmStep(p: CellParams, s: LstmStep, what: string): void {
   assertShape(s.cPrev, [B, H], `${what} c_{t-1}`);
   assertShape(s.c, [B, H], `${what} c_t`);
   assertShape(s.h, [B, H], `${what} h_t`);
+  for (const [m, name] of [[s.gates, 'gates'], [s.cPrev, 'c_{t-1}'], [s.c, 'c_t'], [s.h, 'h_t']] as const) assertRowContiguous(m, `${what} ${name}`);
 }

@@ -42,8 +42,11 @@ export function setRowsToBias(m: Mat, v1: Mat | null, v2: Mat | null): void {
   if (v1) checkRowVector(m, v1, 'setRowsToBias');
   if (v2) checkRowVector(m, v2, 'setRowsToBias');
   const [B, N] = m.shape;
-  for (let j = 0; j < N; j++) {
-    const v = (v1 ? v1.data[v1.offset + j * v1.stride[0]] : 0) + (v2 ? v2.data[v2.offset + j * v2.stride[0]] : 0);
-    for (let b = 0; b < B; b++) m.data[m.offset + b * m.stride[0] + j * m.stride[1]] = v;
+  for (let b = 0; b < B; b++) {
+    const row = m.offset + b * m.stride[0];
+    for (let j = 0; j < N; j++) {
+      const v = (v1 ? v1.data[v1.offset + j * v1.stride[0]] : 0) + (v2 ? v2.data[v2.offset + j * v2.stride[0]] : 0);
+      m.data[row + j * m.stride[1]] = v;
+    }
   }
 }

@@ -45,6 +45,16 @@ export function fromArray(data: Float64Array, shape: readonly number[]): Mat {
   return ndarray(data, shape.slice());
 }
 
+/**
+ * Throws unless the 2-D view's rows are contiguous (stride 1 along a row), which the fused per-element
+ * loops of the cells rely on. Every buffer the layer makes is; a transposed view is not.
+ */
+export function assertRowContiguous(m: Mat, what: string): void {
+  if (m.dimension !== 2 || (m.stride[1] !== 1 && m.shape[1] > 1)) {
+    throw new ShapeError(`${what}: expected a 2-D view with contiguous rows (column stride 1), got shape ${shapeString(m.shape)} with strides ${shapeString(m.stride)}`);
+  }
+}
+
 /** True if a 3-D view [T,B,D] covers one contiguous row-major run of its buffer (a slice of whole steps). */
 export function isContiguous3d(m: Mat): boolean {
   if (m.dimension !== 3) return false;

@@ -9,7 +9,7 @@
  * With `lengths`, ce_all and mse_all ignore padded positions (the mean is over valid ones only) and
  * mse_last reads each sequence at its own last step.
  */
-import { Mat, assertShape, fromArray, toFlat, ShapeError, ValueError } from '../kernels/tensor';
+import { Mat, assertShape, fromArray, toFlat, isOwned, ShapeError, ValueError } from '../kernels/tensor';
 import { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from '../layers/losses';
 import { RecurrentGrads } from '../layers/recurrent';
 import { SequenceModel, SequenceModelOutput, SequenceModelUpstream } from './sequence-model';
@@ -104,7 +104,7 @@ function checkObjectiveFitsModel(model: SequenceModel, objective: Objective): vo
 /** Σ a ⊙ b over all elements (same shapes). */
 function dot(a: Mat, b: Mat): number {
   if (a.size !== b.size) throw new ShapeError(`dot: sizes differ, ${a.size} vs ${b.size}`);
-  const av = toFlat(a), bv = toFlat(b);
+  const av = isOwned(a) ? a.data : toFlat(a), bv = isOwned(b) ? b.data : toFlat(b);
   let sum = 0;
   for (let k = 0; k < av.length; k++) sum += av[k] * bv[k];
   return sum;
