@@ -15,6 +15,8 @@ import { zeros, Mat } from '../lib/kernels/tensor';
 import { Rng, fillNormal } from '../lib/kernels/random';
 import { CellKind, gateCount } from '../lib/cells/cell-params';
 import { RecurrentCache } from '../lib/layers/recurrent';
+import { gemm, GemmWorkspace } from '../lib/kernels/gemm';
+import { matmulAdd, T as transposed } from '../lib/kernels/matmul';
 
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
@@ -121,6 +123,36 @@ async function benchTf(backend: 'cpu' | 'wasm', cell: CellKind, T: number, B: nu
   };
 }
 
+/** GFLOP/s of the fast product (and of its reference twin) on the shapes a step uses, in both layouts. */
+function benchKernels(): { shape: string; gflops: number; referenceGflops: number }[] {
+  const rng = new Rng(3);
+  const ws = new GemmWorkspace();
+  const shapes: [string, number, number, number, boolean, boolean][] = [
+    ['[32×192]·[192×512]', 32, 192, 512, false, false],
+    ['[32×192]·[512×192]ᵀ', 32, 192, 512, false, true],
+    ['[1600×64]·[64×512]', 1600, 64, 512, false, false],
+    ['[1600×512]ᵀ·[1600×64]', 512, 1600, 64, true, false],
+    ['[1600×512]·[512×64]', 1600, 512, 64, false, false],
+  ];
+  return shapes.map(([shape, M, K, N, ta, tb]) => {
+    const a = ta ? transposed(zeros([K, M])) : zeros([M, K]);
+    const b = tb ? transposed(zeros([N, K])) : zeros([K, N]);
+    fillNormal(a, rng);
+    fillNormal(b, rng);
+    const out = zeros([M, N]);
+    const time = (f: () => void, reps: number) => {
+      f();
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) f();
+      return (performance.now() - t0) / reps;
+    };
+    const flops = 2 * M * N * K;
+    const fast = time(() => gemm(out, a, b, ws), QUICK ? 5 : 20);
+    const ref = time(() => matmulAdd(out, a, b), QUICK ? 1 : 3);
+    return { shape, gflops: flops / fast / 1e6, referenceGflops: flops / ref / 1e6 };
+  });
+}
+
 const fmtRow = (r: Row, ratio: string) =>
   `${r.system.padEnd(34)} ${r.cell.padEnd(9)} ${r.msPerStep.toFixed(0).padStart(7)} ${`${r.msMin.toFixed(0)}–${r.msMax.toFixed(0)}`.padStart(11)} ${r.gflops.toFixed(2).padStart(7)} ${r.seqPerSecond.toFixed(0).padStart(8)} ${r.peakMemoryMB.toFixed(0).padStart(8)}  ${ratio}`;
 
@@ -128,6 +160,11 @@ async function main(): Promise<void> {
   const [T, B, I, H] = [50, 32, 64, 128];
   const cells: CellKind[] = ['rnn_tanh', 'lstm', 'gru'];
   const rows: Row[] = [], others: Row[] = [], notes: string[] = [];
+  const kernels = benchKernels();
+  say('Matrix product out += a·b, float64, one core (the shapes of this step):');
+  for (const k of kernels) say(`  ${k.shape.padEnd(24)} packed 4×4 kernel ${k.gflops.toFixed(2)} GFLOP/s   reference triple loop ${k.referenceGflops.toFixed(2)} GFLOP/s`);
+  const kernelGflops = kernels.reduce((a, k) => a + k.gflops, 0) / kernels.length;
+  say(`  mean ${kernelGflops.toFixed(2)} GFLOP/s\n`);
   say(`One training step: forward over T=${T}, BPTT, SGD update; I=${I}, H=${H}, B=${B}, one layer. Median of ${REPS} after ${WARMUP} warm-up steps.\n`);
   say(`${'system'.padEnd(34)} ${'cell'.padEnd(9)} ${'ms/step'.padStart(7)} ${'min–max'.padStart(11)} ${'GFLOP/s'.padStart(7)} ${'seq/s'.padStart(8)} ${'peak MB'.padStart(8)}  ours vs it`);
   for (const cell of cells) {
@@ -146,6 +183,7 @@ async function main(): Promise<void> {
     }
   }
   for (const n of new Set(notes)) say(`note: ${n}`);
+  for (const r of rows) say(`${r.cell}: whole step ${r.gflops.toFixed(2)} GFLOP/s = ${((100 * r.gflops) / kernelGflops).toFixed(0)}% of the kernel's mean ${kernelGflops.toFixed(2)}`);
 
   say('\nScaling (LSTM, B=32, I=64): cost linear in T, quadratic in H; stored activations linear in T.');
   say(`${'T'.padStart(5)} ${'H'.padStart(5)} ${'ms/step'.padStart(8)} ${'ms per T·H²·1e-6'.padStart(17)} ${'GFLOP/s'.padStart(8)} ${'activations MB'.padStart(15)}`);
@@ -156,7 +194,7 @@ async function main(): Promise<void> {
     scaling.push(r);
     say(`${String(t).padStart(5)} ${String(h).padStart(5)} ${r.msPerStep.toFixed(0).padStart(8)} ${(r.msPerStep / (t * h * h * 1e-6)).toFixed(1).padStart(17)} ${r.gflops.toFixed(2).padStart(8)} ${(r.activationMB ?? 0).toFixed(1).padStart(15)}`);
   }
-  if (JSON_OUT) console.log(JSON.stringify({ config: { T, B, I, H }, rows: [...rows, ...scaling], others, notes }));
+  if (JSON_OUT) console.log(JSON.stringify({ config: { T, B, I, H }, kernels, kernelGflops, rows: [...rows, ...scaling], others, notes }));
 }
 
 main().catch((err) => {

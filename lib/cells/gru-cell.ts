@@ -21,7 +21,7 @@
  * (GRU-1'), the cell does dh_{t−1} += dv·W_hh and the layer sums the rest over t after the loop
  * (docs/layers/bptt.md, BPTT-0 and BPTT-4).
  */
-import { Mat, assertShape, zeros } from '../kernels/tensor';
+import { Mat, assertShape, assertRowContiguous, zeros } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias } from '../kernels/bias';
@@ -54,17 +54,20 @@ export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
   const H = H3 / 3;
   setRowsToBias(v, p.bias_hh, null); //          [B,3H] = b_hh per row              (GRU-1)
   gemmPacked(v, s.hPrev, work.W_hhT, work.gemm); //    [B,3H] += [B,H]·[H,3H]             (GRU-1)
+  const U = u.data, V = v.data, VN = s.vn.data, Hd = s.h.data, Hp = s.hPrev.data; // contiguous rows (checkGruStep)
   for (let b = 0; b < B; b++) {
+    const ur = u.offset + b * u.stride[0], vr = v.offset + b * v.stride[0]; // r block at +0, z at +H, n at +2H
+    const nr = s.vn.offset + b * s.vn.stride[0], hr = s.h.offset + b * s.h.stride[0], pr = s.hPrev.offset + b * s.hPrev.stride[0];
     for (let j = 0; j < H; j++) {
-      const r = sigmoid(u.get(b, j) + v.get(b, j)); //                         (GRU-2)
-      const z = sigmoid(u.get(b, H + j) + v.get(b, H + j)); //                 (GRU-3)
-      const vn = v.get(b, 2 * H + j);
-      const n = tanh(u.get(b, 2 * H + j) + r * vn); //                         (GRU-4)
-      u.set(b, j, r);
-      u.set(b, H + j, z);
-      u.set(b, 2 * H + j, n);
-      s.vn.set(b, j, vn);
-      s.h.set(b, j, (1 - z) * n + z * s.hPrev.get(b, j)); //                  (GRU-5)
+      const r = sigmoid(U[ur + j] + V[vr + j]); //                             (GRU-2)
+      const z = sigmoid(U[ur + H + j] + V[vr + H + j]); //                     (GRU-3)
+      const vn = V[vr + 2 * H + j];
+      const n = tanh(U[ur + 2 * H + j] + r * vn); //                           (GRU-4)
+      U[ur + j] = r;
+      U[ur + H + j] = z;
+      U[ur + 2 * H + j] = n;
+      VN[nr + j] = vn;
+      Hd[hr + j] = (1 - z) * n + z * Hp[pr + j]; //                            (GRU-5)
     }
   }
 }
@@ -76,25 +79,29 @@ export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
 export function gruCellBackward(s: GruStep, dh: Mat, du: Mat, dv: Mat, dhPrev: Mat, work: GruWork): void {
   const [B, H3] = du.shape;
   const H = H3 / 3;
-  const gates = s.gates;
+  for (const [m, what] of [[dh, 'dh'], [du, 'du'], [dv, 'dv'], [dhPrev, 'dhPrev']] as const) assertRowContiguous(m, `gruCellBackward ${what}`);
+  const G = s.gates.data, Hp = s.hPrev.data, VN = s.vn.data;
+  const DH = dh.data, DU = du.data, DV = dv.data, DHp = dhPrev.data;
   for (let b = 0; b < B; b++) {
+    const gr = s.gates.offset + b * s.gates.stride[0], pr = s.hPrev.offset + b * s.hPrev.stride[0], nr = s.vn.offset + b * s.vn.stride[0];
+    const dhr = dh.offset + b * dh.stride[0], dur = du.offset + b * du.stride[0], dvr = dv.offset + b * dv.stride[0];
+    const dpr = dhPrev.offset + b * dhPrev.stride[0];
     for (let j = 0; j < H; j++) {
-      const r = gates.get(b, j), z = gates.get(b, H + j), n = gates.get(b, 2 * H + j);
-      const dhv = dh.get(b, j);
-      const hPrev = s.hPrev.get(b, j);
+      const r = G[gr + j], z = G[gr + H + j], n = G[gr + 2 * H + j];
+      const dhv = DH[dhr + j];
       const dn = dhv * (1 - z); //                                             (GRU-5')
-      const dz = dhv * (hPrev - n); //                                         (GRU-5')
-      dhPrev.set(b, j, dhPrev.get(b, j) + dhv * z); //                         (GRU-5')
+      const dz = dhv * (Hp[pr + j] - n); //                                    (GRU-5')
+      DHp[dpr + j] += dhv * z; //                                              (GRU-5')
       const dun = dn * (1 - n * n); //                                         (GRU-4')
-      const dr = dun * s.vn.get(b, j); //                                      (GRU-4')
+      const dr = dun * VN[nr + j]; //                                          (GRU-4')
       const dar = dr * r * (1 - r); //                                         (GRU-2')
       const daz = dz * z * (1 - z); //                                         (GRU-3')
-      du.set(b, j, dar);
-      dv.set(b, j, dar);
-      du.set(b, H + j, daz);
-      dv.set(b, H + j, daz);
-      du.set(b, 2 * H + j, dun);
-      dv.set(b, 2 * H + j, dun * r); //                                        (GRU-4')
+      DU[dur + j] = dar;
+      DV[dvr + j] = dar;
+      DU[dur + H + j] = daz;
+      DV[dvr + H + j] = daz;
+      DU[dur + 2 * H + j] = dun;
+      DV[dvr + 2 * H + j] = dun * r; //                                        (GRU-4')
     }
   }
   gemmPacked(dhPrev, dv, work.W_hh, work.gemm); //       [B,H] += [B,3H]·[3H,H]      (GRU-1')
@@ -113,4 +120,5 @@ export function checkGruStep(p: CellParams, s: GruStep, what: string): void {
   assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
   assertShape(s.vn, [B, H], `${what} v_n`);
   assertShape(s.h, [B, H], `${what} h_t`);
+  for (const [m, name] of [[s.gates, 'gates'], [s.hPrev, 'h_{t-1}'], [s.vn, 'v_n'], [s.h, 'h_t']] as const) assertRowContiguous(m, `${what} ${name}`);
 }
