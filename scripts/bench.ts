@@ -17,6 +17,7 @@ import { CellKind, gateCount } from '../lib/cells/cell-params';
 import { RecurrentCache } from '../lib/layers/recurrent';
 import { gemm, GemmWorkspace } from '../lib/kernels/gemm';
 import { matmulAdd, T as transposed } from '../lib/kernels/matmul';
+import { ParallelTrainer } from '../lib/training/parallel';
 
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
@@ -58,7 +59,7 @@ function activationBytes(cache: RecurrentCache): number {
   return bytes;
 }
 
-function benchOurs(cell: CellKind, T: number, B: number, I: number, H: number, reps = REPS): Row {
+function benchOurs(cell: CellKind, T: number, B: number, I: number, H: number, reps = REPS, workers = 1): Row {
   const model = new SequenceModel({ mode: cell, inputSize: I, hiddenSize: H, seed: 1 });
   const rng = new Rng(2);
   const x = zeros([T, B, I]), G = zeros([T, B, H]);
@@ -66,20 +67,22 @@ function benchOurs(cell: CellKind, T: number, B: number, I: number, H: number, r
   fillNormal(G, rng);
   const objective = { type: 'probe' as const, G, Gh: zeros([1, B, H]), Gc: cell === 'lstm' ? zeros([1, B, H]) : null };
   const opt = createOptimizer('SGD', { lr: 1e-4 });
+  const parallel = workers > 1 ? new ParallelTrainer(model.toConfig(), workers) : null;
   const times: number[] = [];
   let peak = 0, act = 0;
   for (let k = 0; k < WARMUP + reps; k++) {
     const t0 = performance.now();
-    const r = lossAndGradients(model, { x }, objective);
+    if (parallel) parallel.lossAndGradients(model, { x }, objective);
+    else act = activationBytes(lossAndGradients(model, { x }, objective).forward.cache.rnn);
     opt.step(model.namedParameters());
     const ms = performance.now() - t0;
     if (k >= WARMUP) times.push(ms);
-    act = activationBytes(r.forward.cache.rnn);
     peak = Math.max(peak, process.memoryUsage().rss);
   }
+  parallel?.close();
   const { median, min, max } = stats(times);
   return {
-    system: 'unrolled (float64)', cell, workers: 1, T, H, B, I, msPerStep: median, msMin: min, msMax: max,
+    system: workers > 1 ? `unrolled (float64), ${workers} threads` : 'unrolled (float64)', cell, workers, T, H, B, I, msPerStep: median, msMin: min, msMax: max,
     gflops: stepFlops(cell, T, B, I, H) / median / 1e6, seqPerSecond: (B * 1000) / median, peakMemoryMB: peak / 2 ** 20, activationMB: act / 2 ** 20,
   };
 }
@@ -169,6 +172,7 @@ async function main(): Promise<void> {
   say(`${'system'.padEnd(34)} ${'cell'.padEnd(9)} ${'ms/step'.padStart(7)} ${'min–max'.padStart(11)} ${'GFLOP/s'.padStart(7)} ${'seq/s'.padStart(8)} ${'peak MB'.padStart(8)}  ours vs it`);
   // Ours first, all of it, before TensorFlow.js is loaded into the process (its heap would tax our GC).
   for (const cell of cells) rows.push(benchOurs(cell, T, B, I, H));
+  const twoCores = cells.map((cell) => benchOurs(cell, T, B, I, H, REPS, 2));
   const scaling: Row[] = [];
   const grid: [number, number][] = [[25, 128], [50, 128], [100, 128], [200, 128], [50, 64], [50, 256]];
   for (const [t, h] of grid) scaling.push(benchOurs('lstm', t, B, I, h, QUICK ? 2 : 5));
@@ -183,6 +187,8 @@ async function main(): Promise<void> {
   for (const cell of cells) {
     const ours = rows.find((r) => r.cell === cell) as Row;
     say(fmtRow(ours, ''));
+    const two = twoCores.find((r) => r.cell === cell) as Row;
+    say(fmtRow(two, `${(ours.msPerStep / two.msPerStep).toFixed(2)}× one thread`));
     for (const r of others.filter((o) => o.cell === cell)) say(fmtRow(r, `${(r.msPerStep / ours.msPerStep).toFixed(2)}× faster`));
   }
   for (const n of new Set(notes)) say(`note: ${n}`);
@@ -193,7 +199,7 @@ async function main(): Promise<void> {
   for (const r of scaling) {
     say(`${String(r.T).padStart(5)} ${String(r.H).padStart(5)} ${r.msPerStep.toFixed(0).padStart(8)} ${(r.msPerStep / (r.T * r.H * r.H * 1e-6)).toFixed(1).padStart(17)} ${r.gflops.toFixed(2).padStart(8)} ${(r.activationMB ?? 0).toFixed(1).padStart(15)}`);
   }
-  if (JSON_OUT) console.log(JSON.stringify({ config: { T, B, I, H }, kernels, kernelGflops, rows: [...rows, ...scaling], others, notes }));
+  if (JSON_OUT) console.log(JSON.stringify({ config: { T, B, I, H }, kernels, kernelGflops, rows: [...rows, ...twoCores, ...scaling], others, notes }));
 }
 
 main().catch((err) => {

@@ -3,6 +3,7 @@
  * The first task is the adding problem (lib/tasks/adding.ts).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import { ValueError } from '../kernels/tensor';
 import { CellKind } from '../cells/cell-params';
 import { SequenceModel } from '../models/sequence-model';
@@ -42,6 +43,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   'eval-every': { kind: 'int', help: 'validate every this many steps', default: 100, min: 1 },
   patience: { kind: 'int', help: 'early stopping: validations without improvement before stopping', min: 1 },
   seed: { kind: 'int', help: 'seed for weights, data and shuffling', default: 1 },
+  workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores and a batch of 16 or more)', min: 1 },
   checkpoint: { kind: 'string', help: 'write checkpoints to this file' },
   'checkpoint-every': { kind: 'int', help: 'steps between checkpoints (and one at the end)', default: 500, min: 1 },
   resume: { kind: 'string', help: 'continue from this checkpoint' },
@@ -83,7 +85,7 @@ export function runTrain(argv: string[], out: Out = process.stdout, err: Out = p
     batchSize: a.batch as number, ...budget, evalEvery: a['eval-every'] as number, patience: (a.patience as number | null) ?? null,
     clip: a['clip-value'] ? { value: a['clip-value'] as number } : (a.clip as number) > 0 ? { maxNorm: a.clip as number } : null,
     schedule, seed: a.seed as number, checkpointPath: (a.checkpoint as string | null) ?? null, checkpointEvery: a['checkpoint-every'] as number,
-    task,
+    task, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number),
   });
 
   if (a.resume) {
@@ -125,7 +127,7 @@ export function runTrain(argv: string[], out: Out = process.stdout, err: Out = p
   const result = trainer.run();
   progress.finish();
   const summary = {
-    task: 'adding', cell: cfg.mode, hidden: cfg.hiddenSize, layers: cfg.numLayers, seqLen: task.seqLen,
+    task: 'adding', cell: cfg.mode, hidden: cfg.hiddenSize, layers: cfg.numLayers, seqLen: task.seqLen, workers: trainer.options.workers,
     steps: result.steps, epochs: result.epochs, trainLoss: result.trainLoss, valLoss: result.valLoss,
     lastValLoss: result.lastValLoss, baselineMse: ADDING_BASELINE_MSE, solved: result.valLoss !== null && result.valLoss < 0.01,
     stoppedBy: result.stoppedBy, seconds: result.seconds, checkpoint: a.checkpoint ?? null,
@@ -137,6 +139,11 @@ export function runTrain(argv: string[], out: Out = process.stdout, err: Out = p
     if (a.checkpoint) out.write(`checkpoint: ${a.checkpoint} (${(fs.statSync(a.checkpoint as string).size / 1024).toFixed(0)} KiB)\n`);
   }
   return 0;
+}
+
+/** Both cores where it pays: two threads when the machine has them and each gets at least 8 sequences. */
+export function defaultWorkers(batch: number): number {
+  return os.availableParallelism() >= 2 && batch >= 16 ? 2 : 1;
 }
 
 function checkAddingTask(t: unknown, what: string): { name: 'adding' } & AddingTaskOptions {

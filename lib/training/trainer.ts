@@ -17,6 +17,7 @@ import { createOptimizer } from './optimizers';
 import { ClipResult, clipGradNorm, clipGradValue, gradNorm } from './clip';
 import { ScheduleConfig, learningRateAt } from './schedules';
 import { NonFiniteReport, findNonFinite } from './nonfinite';
+import { ParallelTrainer } from './parallel';
 import { Checkpoint, TrainerCounters, TrainerBookkeeping, writeCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, modelFromCheckpoint } from './checkpoint';
 
 /** Samples addressed by index; `batch` assembles the inputs and the objective of any subset. */
@@ -36,6 +37,7 @@ export interface TrainerOptions {
   schedule?: ScheduleConfig;
   seed?: number;
   maxNonFiniteSteps?: number; // stop after this many non-finite steps in a row (default 5)
+  workers?: number; // threads over which the batch is split (default 1): see parallel.ts
   checkpointPath?: string | null;
   checkpointEvery?: number | null; // steps; a checkpoint is also written at the end
   task?: unknown; // saved in checkpoints for the task to rebuild its data
@@ -52,7 +54,7 @@ export interface StepInfo {
   clip: ClipResult | null;
   applied: boolean; // false when the step was skipped as non-finite
   nonFinite: NonFiniteReport | null;
-  stepGradNorms: StepGradNorms[];
+  stepGradNorms: StepGradNorms[]; // empty when the batch is split over several workers
 }
 
 export interface EvalInfo {
@@ -85,6 +87,7 @@ export class Trainer {
   book: TrainerBookkeeping = { order: null, bestValLoss: null, bestStep: null, evalsSinceBest: 0, lastValLoss: null, nonFiniteInARow: 0, bestWeights: null };
   private readonly baseLr: number;
   private readonly recentLosses: number[] = [];
+  private parallel: ParallelTrainer | null = null;
 
   constructor(
     readonly model: SequenceModel, readonly optimizer: Optimizer, readonly train: Dataset,
@@ -118,14 +121,11 @@ export class Trainer {
     const batchesPerEpoch = Math.ceil(this.train.size / o.batchSize);
     const evalEvery = o.evalEvery ?? batchesPerEpoch;
     let stoppedBy: TrainResult['stoppedBy'] | null = null;
-    while (stoppedBy === null) {
-      if (o.maxSteps != null && this.counters.step >= o.maxSteps) stoppedBy = 'steps';
-      else if (o.epochs != null && this.counters.epoch >= o.epochs) stoppedBy = 'epochs';
-      else if (o.maxSeconds != null && (Date.now() - started) / 1000 >= o.maxSeconds) stoppedBy = 'time';
-      if (stoppedBy) break;
-      this.step();
-      if (this.validation && this.counters.step % evalEvery === 0 && this.evaluateAndTrack()) stoppedBy = 'early-stopping';
-      if (o.checkpointPath && o.checkpointEvery && this.counters.step % o.checkpointEvery === 0) this.saveCheckpoint(o.checkpointPath);
+    try {
+      stoppedBy = this.loop(started, evalEvery);
+    } finally {
+      this.parallel?.close();
+      this.parallel = null;
     }
     // The last checkpoint holds the latest state, so that a resumed run continues exactly; the best
     // weights travel inside it (trainer.bestWeights) and are restored into the model here.
@@ -137,8 +137,24 @@ export class Trainer {
       steps: this.counters.step, epochs: this.counters.epoch,
       trainLoss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,
       valLoss: this.book.bestValLoss, lastValLoss: this.book.lastValLoss,
-      seconds: (Date.now() - started) / 1000, stoppedBy,
+      seconds: (Date.now() - started) / 1000, stoppedBy: stoppedBy as TrainResult['stoppedBy'],
     };
+  }
+
+  /** Steps until a budget is spent or early stopping triggers; returns why it stopped. */
+  private loop(started: number, evalEvery: number): TrainResult['stoppedBy'] {
+    const o = this.options;
+    let stoppedBy: TrainResult['stoppedBy'] | null = null;
+    while (stoppedBy === null) {
+      if (o.maxSteps != null && this.counters.step >= o.maxSteps) stoppedBy = 'steps';
+      else if (o.epochs != null && this.counters.epoch >= o.epochs) stoppedBy = 'epochs';
+      else if (o.maxSeconds != null && (Date.now() - started) / 1000 >= o.maxSeconds) stoppedBy = 'time';
+      if (stoppedBy) break;
+      this.step();
+      if (this.validation && this.counters.step % evalEvery === 0 && this.evaluateAndTrack()) stoppedBy = 'early-stopping';
+      if (o.checkpointPath && o.checkpointEvery && this.counters.step % o.checkpointEvery === 0) this.saveCheckpoint(o.checkpointPath);
+    }
+    return stoppedBy as TrainResult['stoppedBy'];
   }
 
   /** One update: forward, loss, BPTT, the non-finite guard, clipping, the optimizer. */
@@ -148,13 +164,23 @@ export class Trainer {
     const lr = learningRateAt(o.schedule ?? { type: 'constant' }, this.baseLr, this.counters.step);
     this.optimizer.lr = lr;
     const { batch, objective } = this.train.batch(indices);
-    const r = lossAndGradients(this.model, batch, objective);
+    let loss: number;
+    let stepGradNorms: StepGradNorms[] = [];
+    if ((o.workers ?? 1) > 1) {
+      this.parallel ??= new ParallelTrainer(this.model.toConfig(), o.workers as number);
+      loss = this.parallel.lossAndGradients(this.model, batch, objective);
+    } else {
+      const r = lossAndGradients(this.model, batch, objective);
+      loss = r.loss;
+      stepGradNorms = r.grads.stepGradNorms;
+    }
     const params = this.model.namedParameters();
     const norm = gradNorm(params);
     let nonFinite: NonFiniteReport | null = null;
     let clip: ClipResult | null = null;
-    if (!Number.isFinite(r.loss) || !Number.isFinite(norm)) {
-      // The weights stay as they were: the step is not applied.
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+      // The weights stay as they were: the step is not applied. The place is found on this thread.
+      const r = lossAndGradients(this.model, batch, objective);
       nonFinite = findNonFinite(this.model, r.forward, r.loss, r.grads) ?? {
         phase: 'backward', tensor: 'gradients', layer: null, direction: null, step: null, value: norm, message: `non-finite gradient norm ${norm}`,
       };
@@ -164,13 +190,13 @@ export class Trainer {
       if (o.clip && 'maxNorm' in o.clip) clip = clipGradNorm(params, o.clip.maxNorm, o.clip.normType ?? 2);
       else if (o.clip && 'value' in o.clip) clip = clipGradValue(params, o.clip.value);
       this.optimizer.step(params);
-      this.recentLosses.push(r.loss);
+      this.recentLosses.push(loss);
       if (this.recentLosses.length > 50) this.recentLosses.shift();
     }
     this.counters.step++;
     const info: StepInfo = {
-      step: this.counters.step, epoch: this.counters.epoch, loss: r.loss, lr, gradNorm: norm, clip,
-      applied: nonFinite === null, nonFinite, stepGradNorms: r.grads.stepGradNorms,
+      step: this.counters.step, epoch: this.counters.epoch, loss, lr, gradNorm: norm, clip,
+      applied: nonFinite === null, nonFinite, stepGradNorms,
     };
     o.onStep?.(info);
     const limit = o.maxNonFiniteSteps ?? 5;
@@ -254,6 +280,7 @@ function checkOptions(o: TrainerOptions, train: Dataset): void {
   posInt(o.patience, 'patience');
   posInt(o.maxNonFiniteSteps, 'maxNonFiniteSteps');
   posInt(o.checkpointEvery, 'checkpointEvery');
+  posInt(o.workers, 'workers');
   if (o.maxSeconds != null && !(o.maxSeconds > 0)) throw new ValueError(`Trainer maxSeconds: expected a number > 0, got ${o.maxSeconds}`);
   if (o.maxSteps == null && o.epochs == null && o.maxSeconds == null) throw new ValueError('Trainer: give a budget: maxSteps, epochs or maxSeconds');
   if (!(train.size >= 1)) throw new ValueError(`Trainer train: the training set is empty (size ${train.size})`);

@@ -1,0 +1,33 @@
+/**
+ * A worker thread of ParallelTrainer: waits for a job counter to move, takes its slice's job from its
+ * port, computes the slice's loss and gradients into shared memory, and counts itself done.
+ */
+import { workerData, receiveMessageOnPort, MessagePort } from 'worker_threads';
+import { SequenceModel } from '../models/sequence-model';
+import { SliceJob, runSlice } from './parallel';
+
+const { control, port } = workerData as { control: Int32Array; port: MessagePort };
+let model: SequenceModel | null = null;
+let configKey = '';
+let seen = 0; // jobs are counted from 0, so a job posted before this thread started is not missed
+
+for (;;) {
+  Atomics.wait(control, 0, seen);
+  seen = Atomics.load(control, 0);
+  const message = receiveMessageOnPort(port);
+  const job = (message?.message ?? null) as SliceJob | null;
+  try {
+    if (job) {
+      const key = JSON.stringify(job.config);
+      if (!model || key !== configKey) {
+        model = new SequenceModel(job.config);
+        configKey = key;
+      }
+      runSlice(job, model);
+    }
+  } catch {
+    Atomics.store(control, 2, 1);
+  }
+  Atomics.add(control, 1, 1);
+  Atomics.notify(control, 1);
+}

@@ -1,0 +1,65 @@
+import { Rng } from '../../lib/kernels/random';
+import { toFlat, ValueError } from '../../lib/kernels/tensor';
+import { SequenceModel } from '../../lib/models/sequence-model';
+import { Objective, lossAndGradients } from '../../lib/models/objectives';
+import { ParallelTrainer } from '../../lib/training/parallel';
+import { Trainer } from '../../lib/training/trainer';
+import { createOptimizer } from '../../lib/training/optimizers';
+import { addingDatasets } from '../../lib/tasks/adding';
+import { randn } from '../helpers';
+
+/** max |a − b| over a tensor, relative to the tensor's largest |b|: the summation order is all that differs. */
+function relativeToScale(a: Float64Array, b: Float64Array): number {
+  let diff = 0, scale = 0;
+  for (let k = 0; k < a.length; k++) {
+    diff = Math.max(diff, Math.abs(a[k] - b[k]));
+    scale = Math.max(scale, Math.abs(b[k]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+describe('data-parallel gradients over worker threads', () => {
+  const T = 6, B = 5, I = 3, H = 4, K = 3;
+  const lengths = [6, 2, 5, 1, 4];
+  const cases = ['probe', 'mse_last', 'mse_all', 'ce_all'] as const;
+
+  it.each(cases)('%s: two workers give the gradients of one, to 1e-12 relative', (type) => {
+    const rng = new Rng(91);
+    const model = new SequenceModel({
+      mode: 'lstm', inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 4,
+      head: type === 'probe' ? null : { mode: type === 'mse_last' ? 'last' : 'all', outFeatures: K },
+    });
+    const x = randn([T, B, I], rng), h0 = randn([4, B, H], rng), c0 = randn([4, B, H], rng);
+    const objective: Objective = type === 'probe' ? { type, G: randn([T, B, 2 * H], rng), Gh: randn([4, B, H], rng), Gc: randn([4, B, H], rng) }
+      : type === 'mse_last' ? { type, target: randn([B, K], rng) }
+        : type === 'mse_all' ? { type, target: randn([T, B, K], rng) } : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
+    const batch = { x, h0, c0, lengths: type === 'probe' ? null : lengths };
+    const one = lossAndGradients(model, batch, objective);
+    const single = model.namedParameters().map((p) => toFlat(p.grad));
+    const par = new ParallelTrainer(model.toConfig(), 2);
+    try {
+      const loss = par.lossAndGradients(model, batch, objective);
+      expect(Math.abs(loss - one.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(one.loss));
+      model.namedParameters().forEach((p, k) => expect(relativeToScale(toFlat(p.grad), single[k])).toBeLessThanOrEqual(1e-12));
+    } finally {
+      par.close();
+    }
+  });
+
+  it('a training run over two workers is repeatable bit for bit, and follows the one-worker run', () => {
+    const data = addingDatasets({ seqLen: 8, trainSize: 64, valSize: 16, dataSeed: 2 });
+    const run = (workers: number) => {
+      const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 6, seed: 3, head: { mode: 'last', outFeatures: 1 } });
+      new Trainer(model, createOptimizer('Adam', { lr: 0.01 }), data.train, null, { batchSize: 16, maxSteps: 6, seed: 1, workers }).run();
+      return model.namedParameters().map((p) => toFlat(p.value));
+    };
+    const a = run(2), b = run(2), c = run(1);
+    expect(a).toEqual(b);
+    a.forEach((w, k) => expect(relativeToScale(w, c[k])).toBeLessThan(1e-10));
+  });
+
+  it('rejects a worker count that is not a positive integer', () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3 });
+    expect(() => new ParallelTrainer(model.toConfig(), 0)).toThrow(new ValueError('ParallelTrainer workers: expected an integer >= 1, got 0'));
+  });
+});
