@@ -49,9 +49,10 @@ function activationBytes(cache: RecurrentCache): number {
     for (const d of layer.dirs) {
       add(d.h);
       if (d.cell === 'lstm') add(d.c);
-      const s0 = d.steps[0] as { gates?: Mat; vn?: Mat };
+      const s0 = d.steps[0] as { gates?: Mat; vn?: Mat; tc?: Mat };
       add(s0.gates);
       add(s0.vn);
+      add(s0.tc);
     }
   }
   let bytes = 0;

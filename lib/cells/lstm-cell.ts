@@ -29,13 +29,14 @@ import { CellParams } from './cell-params';
 
 /**
  * Views for one time step. Kept for backward: h_{t−1}, c_{t−1}, the four gate values (after their
- * nonlinearities) and c_t. tanh(c_t) is recomputed in backward rather than stored.
+ * nonlinearities), c_t and tanh(c_t) (kept rather than recomputed: a tanh costs more than the memory).
  */
 export interface LstmStep {
   gates: Mat; // [B,4H]  u_t on entry; a_t, then [i | f | g | o] after their nonlinearities
   hPrev: Mat; // [B,H]   h_{t−1}
   cPrev: Mat; // [B,H]   c_{t−1}
   c: Mat; // [B,H]   c_t, written by forward
+  tc: Mat; // [B,H]   tanh(c_t), written by forward
   h: Mat; // [B,H]   h_t, written by forward
 }
 
@@ -54,10 +55,11 @@ export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): voi
   const H = H4 / 4;
   if (p.bias_hh) addRowVector(a, p.bias_hh); // [B,4H] += b_hh per row              (LSTM-1)
   gemmPacked(a, s.hPrev, work.W_hhT, work.gemm); //   [B,4H] += [B,H]·[H,4H]             (LSTM-1)
-  const A = a.data, Cp = s.cPrev.data, C = s.c.data, Hd = s.h.data; // rows are contiguous (checkLstmStep)
+  const A = a.data, Cp = s.cPrev.data, C = s.c.data, TC = s.tc.data, Hd = s.h.data; // rows are contiguous (checkLstmStep)
   for (let b = 0; b < B; b++) {
     const ga = a.offset + b * a.stride[0]; // a[b, 0]: the row's i block starts here, f at +H, g at +2H, o at +3H
     const cp = s.cPrev.offset + b * s.cPrev.stride[0], cr = s.c.offset + b * s.c.stride[0], hr = s.h.offset + b * s.h.stride[0];
+    const tr = s.tc.offset + b * s.tc.stride[0];
     for (let j = 0; j < H; j++) {
       const i = sigmoid(A[ga + j]); //                                         (LSTM-2)
       const f = sigmoid(A[ga + H + j]); //                                     (LSTM-2)
@@ -68,8 +70,10 @@ export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): voi
       A[ga + H + j] = f;
       A[ga + 2 * H + j] = g;
       A[ga + 3 * H + j] = o;
+      const tc = tanh(c);
       C[cr + j] = c;
-      Hd[hr + j] = o * tanh(c); //                                             (LSTM-5)
+      TC[tr + j] = tc;
+      Hd[hr + j] = o * tc; //                                                  (LSTM-5)
     }
   }
 }
@@ -88,16 +92,16 @@ export function lstmCellBackward(
   for (const [m, what] of [[dh, 'dh'], [dcNext, 'dcNext'], [da, 'da'], [dcPrev, 'dcPrev'], [dcTotal, 'work.dc']] as const) {
     assertRowContiguous(m, `lstmCellBackward ${what}`);
   }
-  const G = s.gates.data, C = s.c.data, Cp = s.cPrev.data;
+  const G = s.gates.data, TC = s.tc.data, Cp = s.cPrev.data;
   const DH = dh.data, DCn = dcNext.data, DA = da.data, DCp = dcPrev.data, DCt = dcTotal.data;
   for (let b = 0; b < B; b++) {
     const ga = s.gates.offset + b * s.gates.stride[0], dar = da.offset + b * da.stride[0];
-    const cr = s.c.offset + b * s.c.stride[0], cp = s.cPrev.offset + b * s.cPrev.stride[0];
+    const tr = s.tc.offset + b * s.tc.stride[0], cp = s.cPrev.offset + b * s.cPrev.stride[0];
     const dhr = dh.offset + b * dh.stride[0], dnr = dcNext.offset + b * dcNext.stride[0];
     const dpr = dcPrev.offset + b * dcPrev.stride[0], dtr = dcTotal.offset + b * dcTotal.stride[0];
     for (let j = 0; j < H; j++) {
       const i = G[ga + j], f = G[ga + H + j], gg = G[ga + 2 * H + j], o = G[ga + 3 * H + j];
-      const tc = tanh(C[cr + j]);
+      const tc = TC[tr + j];
       const dhv = DH[dhr + j];
       const dO = dhv * tc; //                                                  (LSTM-5')
       const dc = DCn[dnr + j] + dhv * o * (1 - tc * tc); //                    (LSTM-5')
@@ -126,6 +130,7 @@ export function checkLstmStep(p: CellParams, s: LstmStep, what: string): void {
   assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
   assertShape(s.cPrev, [B, H], `${what} c_{t-1}`);
   assertShape(s.c, [B, H], `${what} c_t`);
+  assertShape(s.tc, [B, H], `${what} tanh(c_t)`);
   assertShape(s.h, [B, H], `${what} h_t`);
-  for (const [m, name] of [[s.gates, 'gates'], [s.cPrev, 'c_{t-1}'], [s.c, 'c_t'], [s.h, 'h_t']] as const) assertRowContiguous(m, `${what} ${name}`);
+  for (const [m, name] of [[s.gates, 'gates'], [s.cPrev, 'c_{t-1}'], [s.c, 'c_t'], [s.tc, 'tanh(c_t)'], [s.h, 'h_t']] as const) assertRowContiguous(m, `${what} ${name}`);
 }

@@ -15,7 +15,7 @@
  * after the loop (BPTT-4); inside the loop the cell computes da_t and the one term the next step needs,
  * dh_{t−1}. The layer allocates every buffer and view before its time loop; these functions only fill them.
  */
-import { Mat, assertShape } from '../kernels/tensor';
+import { Mat, assertShape, assertRowContiguous } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
 import { addRowVector } from '../kernels/bias';
@@ -47,8 +47,12 @@ export function rnnCellForward(p: CellParams, s: RnnStep, work: RnnWork, f: RnnN
   if (p.bias_hh) addRowVector(a, p.bias_hh); //  [B,H] += b_hh per row                (RNN-1)
   gemmPacked(a, s.hPrev, work.W_hhT, work.gemm); //    [B,H] += [B,H]·[H,H]                 (RNN-1)
   const [B, H] = a.shape;
-  const fn = f === 'relu' ? relu : tanh;
-  for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) s.h.set(b, j, fn(a.get(b, j))); // h_t = φ(a_t)  (RNN-2)
+  const A = a.data, Hd = s.h.data; // rows are contiguous (checkRnnStep)
+  for (let b = 0; b < B; b++) {
+    const ar = a.offset + b * a.stride[0], hr = s.h.offset + b * s.h.stride[0];
+    if (f === 'relu') for (let j = 0; j < H; j++) Hd[hr + j] = relu(A[ar + j]); //  h_t = φ(a_t)  (RNN-2)
+    else for (let j = 0; j < H; j++) Hd[hr + j] = tanh(A[ar + j]); //               h_t = φ(a_t)  (RNN-2)
+  }
 }
 
 /**
@@ -72,4 +76,5 @@ export function checkRnnStep(p: CellParams, s: RnnStep, what: string): void {
   assertShape(s.u, [B, H], `${what} u_t`);
   assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
   assertShape(s.h, [B, H], `${what} h_t`);
+  for (const [m, name] of [[s.u, 'u_t'], [s.h, 'h_t']] as const) assertRowContiguous(m, `${what} ${name}`);
 }

@@ -88,11 +88,11 @@ export function unrollForward(
   const order = Array.from({ length: T }, (_, n) => (reverse ? T - 1 - n : n)); // time steps in processing order
 
   if (kind === 'lstm') {
-    const C = zeros([T + 1, B, H]);
+    const C = zeros([T + 1, B, H]), TC = zeros([T, B, H]);
     copy2d(C.pick(prevSlot(reverse ? T - 1 : 0)), c0 as Mat);
     const steps: LstmStep[] = [];
     for (let t = 0; t < T; t++) {
-      steps.push({ gates: U.pick(t), hPrev: S.pick(prevSlot(t)), cPrev: C.pick(prevSlot(t)), c: C.pick(slot(t)), h: S.pick(slot(t)) });
+      steps.push({ gates: U.pick(t), hPrev: S.pick(prevSlot(t)), cPrev: C.pick(prevSlot(t)), c: C.pick(slot(t)), tc: TC.pick(t), h: S.pick(slot(t)) });
     }
     checkLstmStep(p, steps[0], 'lstm layer');
     const w = work as LstmWork;
@@ -185,8 +185,18 @@ export function unrollBackward(
   const DAf = flattenRows(DA), DVf = flattenRows(DV);
   gemm(g.weight_ih, DAf.transpose(1, 0), cache.X, ws); //     [G·H,D] += [G·H,T·B]·[T·B,D]   (BPTT-4)
   gemm(g.weight_hh, DVf.transpose(1, 0), cache.hPrev, ws); // [G·H,H] += [G·H,T·B]·[T·B,H]   (BPTT-4)
-  if (g.bias_ih) addRowVectorBackward(g.bias_ih, DAf); //    [G·H] += Σ over T·B rows        (BPTT-4)
-  if (g.bias_hh) addRowVectorBackward(g.bias_hh, DVf); //    [G·H] += Σ over T·B rows        (BPTT-4)
+  if (g.bias_ih && g.bias_hh && DV === DA) {
+    // RNN and LSTM: both biases enter only as b_ih + b_hh, so their gradients are the same sum; take it once.
+    const db = zeros([GH]);
+    addRowVectorBackward(db, DAf); //                         [G·H] = Σ over T·B rows         (BPTT-4)
+    for (let k = 0; k < GH; k++) {
+      g.bias_ih.data[g.bias_ih.offset + k * g.bias_ih.stride[0]] += db.data[k];
+      g.bias_hh.data[g.bias_hh.offset + k * g.bias_hh.stride[0]] += db.data[k];
+    }
+  } else {
+    if (g.bias_ih) addRowVectorBackward(g.bias_ih, DAf); //  [G·H] += Σ over T·B rows        (BPTT-4)
+    if (g.bias_hh) addRowVectorBackward(g.bias_hh, DVf); //  [G·H] += Σ over T·B rows        (BPTT-4)
+  }
   gemm(flattenRows(dxs), DAf, p.weight_ih, ws); //           [T·B,D] += [T·B,G·H]·[G·H,D]   (BPTT-4)
   return { dh0: dhNext, dc0: cGradNorms ? dcNext : null, hGradNorms, cGradNorms }; //       (BPTT-3)
 }

@@ -37,12 +37,12 @@ export function setupCell(kind: CellKind, bias: boolean, seed: number): CellSetu
   const u = randn([B, GH], rng), hPrev = randn([B, H], rng);
   const cPrev = kind === 'lstm' ? randn([B, H], rng) : null;
   const R = randn([B, H], rng), Rc = randn([B, H], rng);
-  const gates = zeros([B, GH]), h = zeros([B, H]), c = zeros([B, H]), vn = zeros([B, H]);
+  const gates = zeros([B, GH]), h = zeros([B, H]), c = zeros([B, H]), tc = zeros([B, H]), vn = zeros([B, H]);
   const f = kind === 'rnn_relu' ? 'relu' : 'tanh';
 
   const forward = (): void => {
     copyInto(gates, u); // the step turns its input projection into gate values in place
-    if (kind === 'lstm') lstmCellForward(p, { gates, hPrev, cPrev: cPrev as Mat, c, h }, createLstmWork(p, B));
+    if (kind === 'lstm') lstmCellForward(p, { gates, hPrev, cPrev: cPrev as Mat, c, tc, h }, createLstmWork(p, B));
     else if (kind === 'gru') gruCellForward(p, { gates, hPrev, vn, h }, createGruWork(p, B));
     else rnnCellForward(p, { u: gates, hPrev, h }, createRnnWork(p), f);
   };
@@ -55,7 +55,7 @@ export function setupCell(kind: CellKind, bias: boolean, seed: number): CellSetu
     forward();
     const du = zeros([B, GH]), dv = zeros([B, GH]), dcPrev = cPrev ? zeros([B, H]) : null;
     const dhPrev = dhPrevStart ? clone(dhPrevStart) : zeros([B, H]);
-    if (kind === 'lstm') lstmCellBackward({ gates, hPrev, cPrev: cPrev as Mat, c, h }, R, Rc, du, dhPrev, dcPrev as Mat, createLstmWork(p, B));
+    if (kind === 'lstm') lstmCellBackward({ gates, hPrev, cPrev: cPrev as Mat, c, tc, h }, R, Rc, du, dhPrev, dcPrev as Mat, createLstmWork(p, B));
     else if (kind === 'gru') gruCellBackward({ gates, hPrev, vn, h }, R, du, dv, dhPrev, createGruWork(p, B));
     else rnnCellBackward({ u: gates, hPrev, h }, R, du, dhPrev, createRnnWork(p), f);
     const dRec = kind === 'gru' ? dv : du; // what multiplies the recurrent weights
