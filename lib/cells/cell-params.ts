@@ -15,6 +15,8 @@
  */
 import { Mat, zeros, ValueError } from '../kernels/tensor';
 import { Rng, fillUniform } from '../kernels/random';
+import { PackedB } from '../kernels/gemm';
+import type { ScratchPool } from '../kernels/scratch';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 
@@ -75,4 +77,11 @@ export function cellTensors(p: CellParams): Mat[] {
   if (p.bias_ih) out.push(p.bias_ih);
   if (p.bias_hh) out.push(p.bias_hh);
   return out;
+}
+
+/** Keeps a work object's packed weights in the pool for the next call (a no-op without a pool). */
+export function remember<W extends { W_hhT: PackedB; W_hh: PackedB }>(pool: ScratchPool | null, work: W): W {
+  pool?.packed.set('W_hhT', work.W_hhT);
+  pool?.packed.set('W_hh', work.W_hh);
+  return work;
 }

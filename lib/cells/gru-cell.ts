@@ -26,7 +26,8 @@ import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
-import { CellParams } from './cell-params';
+import { CellParams, remember } from './cell-params';
+import { ScratchPool } from '../kernels/scratch';
 
 /**
  * Views for one time step. Kept for backward: h_{t−1}, the gate values r, z, n (written over u_t) and
@@ -107,9 +108,9 @@ export function gruCellBackward(s: GruStep, dh: Mat, du: Mat, dv: Mat, dhPrev: M
   gemmPacked(dhPrev, dv, work.W_hh, work.gemm); //       [B,H] += [B,3H]·[3H,H]      (GRU-1')
 }
 
-/** The workspace for these parameters and a batch of B rows (it holds views of their weights). */
-export function createGruWork(p: CellParams, B: number): GruWork {
-  return { gemm: new GemmWorkspace(), W_hhT: packB(T(p.weight_hh)), W_hh: packB(p.weight_hh), v: zeros([B, 3 * p.weight_hh.shape[1]]) };
+/** The workspace for these parameters and a batch of B rows; `pool` lends buffers kept from earlier calls. */
+export function createGruWork(p: CellParams, B: number, pool: ScratchPool | null = null): GruWork {
+  return remember(pool, { gemm: pool?.gemm ?? new GemmWorkspace(), W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null), v: zeros([B, 3 * p.weight_hh.shape[1]]) });
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

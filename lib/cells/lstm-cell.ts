@@ -25,7 +25,8 @@ import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
 import { addRowVector } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
-import { CellParams } from './cell-params';
+import { CellParams, remember } from './cell-params';
+import { ScratchPool } from '../kernels/scratch';
 
 /**
  * Views for one time step. Kept for backward: h_{t−1}, c_{t−1}, the four gate values (after their
@@ -117,9 +118,9 @@ export function lstmCellBackward(
   gemmPacked(dhPrev, da, work.W_hh, work.gemm); //       [B,H] += [B,4H]·[4H,H]      (LSTM-1')
 }
 
-/** The workspace for these parameters and a batch of B rows (it holds views of their weights). */
-export function createLstmWork(p: CellParams, B: number): LstmWork {
-  return { gemm: new GemmWorkspace(), W_hhT: packB(T(p.weight_hh)), W_hh: packB(p.weight_hh), dc: zeros([B, p.weight_hh.shape[1]]) };
+/** The workspace for these parameters and a batch of B rows; `pool` lends buffers kept from earlier calls. */
+export function createLstmWork(p: CellParams, B: number, pool: ScratchPool | null = null): LstmWork {
+  return remember(pool, { gemm: pool?.gemm ?? new GemmWorkspace(), W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null), dc: zeros([B, p.weight_hh.shape[1]]) });
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

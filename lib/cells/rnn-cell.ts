@@ -20,7 +20,8 @@ import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
 import { addRowVector } from '../kernels/bias';
 import { activationBackward, relu, tanh } from '../kernels/activations';
-import { CellParams } from './cell-params';
+import { CellParams, remember } from './cell-params';
+import { ScratchPool } from '../kernels/scratch';
 
 export type RnnNonlinearity = 'tanh' | 'relu';
 
@@ -64,9 +65,9 @@ export function rnnCellBackward(s: RnnStep, dh: Mat, da: Mat, dhPrev: Mat, work:
   gemmPacked(dhPrev, da, work.W_hh, work.gemm); //       [B,H] += [B,H]·[H,H]         (RNN-1')
 }
 
-/** The workspace for these parameters (it holds views of their weights). */
-export function createRnnWork(p: CellParams): RnnWork {
-  return { gemm: new GemmWorkspace(), W_hhT: packB(T(p.weight_hh)), W_hh: packB(p.weight_hh) };
+/** The workspace for these parameters (packed copies of their weights); `pool` lends buffers kept from earlier calls. */
+export function createRnnWork(p: CellParams, pool: ScratchPool | null = null): RnnWork {
+  return remember(pool, { gemm: pool?.gemm ?? new GemmWorkspace(), W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null) });
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

@@ -38,12 +38,16 @@ export interface PackedB {
   N: number;
 }
 
-/** Packs b for `gemmPacked`. Call it once, outside the loop that reuses b; it allocates. */
-export function packB(b: Mat): PackedB {
+/**
+ * Packs b for `gemmPacked`. Call it once, outside the loop that reuses b. It packs into `reuse` when that
+ * is given and large enough (a buffer kept from an earlier call of the same shape), else it allocates.
+ */
+export function packB(b: Mat, reuse: PackedB | null = null): PackedB {
   if (b.dimension !== 2) throw new ShapeError(`packB: expected a 2-D operand, got ${shapeString(b.shape)}`);
   const [K, N] = b.shape;
   const panelSpan = Math.ceil(N / NR) * NR; // columns, padded to whole panels
-  const data = new Float64Array(Math.max(1, panelSpan * K));
+  const size = Math.max(1, panelSpan * K);
+  const data = reuse && reuse.data.length >= size ? reuse.data : new Float64Array(size);
   for (let k0 = 0; k0 < K; k0 += KC) packPanels(data, k0 * panelSpan, b, k0, Math.min(KC, K - k0), N, true);
   return { data, K, N };
 }

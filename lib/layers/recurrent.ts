@@ -17,6 +17,7 @@ import { Rng } from '../kernels/random';
 import { CellKind, CellParams, assertCellKind, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
 import { DirectionCache, unrollForward, unrollBackward } from './unroll';
 import { checkLengths, copyValidSteps } from './lengths';
+import { ScratchPool } from '../kernels/scratch';
 
 export interface RecurrentOptions {
   mode: CellKind; // 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru'
@@ -71,6 +72,8 @@ export class Recurrent {
   readonly params: CellParams[][];
   /** Same shapes as `params`; backward adds into these, `zeroGrad()` clears them. */
   readonly grads: CellParams[][];
+  /** Per layer and direction, buffers reused from one call to the next (never part of a returned cache). */
+  private readonly pools: ScratchPool[][] = [];
 
   constructor(options: RecurrentOptions) {
     this.config = checkOptions(options);
@@ -86,6 +89,7 @@ export class Recurrent {
       for (let d = 0; d < D; d++) {
         this.params[l].push(initCellParams(mode, inSize, H, bias, rng));
         this.grads[l].push(zeroCellParams(mode, inSize, H, bias));
+        (this.pools[l] ??= []).push(new ScratchPool());
       }
     }
   }
@@ -131,7 +135,7 @@ export class Recurrent {
         const row = l * D + d;
         const h0ld = h0 ? h0.pick(row) : zeros([B, H]);
         const c0ld = mode === 'lstm' ? (c0 ? c0.pick(row) : zeros([B, H])) : null;
-        const dir = unrollForward(mode, this.params[l][d], input, h0ld, c0ld, d === 1, lens);
+        const dir = unrollForward(mode, this.params[l][d], input, h0ld, c0ld, d === 1, lens, this.pools[l][d]);
         copyValidSteps(out.lo(0, 0, d * H).hi(T, B, H), dir.h, lens); // this direction's column block
         const last = d === 1 ? 0 : T - 1; // the step a direction ends on (a finished sequence holds its state)
         copy2d(h_n.pick(row), dir.h.pick(last));
@@ -147,7 +151,8 @@ export class Recurrent {
   /**
    * BPTT through every layer and direction, top layer first. `dOutput` [T,B,D·H] is ∂L/∂output;
    * `dh_n`, `dc_n` [L·D,B,H] (optional) the gradients at the final states. Adds into `this.grads`;
-   * returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0 and the per-step gradient norms.
+   * returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0 and the per-step gradient norms. The weights must not change between a
+   * forward pass and its backward (as in PyTorch, where that is an error): update them after backward.
    */
   backward(cache: RecurrentCache, dOutput: Mat, dh_n: Mat | null = null, dc_n: Mat | null = null): RecurrentGrads {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
@@ -168,7 +173,7 @@ export class Recurrent {
         const row = l * D + d;
         const dhs = dOut.lo(0, 0, d * H).hi(T, B, H);
         const r = unrollBackward(this.params[l][d], this.grads[l][d], dirs[d], dhs, dxs,
-          dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null);
+          dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null, this.pools[l][d]);
         copy2d(dh0.pick(row), r.dh0);
         if (dc0 && r.dc0) copy2d(dc0.pick(row), r.dc0);
         stepGradNorms.push({ layer: l, direction: d as 0 | 1, h: r.hGradNorms, c: r.cGradNorms });

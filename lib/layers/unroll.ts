@@ -25,6 +25,7 @@ import { Mat, zeros, clone, flattenRows, isContiguous3d, ValueError } from '../k
 import { gemm } from '../kernels/gemm';
 import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
 import { add2d, copy2d, zero2d, norm2d } from '../kernels/elementwise';
+import { ScratchPool } from '../kernels/scratch';
 import { holdPaddedRows, zeroPaddedRows, zeroValidRows, movePaddedRows } from './lengths';
 import { CellKind, CellParams, gateCount } from '../cells/cell-params';
 import { RnnStep, RnnWork, RnnNonlinearity, rnnCellForward, rnnCellBackward, createRnnWork, checkRnnStep } from '../cells/rnn-cell';
@@ -58,16 +59,18 @@ export interface DirectionGrads {
  * Runs one direction over the sequence.
  *   xs: [T,B,D] input   h0, c0: [B,H] initial states (c0 only for an LSTM)
  *   lengths: [B] valid steps per sequence (checked by the caller), or null when every sequence has T
+ *   pool: buffers kept across calls (the packed weights, the product's workspace); optional
  * Returns the cache that `unrollBackward` needs; h_t is in `cache.h` [T,B,H], c_t (LSTM) in `cache.c`.
  */
 export function unrollForward(
   kind: CellKind, p: CellParams, xs: Mat, h0: Mat, c0: Mat | null, reverse: boolean, lengths: Int32Array | null = null,
+  pool: ScratchPool | null = null,
 ): DirectionCache {
   const [T, B] = xs.shape;
   const H = p.weight_hh.shape[1];
   const GH = gateCount(kind) * H;
   if (kind === 'lstm' && !c0) throw new ValueError('unrollForward c0: an LSTM needs an initial cell state [B,H], got null');
-  const work = kind === 'lstm' ? createLstmWork(p, B) : kind === 'gru' ? createGruWork(p, B) : createRnnWork(p);
+  const work = kind === 'lstm' ? createLstmWork(p, B, pool) : kind === 'gru' ? createGruWork(p, B, pool) : createRnnWork(p, pool);
 
   const X = flattenRows(isContiguous3d(xs) ? xs : clone(xs)); // [T·B,D]
   const U = zeros([T, B, GH]); //                                u_t for every step, then each step's gate values
@@ -133,10 +136,12 @@ export function unrollForward(
  *   dhs: [T,B,H]  ∂ℓ/∂h_t from above (the loss or the next layer), per step
  *   dxs: [T,B,D]  ∂L/∂x_t is *added* here (both directions of a layer read the same x); contiguous
  *   dhN, dcN: [B,H] or null  gradient arriving at the final state h_n (c_n)
+ *   pool: where the per-step gradients DA (DV) are kept across calls; optional
  * Parameter gradients are added into `g`.
  */
 export function unrollBackward(
   p: CellParams, g: CellParams, cache: DirectionCache, dhs: Mat, dxs: Mat, dhN: Mat | null, dcN: Mat | null,
+  pool: ScratchPool | null = null,
 ): DirectionGrads {
   const T = cache.steps.length;
   const [B, H] = cache.steps[0].h.shape;
@@ -144,8 +149,9 @@ export function unrollBackward(
   const dh = zeros([B, H]); //      ∂L/∂h_t in total
   const dhNext = zeros([B, H]); //  ∂L/∂h_t through step t+1; after the cell's backward, ∂L/∂h_{t−1}
   if (dhN) copy2d(dhNext, dhN);
-  const DA = zeros([T, B, GH]); //  da_t for every step (GRU: du_t), for (BPTT-4)
-  const DV = cache.cell === 'gru' ? zeros([T, B, GH]) : DA; // GRU: dv_t; the others: the same da_t
+  const scratch = (key: string) => (pool ? pool.zeros(key, [T, B, GH]) : zeros([T, B, GH])); // kept across calls
+  const DA = scratch('DA'); //      da_t for every step (GRU: du_t), for (BPTT-4)
+  const DV = cache.cell === 'gru' ? scratch('DV') : DA; // GRU: dv_t; the others: the same da_t
   const dhsAt = Array.from({ length: T }, (_, t) => dhs.pick(t)); // views made before the loop
   const daAt = Array.from({ length: T }, (_, t) => DA.pick(t));
   const dvAt = Array.from({ length: T }, (_, t) => DV.pick(t));
