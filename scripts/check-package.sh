@@ -41,5 +41,5 @@ export const width: number = dx.shape[2];
 TS
 node use.cjs
 node use.mjs
-"$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --module commonjs --moduleResolution node use.ts
+"$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --target ES2022 --module commonjs --moduleResolution node use.ts
 echo "types from unrolled/dist/index.d.ts: OK"
