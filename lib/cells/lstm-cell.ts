@@ -16,14 +16,13 @@
  *   (LSTM-1') dW_ih += daᵀ·x_t   dW_hh += daᵀ·h_{t−1}   db_ih, db_hh += Σ_b da
  *             dx_t += da·W_ih    dh_{t−1} += da·W_hh
  *
- * As in every cell, the input half of (LSTM-1), u_t = x_t·W_ihᵀ + b_ih, is computed by the layer for all
- * steps before the time loop, and the (LSTM-1') terms other than dh_{t−1} are summed over t after it
+ * As in every cell, the input half of (LSTM-1) and both biases, u_t = x_t·W_ihᵀ + b_ih + b_hh, are
+ * computed by the layer for all steps before the time loop, and the (LSTM-1') terms other than dh_{t−1} are summed over t after it
  * (docs/layers/bptt.md, BPTT-0 and BPTT-4).
  */
 import { Mat, assertShape, assertRowContiguous, zeros } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
-import { addRowVector } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
 import { CellParams, remember } from './cell-params';
 import { ScratchPool } from '../kernels/scratch';
@@ -50,11 +49,10 @@ export interface LstmWork {
 }
 
 /** One LSTM step: turns u_t in `s.gates` into the gate values, and fills `s.c` and `s.h`. */
-export function lstmCellForward(p: CellParams, s: LstmStep, work: LstmWork): void {
+export function lstmCellForward(s: LstmStep, work: LstmWork): void {
   const a = s.gates;
   const [B, H4] = a.shape;
   const H = H4 / 4;
-  if (p.bias_hh) addRowVector(a, p.bias_hh); // [B,4H] += b_hh per row              (LSTM-1)
   gemmPacked(a, s.hPrev, work.W_hhT, work.gemm); //   [B,4H] += [B,H]·[H,4H]             (LSTM-1)
   const A = a.data, Cp = s.cPrev.data, C = s.c.data, TC = s.tc.data, Hd = s.h.data; // rows are contiguous (checkLstmStep)
   for (let b = 0; b < B; b++) {

@@ -9,16 +9,15 @@
  *   (RNN-1') dW_ih += daᵀ·x_t   dW_hh += daᵀ·h_{t−1}   db_ih += Σ_b da   db_hh += Σ_b da
  *            dx_t += da·W_ih    dh_{t−1} += da·W_hh
  *
- * The input half of (RNN-1) does not depend on h, so the layer computes u_t = x_t·W_ihᵀ + b_ih for every
- * step at once, before the time loop (one large matrix product, see docs/layers/bptt.md, BPTT-0); the
- * cell adds the recurrent half. Likewise the terms of (RNN-1') that only need da_t are summed over t
+ * The input half of (RNN-1) does not depend on h, so the layer computes u_t = x_t·W_ihᵀ + b_ih + b_hh
+ * for every step at once, before the time loop (one large matrix product, see docs/layers/bptt.md,
+ * BPTT-0); the cell adds the recurrent half, h_{t−1}·W_hhᵀ. Likewise the terms of (RNN-1') that only need da_t are summed over t
  * after the loop (BPTT-4); inside the loop the cell computes da_t and the one term the next step needs,
  * dh_{t−1}. The layer allocates every buffer and view before its time loop; these functions only fill them.
  */
 import { Mat, assertShape, assertRowContiguous } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
-import { addRowVector } from '../kernels/bias';
 import { activationBackward, relu, tanh } from '../kernels/activations';
 import { CellParams, remember } from './cell-params';
 import { ScratchPool } from '../kernels/scratch';
@@ -30,7 +29,7 @@ export type RnnNonlinearity = 'tanh' | 'relu';
  * needed after the step; it is built in the `u` buffer).
  */
 export interface RnnStep {
-  u: Mat; // [B,H]  u_t = x_t·W_ihᵀ + b_ih on entry; a_t after forward
+  u: Mat; // [B,H]  u_t = x_t·W_ihᵀ + b_ih + b_hh on entry; a_t after forward
   hPrev: Mat; // [B,H]  h_{t−1}
   h: Mat; // [B,H]  h_t, written by forward
 }
@@ -42,10 +41,9 @@ export interface RnnWork {
   W_hh: PackedB; // [H,H]  weight_hh, packed likewise
 }
 
-/** h_t = φ(u_t + b_hh + h_{t−1}·W_hhᵀ), written into `s.h`. */
-export function rnnCellForward(p: CellParams, s: RnnStep, work: RnnWork, f: RnnNonlinearity): void {
+/** h_t = φ(u_t + h_{t−1}·W_hhᵀ), written into `s.h`. */
+export function rnnCellForward(s: RnnStep, work: RnnWork, f: RnnNonlinearity): void {
   const a = s.u; // a_t is built on u_t
-  if (p.bias_hh) addRowVector(a, p.bias_hh); //  [B,H] += b_hh per row                (RNN-1)
   gemmPacked(a, s.hPrev, work.W_hhT, work.gemm); //    [B,H] += [B,H]·[H,H]                 (RNN-1)
   const [B, H] = a.shape;
   const A = a.data, Hd = s.h.data; // rows are contiguous (checkRnnStep)

@@ -3,8 +3,9 @@
  *                                                                             docs: docs/layers/bptt.md
  * Every step uses the *same* CellParams `p`. Forward runs t = 0 … T−1 (or T−1 … 0 for the reverse
  * direction):
- *   (BPTT-0)  before the loop, the input projection of every step at once: U = X·W_ihᵀ + b_ih, one
- *             [T·B,D]·[D,G·H] product (it does not depend on h); each step adds its recurrent half
+ *   (BPTT-0)  before the loop, the input projection of every step at once: U = X·W_ihᵀ + b_ih (+ b_hh for
+ *             RNN and LSTM), one [T·B,D]·[D,G·H] product (it does not depend on h); each step adds its
+ *             recurrent half
  * Backward walks the same steps in the opposite order and, at each one,
  *   (BPTT-1)  ∂L/∂h_t = ∂ℓ/∂h_t (the loss at t, from the layer above) + dhNext (through step t+1)
  *   (BPTT-2)  calls the cell's backward, which writes da_t = ∂L/∂a_t and leaves dhNext = ∂L/∂h_{t−1}
@@ -75,7 +76,9 @@ export function unrollForward(
   const X = flattenRows(isContiguous3d(xs) ? xs : clone(xs)); // [T·B,D]
   const U = zeros([T, B, GH]); //                                u_t for every step, then each step's gate values
   const Uf = flattenRows(U);
-  setRowsToBias(Uf, p.bias_ih, null); //          [T·B,G·H] = b_ih per row             (BPTT-0)
+  // RNN and LSTM use b_ih and b_hh only as their sum, so both are added here, once; the GRU's b_hh sits
+  // inside the reset gate's product and stays with the recurrent half.
+  setRowsToBias(Uf, p.bias_ih, kind === 'gru' ? null : p.bias_hh); // [T·B,G·H] = b_ih (+ b_hh)  (BPTT-0)
   gemm(Uf, X, p.weight_ih.transpose(1, 0), work.gemm); // [T·B,G·H] += [T·B,D]·[D,G·H]  (BPTT-0)
 
   // States: slot 0 holds h0 and h_t is slot t+1 (forward); reverse: h_t is slot t and h0 is slot T.
@@ -101,7 +104,7 @@ export function unrollForward(
     const w = work as LstmWork;
     for (const t of order) {
       const s = steps[t];
-      lstmCellForward(p, s, w);
+      lstmCellForward(s, w);
       if (lengths) holdPaddedRows(s.h, s.hPrev, lengths, t); //                    (PACK-1)
       if (lengths) holdPaddedRows(s.c, s.cPrev, lengths, t); //                    (PACK-1)
     }
@@ -125,7 +128,7 @@ export function unrollForward(
   checkRnnStep(p, steps[0], 'rnn layer');
   const w = work as RnnWork;
   for (const t of order) {
-    rnnCellForward(p, steps[t], w, f);
+    rnnCellForward(steps[t], w, f);
     if (lengths) holdPaddedRows(steps[t].h, steps[t].hPrev, lengths, t); //        (PACK-1)
   }
   return { ...base, cell: 'rnn', f, steps, work: w };

@@ -1,8 +1,8 @@
 /**
  * One cell step, made into a scalar loss for gradient checks:
  *   L = Σ h_t ⊙ R  (+ Σ c_t ⊙ Rc for an LSTM),   so dh = R and dcNext = Rc exactly.
- * The step's inputs are u_t (the input projection the layer computes for every step), h_{t−1}, c_{t−1},
- * and the recurrent parameters W_hh, b_hh. From the cell's da_t (GRU: du_t, dv_t) the check forms
+ * The step's inputs are u_t (the input projection the layer computes for every step, with the biases
+ * for RNN and LSTM), h_{t−1}, c_{t−1}, and the recurrent parameters: W_hh, and for the GRU b_hh. From the cell's da_t (GRU: du_t, dv_t) the check forms
  * dW_hh = daᵀ·h_{t−1} and db_hh = Σ_b da as the layer does, and checks them all.
  * Sizes all differ (B = 2, H = 5; the gates are G·H wide) so that a swapped axis cannot pass by luck.
  */
@@ -20,6 +20,7 @@ import { randn } from '../helpers';
 export const B = 2, D = 4, H = 5;
 
 export interface CellSetup {
+  kind: CellKind;
   p: CellParams;
   u: Mat; // [B,G·H] the step's input projection (kept; copied into the step's buffer before each forward)
   hPrev: Mat;
@@ -42,9 +43,9 @@ export function setupCell(kind: CellKind, bias: boolean, seed: number): CellSetu
 
   const forward = (): void => {
     copyInto(gates, u); // the step turns its input projection into gate values in place
-    if (kind === 'lstm') lstmCellForward(p, { gates, hPrev, cPrev: cPrev as Mat, c, tc, h }, createLstmWork(p, B));
+    if (kind === 'lstm') lstmCellForward({ gates, hPrev, cPrev: cPrev as Mat, c, tc, h }, createLstmWork(p, B));
     else if (kind === 'gru') gruCellForward(p, { gates, hPrev, vn, h }, createGruWork(p, B));
-    else rnnCellForward(p, { u: gates, hPrev, h }, createRnnWork(p), f);
+    else rnnCellForward({ u: gates, hPrev, h }, createRnnWork(p), f);
   };
   const dot = (a: Mat, b: Mat): number => a.data.reduce((s, v, k) => s + v * b.data[k], 0);
   const loss = (): number => {
@@ -65,7 +66,7 @@ export function setupCell(kind: CellKind, bias: boolean, seed: number): CellSetu
     if (db_hh) addRowVectorBackward(db_hh, dRec);
     return { du, dhPrev, dcPrev, dW_hh, db_hh };
   };
-  return { p, u, hPrev, cPrev, loss, backward };
+  return { kind, p, u, hPrev, cPrev, loss, backward };
 }
 
 /** Every input of the step with its analytic gradient: u_t, h_{t−1}, c_{t−1}, W_hh, b_hh. */
@@ -77,6 +78,7 @@ export function cellTensorsToCheck(s: CellSetup): CheckedTensor[] {
     { name: 'weight_hh', value: s.p.weight_hh, analytic: g.dW_hh },
   ];
   if (s.cPrev && g.dcPrev) out.push({ name: 'cPrev', value: s.cPrev, analytic: g.dcPrev });
-  if (s.p.bias_hh && g.db_hh) out.push({ name: 'bias_hh', value: s.p.bias_hh, analytic: g.db_hh });
+  // Only the GRU's step reads b_hh (inside the reset gate's product); RNN and LSTM fold it into u_t.
+  if (s.kind === 'gru' && s.p.bias_hh && g.db_hh) out.push({ name: 'bias_hh', value: s.p.bias_hh, analytic: g.db_hh });
   return out;
 }

@@ -17,7 +17,7 @@ describe('lstm cell forward', () => {
     const gates = zeros([1, 4]); // u_t = x·W_ihᵀ with x = 2
     [0.1, 0.2, 0.3, 0.4].forEach((w, k) => gates.set(0, k, 2 * w));
     const s = { gates, hPrev, cPrev, c: zeros([1, 1]), tc: zeros([1, 1]), h: zeros([1, 1]) };
-    lstmCellForward(p, s, createLstmWork(p, 1));
+    lstmCellForward(s, createLstmWork(p, 1));
     const i = sigmoid(0.2), f = sigmoid(0.4), g = Math.tanh(0.6), o = sigmoid(0.8);
     expect(s.c.get(0, 0)).toBeCloseTo(f * 0.5 + i * g, 15);
     expect(s.h.get(0, 0)).toBeCloseTo(o * Math.tanh(f * 0.5 + i * g), 15);

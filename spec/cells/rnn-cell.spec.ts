@@ -8,7 +8,7 @@ describeCellGradients('rnn_tanh');
 describeCellGradients('rnn_relu');
 
 describe('rnn cell forward', () => {
-  it('computes h = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) by hand on a 1×1 case', () => {
+  it('computes h = φ(u + h·W_hhᵀ), u = x·W_ihᵀ + b_ih + b_hh, by hand on a 1×1 case', () => {
     const p = initCellParams('rnn_tanh', 1, 1, true, new Rng(0));
     p.weight_ih.set(0, 0, 0.5);
     p.weight_hh.set(0, 0, -2);
@@ -16,10 +16,10 @@ describe('rnn cell forward', () => {
     p.bias_hh!.set(0, 0.125);
     const hPrev = zeros([1, 1]), h = zeros([1, 1]);
     hPrev.set(0, 0, 0.75);
-    const u = () => { const m = zeros([1, 1]); m.set(0, 0, 0.5 * 3 + 0.25); return m; }; // x·W_ihᵀ + b_ih with x = 3
-    rnnCellForward(p, { u: u(), hPrev, h }, createRnnWork(p), 'tanh');
+    const u = () => { const m = zeros([1, 1]); m.set(0, 0, 0.5 * 3 + 0.25 + 0.125); return m; }; // x·W_ihᵀ + b_ih + b_hh, x = 3
+    rnnCellForward({ u: u(), hPrev, h }, createRnnWork(p), 'tanh');
     expect(h.get(0, 0)).toBeCloseTo(Math.tanh(0.5 * 3 + 0.25 + -2 * 0.75 + 0.125), 15);
-    rnnCellForward(p, { u: u(), hPrev, h }, createRnnWork(p), 'relu');
+    rnnCellForward({ u: u(), hPrev, h }, createRnnWork(p), 'relu');
     expect(h.get(0, 0)).toBeCloseTo(Math.max(0, 0.5 * 3 + 0.25 + -2 * 0.75 + 0.125), 15);
   });
 
