@@ -80,7 +80,10 @@ export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
 export function gruCellBackward(s: GruStep, dh: Mat, du: Mat, dv: Mat, dhPrev: Mat, work: GruWork): void {
   const [B, H3] = du.shape;
   const H = H3 / 3;
-  for (const [m, what] of [[dh, 'dh'], [du, 'du'], [dv, 'dv'], [dhPrev, 'dhPrev']] as const) assertRowContiguous(m, `gruCellBackward ${what}`);
+  assertRowContiguous(dh, 'gruCellBackward dh'); // O(1), and no allocation: these run at every step
+  assertRowContiguous(du, 'gruCellBackward du');
+  assertRowContiguous(dv, 'gruCellBackward dv');
+  assertRowContiguous(dhPrev, 'gruCellBackward dhPrev');
   const G = s.gates.data, Hp = s.hPrev.data, VN = s.vn.data;
   const DH = dh.data, DU = du.data, DV = dv.data, DHp = dhPrev.data;
   for (let b = 0; b < B; b++) {

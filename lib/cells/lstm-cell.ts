@@ -88,9 +88,11 @@ export function lstmCellBackward(
   const dcTotal = work.dc;
   const [B, H4] = da.shape;
   const H = H4 / 4;
-  for (const [m, what] of [[dh, 'dh'], [dcNext, 'dcNext'], [da, 'da'], [dcPrev, 'dcPrev'], [dcTotal, 'work.dc']] as const) {
-    assertRowContiguous(m, `lstmCellBackward ${what}`);
-  }
+  assertRowContiguous(dh, 'lstmCellBackward dh'); // O(1), and no allocation: these run at every step
+  assertRowContiguous(dcNext, 'lstmCellBackward dcNext');
+  assertRowContiguous(da, 'lstmCellBackward da');
+  assertRowContiguous(dcPrev, 'lstmCellBackward dcPrev');
+  assertRowContiguous(dcTotal, 'lstmCellBackward work.dc');
   const G = s.gates.data, TC = s.tc.data, Cp = s.cPrev.data;
   const DH = dh.data, DCn = dcNext.data, DA = da.data, DCp = dcPrev.data, DCt = dcTotal.data;
   for (let b = 0; b < B; b++) {

@@ -140,8 +140,17 @@ function microKernel(out: Mat, A: Float64Array, pa: number, B: Float64Array, pb:
     C[at] += c30; C[at + s1] += c31; C[at + 2 * s1] += c32; C[at + 3 * s1] += c33;
     return;
   }
-  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33]; // edges only
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) C[out.offset + (i0 + r) * s0 + (j0 + c) * s1] += tile[4 * r + c];
-  }
+  // An edge tile: write the rows and columns that exist (no temporary array: this may run inside a time loop).
+  const at = out.offset + i0 * s0 + j0 * s1;
+  addEdgeRow(C, at, s1, cols, c00, c01, c02, c03);
+  if (rows > 1) addEdgeRow(C, at + s0, s1, cols, c10, c11, c12, c13);
+  if (rows > 2) addEdgeRow(C, at + 2 * s0, s1, cols, c20, c21, c22, c23);
+  if (rows > 3) addEdgeRow(C, at + 3 * s0, s1, cols, c30, c31, c32, c33);
+}
+
+function addEdgeRow(C: Float64Array, at: number, s1: number, cols: number, v0: number, v1: number, v2: number, v3: number): void {
+  C[at] += v0;
+  if (cols > 1) C[at + s1] += v1;
+  if (cols > 2) C[at + 2 * s1] += v2;
+  if (cols > 3) C[at + 3 * s1] += v3;
 }
