@@ -35,6 +35,8 @@ import { GruStep, GruWork, gruCellForward, gruCellBackward, createGruWork, check
 
 /** Fields every direction keeps: its inputs and states, and how it ran. */
 interface DirectionBase {
+  token: object; // identifies this cache to the pool its buffers were taken from
+  pooled: Mat[]; // the buffers taken from the pool (given back after backward)
   reverse: boolean;
   X: Mat; // [T·B,D]  the inputs x_t, one row per (step, batch item)
   h: Mat; // [T,B,H]  h_t after step t, in time order (a padded row holds its state)
@@ -73,8 +75,15 @@ export function unrollForward(
   if (kind === 'lstm' && !c0) throw new ValueError('unrollForward c0: an LSTM needs an initial cell state [B,H], got null');
   const work = kind === 'lstm' ? createLstmWork(p, B, pool) : kind === 'gru' ? createGruWork(p, B, pool) : createRnnWork(p, pool);
 
+  const token = {};
+  const pooled: Mat[] = [];
+  const take = (shape: number[]): Mat => {
+    const m = pool ? pool.take(shape, token) : zeros(shape);
+    pooled.push(m);
+    return m;
+  };
   const X = flattenRows(isContiguous3d(xs) ? xs : clone(xs)); // [T·B,D]
-  const U = zeros([T, B, GH]); //                                u_t for every step, then each step's gate values
+  const U = take([T, B, GH]); //                                 u_t for every step, then each step's gate values
   const Uf = flattenRows(U);
   // RNN and LSTM use b_ih and b_hh only as their sum, so both are added here, once; the GRU's b_hh sits
   // inside the reset gate's product and stays with the recurrent half.
@@ -82,19 +91,19 @@ export function unrollForward(
   gemm(Uf, X, p.weight_ih.transpose(1, 0), work.gemm); // [T·B,G·H] += [T·B,D]·[D,G·H]  (BPTT-0)
 
   // States: slot 0 holds h0 and h_t is slot t+1 (forward); reverse: h_t is slot t and h0 is slot T.
-  const S = zeros([T + 1, B, H]);
+  const S = take([T + 1, B, H]);
   const slot = (t: number): number => (reverse ? t : t + 1);
   const prevSlot = (t: number): number => (reverse ? t + 1 : t);
   copy2d(S.pick(prevSlot(reverse ? T - 1 : 0)), h0);
   const base = {
-    reverse, X, lengths,
+    token, pooled, reverse, X, lengths,
     h: reverse ? S.hi(T, B, H) : S.lo(1, 0, 0), //         h_t in time order
     hPrev: flattenRows(reverse ? S.lo(1, 0, 0) : S.hi(T, B, H)), // h_{t−1} in time order
   };
   const order = Array.from({ length: T }, (_, n) => (reverse ? T - 1 - n : n)); // time steps in processing order
 
   if (kind === 'lstm') {
-    const C = zeros([T + 1, B, H]), TC = zeros([T, B, H]);
+    const C = take([T + 1, B, H]), TC = take([T, B, H]);
     copy2d(C.pick(prevSlot(reverse ? T - 1 : 0)), c0 as Mat);
     const steps: LstmStep[] = [];
     for (let t = 0; t < T; t++) {
@@ -111,7 +120,7 @@ export function unrollForward(
     return { ...base, cell: 'lstm', steps, work: w, c: reverse ? C.hi(T, B, H) : C.lo(1, 0, 0) };
   }
   if (kind === 'gru') {
-    const vn = zeros([T, B, H]);
+    const vn = take([T, B, H]);
     const steps: GruStep[] = [];
     for (let t = 0; t < T; t++) steps.push({ gates: U.pick(t), hPrev: S.pick(prevSlot(t)), vn: vn.pick(t), h: S.pick(slot(t)) });
     checkGruStep(p, steps[0], 'gru layer');
@@ -146,6 +155,9 @@ export function unrollBackward(
   p: CellParams, g: CellParams, cache: DirectionCache, dhs: Mat, dxs: Mat, dhN: Mat | null, dcN: Mat | null,
   pool: ScratchPool | null = null,
 ): DirectionGrads {
+  if (pool && !pool.owns(cache.pooled, cache.token)) {
+    throw new ValueError('unrollBackward cache: a later forward pass has reused its buffers; run backward before the next forward of the same shape');
+  }
   const T = cache.steps.length;
   const [B, H] = cache.steps[0].h.shape;
   const GH = p.weight_hh.shape[0];
@@ -207,5 +219,6 @@ export function unrollBackward(
     if (g.bias_hh) addRowVectorBackward(g.bias_hh, DVf); //  [G·H] += Σ over T·B rows        (BPTT-4)
   }
   gemm(flattenRows(dxs), DAf, p.weight_ih, ws); //           [T·B,D] += [T·B,G·H]·[G·H,D]   (BPTT-4)
+  pool?.release(cache.pooled, cache.token); // the next forward of this shape may reuse them
   return { dh0: dhNext, dc0: cGradNorms ? dcNext : null, hGradNorms, cGradNorms }; //       (BPTT-3)
 }

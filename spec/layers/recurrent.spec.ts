@@ -196,3 +196,33 @@ describe('Recurrent: variable-length batches', () => {
     expect(() => layer.forward(x, null, null, [4, 2])).toThrow(new ShapeError('Recurrent.forward lengths: expected 3 lengths (one per sequence in the batch), got 2'));
   });
 });
+
+describe('Recurrent: buffers kept across calls of the same shape', () => {
+  it.each(CELL_KINDS)('%s: a second step reuses the first one’s cache buffers and gives what a fresh layer gives', (mode) => {
+    const make = () => new Recurrent({ mode, inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 9 });
+    const layer = make();
+    const x1 = randn([T, B, I], rng), x2 = randn([T, B, I], rng), G = randn([T, B, 2 * H], rng);
+    const first = layer.forward(x1);
+    layer.backward(first.cache, G);
+    layer.zeroGrad();
+    const second = layer.forward(x2);
+    expect(second.cache.layers[0].dirs[0].pooled[0]).toBe(first.cache.layers[0].dirs[0].pooled[0]); // reused
+    const r2 = layer.backward(second.cache, G);
+    const fresh = make();
+    const f = fresh.forward(x2);
+    const rf = fresh.backward(f.cache, G);
+    expect(toFlat(second.output)).toEqual(toFlat(f.output));
+    expect(toFlat(r2.dx)).toEqual(toFlat(rf.dx));
+    layer.namedParameters().forEach((p, k) => expect(toFlat(p.grad)).toEqual(toFlat(fresh.namedParameters()[k].grad)));
+  });
+
+  it('refuses a backward on a cache whose buffers a later forward took', () => {
+    const layer = new Recurrent({ mode: 'lstm', inputSize: I, hiddenSize: H, seed: 1 });
+    const G = randn([T, B, H], rng);
+    const first = layer.forward(randn([T, B, I], rng));
+    layer.backward(first.cache, G);
+    layer.backward(first.cache, G); // again, before any other forward: allowed
+    layer.forward(randn([T, B, I], rng)); // takes the released buffers
+    expect(() => layer.backward(first.cache, G)).toThrow('unrollBackward cache: a later forward pass has reused its buffers; run backward before the next forward of the same shape');
+  });
+});
