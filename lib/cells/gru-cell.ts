@@ -113,7 +113,12 @@ export function gruCellBackward(s: GruStep, dh: Mat, du: Mat, dv: Mat, dhPrev: M
 
 /** The workspace for these parameters and a batch of B rows; `pool` lends buffers kept from earlier calls. */
 export function createGruWork(p: CellParams, B: number, pool: ScratchPool | null = null): GruWork {
-  return remember(pool, { gemm: pool?.gemm ?? new GemmWorkspace(), W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null), v: zeros([B, 3 * p.weight_hh.shape[1]]) });
+  return remember(pool, {
+    gemm: pool?.gemm ?? new GemmWorkspace(),
+    W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), // repacked into last call's buffer
+    W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null),
+    v: zeros([B, 3 * p.weight_hh.shape[1]]),
+  });
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */

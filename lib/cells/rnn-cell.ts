@@ -11,9 +11,10 @@
  *
  * The input half of (RNN-1) does not depend on h, so the layer computes u_t = x_t·W_ihᵀ + b_ih + b_hh
  * for every step at once, before the time loop (one large matrix product, see docs/layers/bptt.md,
- * BPTT-0); the cell adds the recurrent half, h_{t−1}·W_hhᵀ. Likewise the terms of (RNN-1') that only need da_t are summed over t
- * after the loop (BPTT-4); inside the loop the cell computes da_t and the one term the next step needs,
- * dh_{t−1}. The layer allocates every buffer and view before its time loop; these functions only fill them.
+ * BPTT-0); the cell adds the recurrent half, h_{t−1}·W_hhᵀ. Likewise the terms of (RNN-1') that only
+ * need da_t are summed over t after the loop (BPTT-4); inside the loop the cell computes da_t and the one
+ * term the next step needs, dh_{t−1}. The layer allocates every buffer and view before its time loop;
+ * these functions only fill them.
  */
 import { Mat, assertShape, assertRowContiguous } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
@@ -65,7 +66,11 @@ export function rnnCellBackward(s: RnnStep, dh: Mat, da: Mat, dhPrev: Mat, work:
 
 /** The workspace for these parameters (packed copies of their weights); `pool` lends buffers kept from earlier calls. */
 export function createRnnWork(p: CellParams, pool: ScratchPool | null = null): RnnWork {
-  return remember(pool, { gemm: pool?.gemm ?? new GemmWorkspace(), W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null) });
+  return remember(pool, {
+    gemm: pool?.gemm ?? new GemmWorkspace(),
+    W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), // repacked into last call's buffer
+    W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null),
+  });
 }
 
 /** Checks the shapes of one step against the parameters (called once per sequence, not per step). */
