@@ -86,3 +86,9 @@ export type { GradcheckConfig } from './diagnostics/gradcheck-suite';
 export { gradcheckMatrix, configLabel, runGradcheckConfig } from './diagnostics/gradcheck-suite';
 export type { TensorComparison, CaseReport } from './diagnostics/conformance';
 export { compareTensors, runGoldenCase, runGoldenDir, VALUE_TOLERANCE, GRAD_TOLERANCE } from './diagnostics/conformance';
+
+// diagnostics: gradient flow
+export type { LayerProfile, ProfileOptions, Verdict, VerdictThresholds, VerdictReport } from './diagnostics/profile';
+export { temporalProfile, summarize, verdictOf, sparkline, DEFAULT_THRESHOLDS } from './diagnostics/profile';
+export type { ParameterStat } from './diagnostics/measurements';
+export { parameterStats, formatProfile } from './diagnostics/measurements';
