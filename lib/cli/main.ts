@@ -7,11 +7,13 @@
 import { ShapeError, ValueError } from '../kernels/tensor';
 import { TrainingError } from '../training/trainer';
 import { runTrain, trainHelp } from './train';
+import { runLabCommand, labHelp } from './lab';
 
 const USAGE = `usage: unrolled <command> [options]
 
 commands:
   train     train a model on a built-in task (the adding problem), with checkpoints and resume
+  lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
   help      show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
@@ -22,11 +24,13 @@ export function main(argv: string[]): number {
     switch (command) {
       case 'train':
         return runTrain(rest);
+      case 'lab':
+        return runLabCommand(rest);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write((rest[0] === 'train' ? trainHelp() : USAGE) + '\n');
+        process.stdout.write((rest[0] === 'train' ? trainHelp() : rest[0] === 'lab' ? labHelp() : USAGE) + '\n');
         return 0;
       default:
         process.stderr.write(`unrolled: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
