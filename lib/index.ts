@@ -92,3 +92,7 @@ export type { LayerProfile, ProfileOptions, Verdict, VerdictThresholds, VerdictR
 export { temporalProfile, summarize, verdictOf, sparkline, DEFAULT_THRESHOLDS } from './diagnostics/profile';
 export type { ParameterStat } from './diagnostics/measurements';
 export { parameterStats, formatProfile } from './diagnostics/measurements';
+export type { LabOptions, LabResult, LabModelResult } from './diagnostics/lab';
+export { runLab } from './diagnostics/lab';
+export type { Series, LineChartOptions, HeatmapOptions } from './diagnostics/svg';
+export { lineChart, heatmap } from './diagnostics/svg';

@@ -4,7 +4,9 @@
  *
  *   probe       L_T = ⟨u, y_last⟩ with ‖u‖ = 1: a unit vector on each direction's output at its own last
  *               step (forward: t = T−1; reverse: t = 0), top layer
- *   profile     p(t) = ‖∂L_T/∂h_t‖ for every t, per layer and direction (from the layer's BPTT)
+ *   profile     p(t) = ‖∂L_T/∂h_t‖ for every t, per layer and direction (from the layer's BPTT); for an
+ *               LSTM, whose state is the pair (h_t, c_t), p(t) = √(‖∂L_T/∂h_t‖² + ‖∂L_T/∂c_t‖²): the memory
+ *               path through c is how an LSTM carries a signal, and it must count
  *   horizon     how many steps back the profile stays ≥ ε · p(last step)  (ε = 1e-3 by default)
  *   rate        the mean factor per step back, (p(first step) / p(last step))^(1/(T−1)):
  *               < 1 the signal decays, > 1 it grows
@@ -17,7 +19,9 @@ import { Recurrent } from '../layers/recurrent';
 export interface LayerProfile {
   layer: number;
   direction: 0 | 1;
-  norms: number[]; // ‖∂L_T/∂h_t‖ indexed by time t
+  norms: number[]; // the state gradient's norm indexed by time t (h and, for an LSTM, c together)
+  hNorms: number[]; // ‖∂L_T/∂h_t‖
+  cNorms: number[] | null; // ‖∂L_T/∂c_t‖ (LSTM)
   stepsBack: number[]; // the same, ordered from the probed step (0 steps back) to the farthest
   horizon: number; // steps back the signal stays ≥ ε of its value at the probed step (T − 1 = all the way)
   ratePerStep: number; // geometric mean factor per step back
@@ -50,9 +54,11 @@ export function temporalProfile(layer: Recurrent, x: Mat, options: ProfileOption
   const { stepGradNorms } = layer.backward(cache, probe);
   layer.namedParameters().forEach((p, k) => p.grad.data.set(saved[k]));
   return stepGradNorms.map((s) => {
-    const norms = Array.from(s.h);
+    const hNorms = Array.from(s.h);
+    const cNorms = s.c ? Array.from(s.c) : null;
+    const norms = cNorms ? hNorms.map((h, t) => Math.sqrt(h * h + cNorms[t] * cNorms[t])) : hNorms;
     const stepsBack = s.direction === 1 ? norms.slice() : norms.slice().reverse();
-    return { layer: s.layer, direction: s.direction, norms, stepsBack, ...summarize(stepsBack, epsilon) };
+    return { layer: s.layer, direction: s.direction, norms, hNorms, cNorms, stepsBack, ...summarize(stepsBack, epsilon) };
   });
 }
 

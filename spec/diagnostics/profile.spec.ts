@@ -51,9 +51,21 @@ describe('temporal gradient profile', () => {
       };
       const g = toFlat(numericalGradient(LT, h));
       const norm = Math.sqrt(g.reduce((a, v) => a + v * v, 0));
-      expect(Math.abs(profile.norms[t] - norm)).toBeLessThan(1e-7 * Math.max(1, norm));
+      expect(Math.abs(profile.hNorms[t] - norm)).toBeLessThan(1e-7 * Math.max(1, norm));
+      if (c && profile.cNorms && states.cell === 'lstm') {
+        // ∂L_T/∂c_t in total: c_t reaches the rest through c and through h_t = o_t ⊙ tanh(c_t), o_t held.
+        const o = states.steps[t].gates;
+        const LTofC = () => {
+          for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) h.set(0, b, j, o.get(b, 3 * H + j) * Math.tanh(c.get(0, b, j)));
+          return LT();
+        };
+        const gc = toFlat(numericalGradient(LTofC, c));
+        const cNorm = Math.sqrt(gc.reduce((a, v) => a + v * v, 0));
+        expect(Math.abs(profile.cNorms[t] - cNorm)).toBeLessThan(1e-7 * Math.max(1, cNorm));
+        expect(profile.norms[t]).toBeCloseTo(Math.sqrt(norm * norm + cNorm * cNorm), 7);
+      }
     }
-    expect(profile.norms[T - 1]).toBeCloseTo(1, 12); // the unit probe itself
+    expect(profile.hNorms[T - 1]).toBeCloseTo(1, 12); // the unit probe itself
   });
 
   it('leaves the weight gradients exactly as they were', () => {
@@ -98,7 +110,7 @@ describe('verdicts on constructed cases', () => {
   });
 
   it('a non-finite profile or a global norm above the bound is EXPLODING; thresholds are configurable', () => {
-    const p = { layer: 0, direction: 0 as const, norms: [1, 1], stepsBack: [1, 1], ...summarize([1, 1], 1e-3) };
+    const p = { layer: 0, direction: 0 as const, norms: [1, 1], hNorms: [1, 1], cNorms: null, stepsBack: [1, 1], ...summarize([1, 1], 1e-3) };
     expect(verdictOf([p]).verdict).toBe('HEALTHY');
     expect(verdictOf([p], 5e3).reasons).toEqual(['global gradient norm 5.00e+3 (bound 1000)']);
     expect(verdictOf([p], 5e3, { maxGlobalNorm: 1e4 }).verdict).toBe('HEALTHY');
