@@ -3,12 +3,15 @@
  *
  * The engine proving itself: the gradient check of every configuration against finite differences,
  * then the PyTorch conformance cases (models, variable-length batches, optimizers, clipping), each with
- * its verdict. Exits 1 if either fails.
+ * its verdict, then a short tour of the gradient-flow laboratory, ending with where its report is.
+ * Exits 1 if a check fails.
  */
 import * as path from 'path';
 import { gradcheckMatrix, configLabel, runGradcheckConfig } from '../lib/diagnostics/gradcheck-suite';
 import { GRADCHECK_THRESHOLD } from '../lib/diagnostics/gradcheck';
 import { runGoldenDir } from '../lib/diagnostics/conformance';
+import { runLab } from '../lib/diagnostics/lab';
+import * as os from 'os';
 
 function gradcheckTable(): boolean {
   console.log('1. Gradient check: every analytic gradient vs central differences (float64, eps 1e-5)');
@@ -49,8 +52,19 @@ function conformanceTable(): boolean {
   return ok;
 }
 
+/** A short tour of the gradient-flow laboratory: the same experiment as `unrolled lab`, on shorter sequences. */
+function labTour(): string {
+  const out = path.resolve('lab-report');
+  console.log('3. The gradient-flow laboratory, short tour (adding problem, T=40, 400 training steps per model;');
+  console.log('   `npx unrolled lab` runs the full one at T=100)\n');
+  const r = runLab({ seqLen: 40, hidden: 32, steps: 400, seed: 1, out, workers: os.availableParallelism() >= 2 ? 2 : 1, log: (l) => console.log(`   ${l}`) });
+  console.log(`\n   report: ${path.join(out, 'report.html')} (${r.seconds.toFixed(0)} s)\n`);
+  return path.join(out, 'report.html');
+}
+
 const started = Date.now();
 const gradOk = gradcheckTable();
 const goldenOk = conformanceTable();
-console.log(`verdict: ${gradOk && goldenOk ? 'PASS' : 'FAIL'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+const report = labTour();
+console.log(`verdict: ${gradOk && goldenOk ? 'PASS' : 'FAIL'} (${((Date.now() - started) / 1000).toFixed(1)} s); open ${report} for the charts`);
 process.exitCode = gradOk && goldenOk ? 0 : 1;

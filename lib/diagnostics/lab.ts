@@ -38,7 +38,7 @@ export interface LabModelResult {
 export interface LabResult {
   models: LabModelResult[];
   exploding: { verdict: VerdictReport; firstNonFinite: string | null; clippedNonFiniteSteps: number; clippedValLoss: number };
-  files: string[];
+  files: string[]; // the files written, relative to the output folder
   seconds: number;
 }
 
@@ -55,7 +55,7 @@ export function runLab(o: LabOptions): LabResult {
   const write = (name: string, text: string) => {
     const file = path.join(o.out, name);
     fs.writeFileSync(file, text);
-    files.push(file);
+    files.push(name);
   };
   const probe = new AddingProblem(32, o.seqLen, new Rng(o.seed + 1)).batch([...Array(32).keys()]).batch.x;
   const { train, validation } = addingDatasets({ seqLen: o.seqLen, trainSize: 4096, valSize: 512, dataSeed: o.seed });
@@ -134,12 +134,12 @@ export function runLab(o: LabOptions): LabResult {
     models, exploding: { verdict: ve, firstNonFinite, clippedNonFiniteSteps: clippedNonFinite, clippedValLoss: rc.valLoss as number }, files, seconds: (Date.now() - started) / 1000,
   };
   write('summary.json', JSON.stringify(result, null, 2) + '\n');
-  write('report.html', report(result, o, files));
+  write('report.html', report(result, o));
   return result;
 }
 
-function report(r: LabResult, o: LabOptions, files: string[]): string {
-  const svg = (name: string) => fs.readFileSync(files.find((f) => f.endsWith(name)) as string, 'utf8');
+function report(r: LabResult, o: LabOptions): string {
+  const svg = (name: string) => fs.readFileSync(path.join(o.out, name), 'utf8');
   const rows = r.models.map((m) => `<tr><td>${NAMES[m.cell]}</td><td>${m.horizonAtInit}</td><td>${m.verdictAtInit.verdict}</td><td>${m.horizon}</td><td>${m.verdict.verdict}</td><td>${m.finalValLoss.toPrecision(3)}</td></tr>`).join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Gradient-flow laboratory</title>
 <style>body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}td:first-child{text-align:left}</style></head><body>
