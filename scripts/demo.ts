@@ -57,7 +57,7 @@ function labTour(): string {
   const out = path.resolve('lab-report');
   console.log('3. The gradient-flow laboratory, short tour (adding problem, T=40, 400 training steps per model;');
   console.log('   `npx unrolled lab` runs the full one at T=100)\n');
-  const r = runLab({ seqLen: 40, hidden: 32, steps: 400, seed: 1, out, workers: os.availableParallelism() >= 2 ? 2 : 1, log: (l) => console.log(`   ${l}`) });
+  const r = runLab({ seqLen: 40, hidden: 32, steps: 400, seed: 1, out, workers: os.availableParallelism() >= 2 ? 2 : 1, log: (l) => console.log(l.split('\n').map((x) => `   ${x}`).join('\n')) });
   console.log(`\n   report: ${path.join(out, 'report.html')} (${r.seconds.toFixed(0)} s)\n`);
   return path.join(out, 'report.html');
 }

@@ -62,7 +62,7 @@ export function runLab(o: LabOptions): LabResult {
   const models: LabModelResult[] = [];
   const initSeries: Series[] = [], trainedSeries: Series[] = [], lossSeries: Series[] = [], heatRows: string[] = [], heatValues: number[][] = [];
 
-  o.log(`1. Temporal profiles at initialisation (adding problem, T=${o.seqLen}, H=${o.hidden})`);
+  o.log(`1. Temporal profiles at initialisation and after ${o.steps} training steps (adding problem, T=${o.seqLen}, H=${o.hidden})`);
   for (const cell of CELL_KINDS) {
     const model = new SequenceModel({ mode: cell, inputSize: 2, hiddenSize: o.hidden, seed: o.seed, head: { mode: 'last', outFeatures: 1 } });
     const [p0] = temporalProfile(model.rnn, probe);
@@ -90,7 +90,7 @@ export function runLab(o: LabOptions): LabResult {
   }
 
   // The exploding case: a tanh RNN whose recurrent weights are scaled up, trained without and with clipping.
-  o.log('\n3. Exploding gradients: tanh RNN with W_hh scaled ×4, SGD lr 0.5');
+  o.log('\n2. Exploding gradients: tanh RNN with W_hh scaled ×4, SGD lr 0.5');
   const explodingModel = () => {
     const m = new SequenceModel({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: o.hidden, seed: o.seed, head: { mode: 'last', outFeatures: 1 } });
     for (const v of m.rnn.params[0][0].weight_hh.data.keys()) m.rnn.params[0][0].weight_hh.data[v] *= 4;
