@@ -128,6 +128,12 @@ export function runLab(o: LabOptions): LabResult {
   write('profiles-init.svg', lineChart({ title: `Gradient reaching each step at initialisation (T=${o.seqLen})`, xLabel: 'steps back from the last step', yLabel: '‖∂L_T/∂h_t‖', logY: true, series: initSeries }));
   write('profiles-trained.svg', lineChart({ title: `Gradient reaching each step after ${o.steps} training steps`, xLabel: 'steps back from the last step', yLabel: '‖∂L_T/∂h_t‖', logY: true, series: trainedSeries }));
   write('heatmap-trained.svg', heatmap({ title: '‖∂L_T/∂h_t‖ after training, model × time step', xLabel: 'time step t', rows: heatRows, values: heatValues }));
+  const deep = new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: o.hidden, numLayers: 2, bidirectional: true, seed: o.seed });
+  const layers = temporalProfile(deep.rnn, probe);
+  write('heatmap-layers.svg', heatmap({
+    title: '‖∂L_T/∂h_t‖ of a 2-layer bidirectional LSTM at initialisation, layer × time step', xLabel: 'time step t',
+    rows: layers.map((p) => `layer ${p.layer}${p.direction === 1 ? ' reverse' : ''}`), values: layers.map((p) => p.norms),
+  }));
   write('loss.svg', lineChart({ title: 'Validation MSE while training (baseline 0.167)', xLabel: 'training step', yLabel: 'validation MSE', logY: true, series: lossSeries }));
   write('exploding.svg', lineChart({ title: 'tanh RNN, W_hh ×4, with clipping: gradient norm before clipping', xLabel: 'training step', yLabel: 'global gradient norm', logY: true, series: [{ name: 'norm', points: gradNorms }], markers: clipMarks }));
   const result: LabResult = {
@@ -151,6 +157,7 @@ ${rows}</table>
 ${svg('profiles-init.svg')}
 ${svg('profiles-trained.svg')}
 ${svg('heatmap-trained.svg')}
+${svg('heatmap-layers.svg')}
 ${svg('loss.svg')}
 ${svg('exploding.svg')}
 </body></html>

@@ -6,29 +6,10 @@
  *                          to the weights), and the global norm over all tensors
  *   per layer/direction    the temporal profile (profile.ts) as a one-line sparkline, its horizon and rate
  */
-import { NamedParameter } from '../layers/recurrent';
 import { LayerProfile, VerdictReport, sparkline } from './profile';
 
-export interface ParameterStat {
-  name: string;
-  gradNorm: number;
-  weightNorm: number;
-  ratio: number; // gradNorm / weightNorm (Infinity when the weights are all zero and the gradient is not)
-}
-
-/** ‖grad‖₂, ‖value‖₂ and their ratio for every tensor, and the global gradient norm. */
-export function parameterStats(params: NamedParameter[]): { tensors: ParameterStat[]; globalNorm: number } {
-  let total = 0;
-  const tensors = params.map((p) => {
-    let g = 0, w = 0;
-    for (const v of p.grad.data) g += v * v;
-    for (const v of p.value.data) w += v * v;
-    total += g;
-    const gradNorm = Math.sqrt(g), weightNorm = Math.sqrt(w);
-    return { name: p.name, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : gradNorm > 0 ? Infinity : 0 };
-  });
-  return { tensors, globalNorm: Math.sqrt(total) };
-}
+export type { ParameterStat } from '../training/stats';
+export { parameterStats } from '../training/stats';
 
 /** A few lines for the terminal: the verdict with its reasons, then one sparkline per layer and direction. */
 export function formatProfile(label: string, profiles: LayerProfile[], verdict: VerdictReport): string {

@@ -27,9 +27,10 @@ export interface RecurrentOptions {
   bidirectional?: boolean; // D = 2 if true, default false
   bias?: boolean; // default true
   seed?: number; // for the U(−1/√H, 1/√H) initialisation, default 0
+  trackGradNorms?: boolean; // record ‖∂L/∂h_t‖ per step in every backward pass (cheap), default true
 }
 
-export type RecurrentConfig = Required<Omit<RecurrentOptions, 'seed'>>;
+export type RecurrentConfig = Required<Omit<RecurrentOptions, 'seed' | 'trackGradNorms'>>;
 
 /** A named tensor with its gradient, in state_dict order: what optimizers and checkers walk. */
 export interface NamedParameter {
@@ -72,11 +73,14 @@ export class Recurrent {
   readonly params: CellParams[][];
   /** Same shapes as `params`; backward adds into these, `zeroGrad()` clears them. */
   readonly grads: CellParams[][];
+  /** Whether backward records ‖∂L/∂h_t‖ per step (the diagnostics' raw material); can be switched off. */
+  trackGradNorms: boolean;
   /** Per layer and direction, buffers reused from one call to the next (never part of a returned cache). */
   private readonly pools: ScratchPool[][] = [];
 
   constructor(options: RecurrentOptions) {
     this.config = checkOptions(options);
+    this.trackGradNorms = options.trackGradNorms ?? true;
     const { mode, hiddenSize: H, numLayers: L, bias } = this.config;
     const rng = new Rng(options.seed ?? 0);
     const D = this.numDirections;
@@ -173,7 +177,7 @@ export class Recurrent {
         const row = l * D + d;
         const dhs = dOut.lo(0, 0, d * H).hi(T, B, H);
         const r = unrollBackward(this.params[l][d], this.grads[l][d], dirs[d], dhs, dxs,
-          dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null, this.pools[l][d]);
+          dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null, this.pools[l][d], this.trackGradNorms);
         copy2d(dh0.pick(row), r.dh0);
         if (dc0 && r.dc0) copy2d(dc0.pick(row), r.dc0);
         stepGradNorms.push({ layer: l, direction: d as 0 | 1, h: r.hGradNorms, c: r.cGradNorms });

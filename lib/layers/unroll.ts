@@ -149,11 +149,12 @@ export function unrollForward(
  *   dxs: [T,B,D]  ∂L/∂x_t is *added* here (both directions of a layer read the same x); contiguous
  *   dhN, dcN: [B,H] or null  gradient arriving at the final state h_n (c_n)
  *   pool: where the per-step gradients DA (DV) are kept across calls; optional
+ *   trackNorms: record ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖); when false the norms are NaN and cost nothing
  * Parameter gradients are added into `g`.
  */
 export function unrollBackward(
   p: CellParams, g: CellParams, cache: DirectionCache, dhs: Mat, dxs: Mat, dhN: Mat | null, dcN: Mat | null,
-  pool: ScratchPool | null = null,
+  pool: ScratchPool | null = null, trackNorms = true,
 ): DirectionGrads {
   if (pool && !pool.owns(cache.pooled, cache.token)) {
     throw new ValueError('unrollBackward cache: a later forward pass has reused its buffers; run backward before the next forward of the same shape');
@@ -170,8 +171,8 @@ export function unrollBackward(
   const dhsAt = Array.from({ length: T }, (_, t) => dhs.pick(t)); // views made before the loop
   const daAt = Array.from({ length: T }, (_, t) => DA.pick(t));
   const dvAt = Array.from({ length: T }, (_, t) => DV.pick(t));
-  const hGradNorms = new Float64Array(T);
-  const cGradNorms = cache.cell === 'lstm' ? new Float64Array(T) : null;
+  const hGradNorms = new Float64Array(T).fill(trackNorms ? 0 : NaN);
+  const cGradNorms = cache.cell === 'lstm' ? new Float64Array(T).fill(trackNorms ? 0 : NaN) : null;
   const { lengths } = cache;
   let dcNext = zeros([B, H]); // LSTM: ∂L/∂c_t through step t+1
   let dcPrev = zeros([B, H]); // LSTM: filled by the cell with ∂L/∂c_{t−1}
@@ -188,10 +189,10 @@ export function unrollBackward(
     } else {
       zero2d(dhNext);
     }
-    hGradNorms[t] = norm2d(dh);
+    if (trackNorms) hGradNorms[t] = norm2d(dh); // NaN when not tracked
     if (cache.cell === 'lstm') {
       lstmCellBackward(cache.steps[t], dh, dcNext, daAt[t], dhNext, dcPrev, cache.work); // (BPTT-2)
-      (cGradNorms as Float64Array)[t] = norm2d(cache.work.dc);
+      if (trackNorms) (cGradNorms as Float64Array)[t] = norm2d(cache.work.dc);
       const swap = dcNext;
       dcNext = dcPrev;
       dcPrev = swap;

@@ -18,6 +18,7 @@ import { ClipResult, clipGradNorm, clipGradValue, gradNorm } from './clip';
 import { ScheduleConfig, learningRateAt } from './schedules';
 import { NonFiniteReport, findNonFinite } from './nonfinite';
 import { ParallelTrainer } from './parallel';
+import { ParameterStat, parameterStats } from './stats';
 import { Checkpoint, TrainerCounters, TrainerBookkeeping, writeCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, modelFromCheckpoint } from './checkpoint';
 
 /** Samples addressed by index; `batch` assembles the inputs and the objective of any subset. */
@@ -55,6 +56,7 @@ export interface StepInfo {
   applied: boolean; // false when the step was skipped as non-finite
   nonFinite: NonFiniteReport | null;
   stepGradNorms: StepGradNorms[]; // empty when the batch is split over several workers
+  parameters: ParameterStat[]; // per tensor: gradient norm (before clipping), weight norm (before the update), ratio
 }
 
 export interface EvalInfo {
@@ -176,6 +178,7 @@ export class Trainer {
     }
     const params = this.model.namedParameters();
     const norm = gradNorm(params);
+    const { tensors: parameters } = parameterStats(params);
     let nonFinite: NonFiniteReport | null = null;
     let clip: ClipResult | null = null;
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
@@ -196,7 +199,7 @@ export class Trainer {
     this.counters.step++;
     const info: StepInfo = {
       step: this.counters.step, epoch: this.counters.epoch, loss, lr, gradNorm: norm, clip,
-      applied: nonFinite === null, nonFinite, stepGradNorms,
+      applied: nonFinite === null, nonFinite, stepGradNorms, parameters,
     };
     o.onStep?.(info);
     const limit = o.maxNonFiniteSteps ?? 5;

@@ -15,9 +15,9 @@ describe('the gradient-flow laboratory (a small run)', () => {
       expect(Number.isFinite(m.finalValLoss)).toBe(true);
     }
     expect(r.exploding.verdict.verdict).toBe('EXPLODING');
-    expect(fs.readdirSync(out).sort()).toEqual(['exploding.svg', 'heatmap-trained.svg', 'loss.svg', 'profiles-init.svg', 'profiles-trained.svg', 'report.html', 'summary.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['exploding.svg', 'heatmap-layers.svg', 'heatmap-trained.svg', 'loss.svg', 'profiles-init.svg', 'profiles-trained.svg', 'report.html', 'summary.json']);
     const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
-    expect(html.match(/<svg /g)?.length).toBe(5);
+    expect(html.match(/<svg /g)?.length).toBe(6);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).models).toHaveLength(4);
     expect(lines.some((l) => l.startsWith('LSTM at initialisation: '))).toBe(true);
     fs.rmSync(out, { recursive: true });

@@ -226,3 +226,15 @@ describe('Recurrent: buffers kept across calls of the same shape', () => {
     expect(() => layer.backward(first.cache, G)).toThrow('unrollBackward cache: a later forward pass has reused its buffers; run backward before the next forward of the same shape');
   });
 });
+
+describe('Recurrent: per-step gradient norms can be switched off', () => {
+  it('gives the same gradients, and NaN norms, with trackGradNorms: false', () => {
+    const on = new Recurrent({ mode: 'lstm', inputSize: I, hiddenSize: H, seed: 3 });
+    const off = new Recurrent({ mode: 'lstm', inputSize: I, hiddenSize: H, seed: 3, trackGradNorms: false });
+    const x = randn([T, B, I], rng), G = randn([T, B, H], rng);
+    const a = on.backward(on.forward(x).cache, G), b = off.backward(off.forward(x).cache, G);
+    expect(toFlat(b.dx)).toEqual(toFlat(a.dx));
+    expect([...b.stepGradNorms[0].h].every(Number.isNaN)).toBe(true);
+    expect([...a.stepGradNorms[0].h].every((v) => v > 0)).toBe(true);
+  });
+});

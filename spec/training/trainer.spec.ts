@@ -137,6 +137,18 @@ describe('Trainer', () => {
     expect(realFs.existsSync(file)).toBe(false);
   });
 
+  it('reports per-tensor gradient and weight norms to the step hook', () => {
+    const m = newModel();
+    const seen: string[][] = [];
+    new Trainer(m, createOptimizer('Adam'), data.train, null, {
+      batchSize: 8, maxSteps: 2, onStep: (i) => {
+        seen.push(i.parameters.map((p) => p.name));
+        for (const p of i.parameters) expect(p.gradNorm > 0 && p.weightNorm > 0 && Math.abs(p.ratio - p.gradNorm / p.weightNorm) < 1e-15).toBe(true);
+      },
+    }).run();
+    expect(seen[0]).toEqual(m.namedParameters().map((p) => p.name));
+  });
+
   it('rejects bad options', () => {
     const opt = createOptimizer('Adam');
     expect(() => new Trainer(newModel(), opt, data.train, null, { batchSize: 0, maxSteps: 1 })).toThrow(new ValueError('Trainer batchSize: expected an integer >= 1, got 0'));

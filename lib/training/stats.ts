@@ -1,0 +1,27 @@
+/**
+ * Per-tensor gradient statistics, cheap enough for every training step: ‖∂L/∂W‖, ‖W‖, their ratio (how
+ * large a step the gradient asks for, relative to the weights), and the global gradient norm.
+ */
+import { NamedParameter } from '../layers/recurrent';
+
+export interface ParameterStat {
+  name: string;
+  gradNorm: number;
+  weightNorm: number;
+  ratio: number; // gradNorm / weightNorm (Infinity when the weights are all zero and the gradient is not)
+}
+
+/** ‖grad‖₂, ‖value‖₂ and their ratio for every tensor, and the global gradient norm. */
+export function parameterStats(params: NamedParameter[]): { tensors: ParameterStat[]; globalNorm: number } {
+  let total = 0;
+  const tensors = params.map((p) => {
+    let g = 0, w = 0;
+    for (const v of p.grad.data) g += v * v;
+    for (const v of p.value.data) w += v * v;
+    total += g;
+    const gradNorm = Math.sqrt(g), weightNorm = Math.sqrt(w);
+    return { name: p.name, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : gradNorm > 0 ? Infinity : 0 };
+  });
+  return { tensors, globalNorm: Math.sqrt(total) };
+}
+
