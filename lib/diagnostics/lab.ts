@@ -139,6 +139,12 @@ export function runLab(o: LabOptions): LabResult {
   const result: LabResult = {
     models, exploding: { verdict: ve, firstNonFinite, clippedNonFiniteSteps: clippedNonFinite, clippedValLoss: rc.valLoss as number }, files, seconds: (Date.now() - started) / 1000,
   };
+  o.log('\nSummary');
+  o.log(`  ${'model'.padEnd(10)} ${'horizon at init'.padStart(15)} ${'horizon trained'.padStart(15)} ${'verdict trained'.padStart(16)} ${'best val MSE'.padStart(13)}`);
+  for (const m of models) {
+    o.log(`  ${NAMES[m.cell].padEnd(10)} ${`${m.horizonAtInit}/${o.seqLen - 1}`.padStart(15)} ${`${m.horizon}/${o.seqLen - 1}`.padStart(15)} ${m.verdict.verdict.padStart(16)} ${m.finalValLoss.toPrecision(3).padStart(13)}`);
+  }
+  o.log(`  tanh RNN ×4: ${ve.verdict}; first non-finite without clipping: ${firstNonFinite ?? 'none'}; with clipping: ${clippedNonFinite} non-finite steps`);
   write('summary.json', JSON.stringify(result, null, 2) + '\n');
   write('report.html', report(result, o));
   return result;
