@@ -6,7 +6,7 @@
 
 // kernels: the tensor type and the typed-array loops everything is built from
 export type { Mat } from './kernels/tensor';
-export { ShapeError, ValueError, zeros, fromArray, fromNested, toNested, toFlat, clone, assertShape, norm2 } from './kernels/tensor';
+export { ShapeError, ValueError, zeros, fromArray, fromNested, toNested, toFlat, clone, assertShape, norm2, flattenRows } from './kernels/tensor';
 export { matmulAdd, matmulAddBackward, T } from './kernels/matmul';
 export { addRowVector, addRowVectorBackward, setRowsToBias } from './kernels/bias';
 export type { Activation } from './kernels/activations';
@@ -34,7 +34,7 @@ export { Recurrent } from './layers/recurrent';
 export type { DirectionCache, DirectionGrads } from './layers/unroll';
 export { unrollForward, unrollBackward } from './layers/unroll';
 export type { LinearParams, LinearCache } from './layers/linear';
-export { Linear, flattenTime } from './layers/linear';
+export { Linear } from './layers/linear';
 export { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from './layers/losses';
 export { checkLengths } from './layers/lengths';
 

@@ -4,10 +4,10 @@
  *   (LIN-1)   y = x·Wᵀ + b          x: [N,F]  W: [K,F]  b: [K]  y: [N,K]
  *   (LIN-1')  dW += dyᵀ·x   db += Σ_n dy   dx += dy·W
  *
- * As a head on a recurrent layer's output [T,B,F]: many-to-many passes all T·B rows (`flattenTime`),
+ * As a head on a recurrent layer's output [T,B,F]: many-to-many passes all T·B rows (`flattenRows`),
  * many-to-one passes the last step's [B,F] (`output.pick(T − 1)`).
  */
-import { Mat, zeros, assertShape, isOwned, fromArray, ShapeError, ValueError, shapeString } from '../kernels/tensor';
+import { Mat, zeros, assertShape, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 import { T } from '../kernels/matmul';
 import { gemm, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
@@ -65,11 +65,4 @@ export class Linear {
     gemm(dx, dy, this.params.weight, this.work); //                     [N,F] += [N,K]·[K,F]   (LIN-1')
     return dx;
   }
-}
-
-/** [T,B,F] → [T·B,F], a view over the same buffer (the tensor must be owned, i.e. contiguous). */
-export function flattenTime(seq: Mat): Mat {
-  if (seq.dimension !== 3 || !isOwned(seq)) throw new ShapeError(`flattenTime seq: expected an owned [T,B,F] tensor, got ${shapeString(seq.shape)}`);
-  const [Tn, B, F] = seq.shape;
-  return fromArray(seq.data, [Tn * B, F]);
 }

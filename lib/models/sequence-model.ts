@@ -9,10 +9,10 @@
  * For a bidirectional network, output[T−1] is [forward h_{T−1} ‖ reverse h_{T−1}], as in PyTorch:
  * the reverse half has seen only x_{T−1}.
  */
-import { Mat, zeros, assertShape, copyInto, ValueError, fromArray } from '../kernels/tensor';
+import { Mat, zeros, assertShape, copyInto, ValueError, fromArray, flattenRows } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
 import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads, NamedParameter } from '../layers/recurrent';
-import { Linear, LinearCache, flattenTime } from '../layers/linear';
+import { Linear, LinearCache } from '../layers/linear';
 
 export type HeadMode = 'none' | 'last' | 'all';
 
@@ -108,7 +108,7 @@ export class SequenceModel {
       for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) last.set(b, j, output.get(lastStep[b], b, j));
       ({ y, cache: headCache } = this.head.forward(last)); // [B,F] → [B,K]
     } else if (this.head && this.headMode === 'all') {
-      const r = this.head.forward(flattenTime(output)); //                  [T·B,F] → [T·B,K]
+      const r = this.head.forward(flattenRows(output)); //                  [T·B,F] → [T·B,K]
       y = fromArray(r.y.data, [T, B, this.head.outFeatures]);
       headCache = r.cache;
     }
@@ -136,7 +136,7 @@ export class SequenceModel {
         }
       } else {
         assertShape(upstream.dy, [T, B, K], 'SequenceModel.backward dy');
-        const dFlat = this.head.backward(cache.head, flattenTime(upstream.dy)); // [T·B,F]
+        const dFlat = this.head.backward(cache.head, flattenRows(upstream.dy)); // [T·B,F]
         for (let k = 0; k < dFlat.data.length; k++) dOutput.data[k] += dFlat.data[k];
       }
     }

@@ -1,7 +1,7 @@
 import { multiply, transpose, add } from 'mathjs';
-import { zeros, fromNested, toNested, clone, ShapeError, ValueError } from '../../lib/kernels/tensor';
+import { zeros, fromNested, toNested, clone, flattenRows, ShapeError, ValueError } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
-import { Linear, flattenTime } from '../../lib/layers/linear';
+import { Linear } from '../../lib/layers/linear';
 import { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from '../../lib/layers/losses';
 import { checkGradients } from '../../lib/diagnostics/gradcheck';
 import { randn, toRows, maxAbsDiff } from '../helpers';
@@ -37,9 +37,9 @@ describe('Linear', () => {
     expect(() => new Linear(0, 3)).toThrow('Linear inFeatures: expected an integer >= 1, got 0');
   });
 
-  it('flattenTime views [T,B,F] as [T·B,F] without copying', () => {
+  it('flattenRows views [T,B,F] as [T·B,F] without copying, as the many-to-many head reads it', () => {
     const seq = randn([3, 2, 4], rng);
-    const flat = flattenTime(seq);
+    const flat = flattenRows(seq);
     expect(flat.shape).toEqual([6, 4]);
     expect(flat.data).toBe(seq.data);
     expect(flat.get(5, 3)).toBe(seq.get(2, 1, 3));
