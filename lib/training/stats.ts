@@ -11,15 +11,18 @@ export interface ParameterStat {
   ratio: number; // gradNorm / weightNorm (Infinity when the weights are all zero and the gradient is not)
 }
 
-/** ‖grad‖₂, ‖value‖₂ and their ratio for every tensor, and the global gradient norm. */
+/**
+ * ‖grad‖₂, ‖value‖₂ and their ratio for every tensor, and the global gradient norm, taken as the 2-norm
+ * of the per-tensor norms: the same arithmetic as clip.ts's `gradNorm`, so the two agree bit for bit.
+ */
 export function parameterStats(params: NamedParameter[]): { tensors: ParameterStat[]; globalNorm: number } {
   let total = 0;
   const tensors = params.map((p) => {
     let g = 0, w = 0;
     for (const v of p.grad.data) g += v * v;
     for (const v of p.value.data) w += v * v;
-    total += g;
     const gradNorm = Math.sqrt(g), weightNorm = Math.sqrt(w);
+    total += gradNorm * gradNorm;
     return { name: p.name, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : gradNorm > 0 ? Infinity : 0 };
   });
   return { tensors, globalNorm: Math.sqrt(total) };

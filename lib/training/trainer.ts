@@ -9,12 +9,12 @@
 import { Rng } from '../kernels/random';
 import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
-import { Batch, Objective, lossAndGradients, lossOnly } from '../models/objectives';
+import { Batch, Objective, LossAndGradients, lossAndGradients, lossOnly } from '../models/objectives';
 import { loadStateDict } from '../models/state-dict';
 import { StepGradNorms } from '../layers/recurrent';
 import { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizers';
-import { ClipResult, clipGradNorm, clipGradValue, gradNorm } from './clip';
+import { ClipResult, clipGradNorm, clipGradValue } from './clip';
 import { ScheduleConfig, learningRateAt } from './schedules';
 import { NonFiniteReport, findNonFinite } from './nonfinite';
 import { ParallelTrainer } from './parallel';
@@ -167,23 +167,22 @@ export class Trainer {
     this.optimizer.lr = lr;
     const { batch, objective } = this.train.batch(indices);
     let loss: number;
-    let stepGradNorms: StepGradNorms[] = [];
+    let single: LossAndGradients | null = null; // the whole result, when this thread computed it alone
     if ((o.workers ?? 1) > 1) {
       this.parallel ??= new ParallelTrainer(this.model.toConfig(), o.workers as number);
       loss = this.parallel.lossAndGradients(this.model, batch, objective);
     } else {
-      const r = lossAndGradients(this.model, batch, objective);
-      loss = r.loss;
-      stepGradNorms = r.grads.stepGradNorms;
+      single = lossAndGradients(this.model, batch, objective);
+      loss = single.loss;
     }
     const params = this.model.namedParameters();
-    const norm = gradNorm(params);
-    const { tensors: parameters } = parameterStats(params);
+    const { tensors: parameters, globalNorm: norm } = parameterStats(params);
     let nonFinite: NonFiniteReport | null = null;
     let clip: ClipResult | null = null;
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-      // The weights stay as they were: the step is not applied. The place is found on this thread.
-      const r = lossAndGradients(this.model, batch, objective);
+      // The weights stay as they were: the step is not applied. The place is found on this thread
+      // (after a split batch, by running it here once more).
+      const r = single ?? lossAndGradients(this.model, batch, objective);
       nonFinite = findNonFinite(this.model, r.forward, r.loss, r.grads) ?? {
         phase: 'backward', tensor: 'gradients', layer: null, direction: null, step: null, value: norm, message: `non-finite gradient norm ${norm}`,
       };
@@ -199,7 +198,7 @@ export class Trainer {
     this.counters.step++;
     const info: StepInfo = {
       step: this.counters.step, epoch: this.counters.epoch, loss, lr, gradNorm: norm, clip,
-      applied: nonFinite === null, nonFinite, stepGradNorms, parameters,
+      applied: nonFinite === null, nonFinite, stepGradNorms: single ? single.grads.stepGradNorms : [], parameters,
     };
     o.onStep?.(info);
     const limit = o.maxNonFiniteSteps ?? 5;

@@ -1,6 +1,7 @@
 import { zeros, toFlat, ValueError } from '../../lib/kernels/tensor';
 import { NamedParameter } from '../../lib/layers/recurrent';
 import { clipGradNorm, clipGradValue, gradNorm } from '../../lib/training/clip';
+import { parameterStats } from '../../lib/training/stats';
 
 function grads(values: number[][]): NamedParameter[] {
   return values.map((v, k) => {
@@ -47,5 +48,12 @@ describe('gradient clipping', () => {
   it('rejects a bound that is not a positive finite number', () => {
     expect(() => clipGradNorm(grads([[1]]), 0)).toThrow(new ValueError('clipGradNorm maxNorm: expected a finite number > 0, got 0'));
     expect(() => clipGradValue(grads([[1]]), -1)).toThrow('clipGradValue clipValue: expected a finite number > 0, got -1');
+  });
+});
+
+describe('the global norm of the per-tensor statistics', () => {
+  it('is the same number as gradNorm, bit for bit', () => {
+    const ps = grads([[0.1, -3e-3, 7], [1e-8, 2], [5]]);
+    expect(parameterStats(ps).globalNorm).toBe(gradNorm(ps));
   });
 });
