@@ -6,9 +6,9 @@
  * `torch.nn.RNN / LSTM / GRU` (`model.load_state_dict({k: torch.tensor(v) ...})`) in both directions.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { Mat, fromNested, toNested, assertFinite, copyInto, shapeString, ValueError } from '../kernels/tensor';
 import { NamedParameter } from '../layers/recurrent';
+import { writeFileAtomic } from './atomic-write';
 
 export type StateDict = Record<string, unknown>;
 
@@ -55,14 +55,7 @@ export function loadStateDict(model: HasParameters, dict: unknown, what = 'state
  * complete, so a failed save (full disk, crash) leaves any previous file intact.
  */
 export function saveStateDict(model: HasParameters, file: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, JSON.stringify(stateDict(model)) + '\n');
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(file, JSON.stringify(stateDict(model)) + '\n');
 }
 
 /** Reads a JSON state dict written by `saveStateDict` (or by PyTorch, as lists) into the model. */

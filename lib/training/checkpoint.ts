@@ -17,11 +17,11 @@
  * number, and says exactly what is wrong with a bad file.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
 import { StateDict, stateDict, loadStateDict } from '../models/state-dict';
+import { writeFileAtomic } from '../models/atomic-write';
 import { OptimizerStateJson } from './optimizer';
 import { ScheduleConfig, checkSchedule } from './schedules';
 
@@ -67,29 +67,10 @@ export function writeCheckpoint(file: string, ckpt: Checkpoint): void {
       throw new ValueError(`checkpoint ${file}: not written, because weight "${name}" is not finite; the previous checkpoint is unchanged`);
     }
   }
-  const text = JSON.stringify(ckpt) + '\n';
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  let fd: number | null = null;
   try {
-    fd = fs.openSync(tmp, 'w');
-    const bytes = Buffer.from(text, 'utf8');
-    for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, Math.min(1 << 20, bytes.length - at));
-    fs.fsyncSync(fd); // on disk before it takes the target's name
-    fs.closeSync(fd);
-    fd = null;
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(ckpt) + '\n');
   } catch (err) {
-    if (fd !== null) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
     throw new ValueError(`checkpoint ${file}: could not be written (${(err as Error).message}); the previous checkpoint is unchanged`);
-  }
-  try {
-    const dirFd = fs.openSync(dir, 'r'); // make the rename itself durable where the platform allows
-    fs.fsyncSync(dirFd);
-    fs.closeSync(dirFd);
-  } catch {
-    // Some platforms cannot fsync a directory; the rename has still happened.
   }
 }
 
