@@ -16,13 +16,18 @@ export interface OptionSpec {
   positive?: boolean; // numbers must be > 0
 }
 
-export type Parsed = Record<string, string | number | boolean | null> & { _given: Set<string> };
+export type Parsed = Record<string, string | number | boolean | null> & { _given: Set<string>; _positional: string[] };
 
-export function parseArgs(argv: string[], specs: Record<string, OptionSpec>, command: string): Parsed {
-  const out = { _given: new Set<string>() } as Parsed;
+/** Parses `argv`; arguments that are not options are an error unless `positional` allows them (kept in _positional). */
+export function parseArgs(argv: string[], specs: Record<string, OptionSpec>, command: string, positional = false): Parsed {
+  const out = { _given: new Set<string>(), _positional: [] as string[] } as Parsed;
   for (const [name, spec] of Object.entries(specs)) out[name] = spec.default ?? (spec.kind === 'flag' ? false : null);
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
+    if (!arg.startsWith('--') && positional) {
+      out._positional.push(arg);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new ValueError(`${command}: unexpected argument ${JSON.stringify(arg)}; options start with --`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);

@@ -8,15 +8,19 @@ import { ShapeError, ValueError } from '../kernels/tensor';
 import { TrainingError } from '../training/trainer';
 import { runTrain, trainHelp } from './train';
 import { runLabCommand, labHelp } from './lab';
+import { runForecast, forecastHelp } from './forecast';
 
 const USAGE = `usage: unrolled <command> [options]
 
 commands:
   train     train a model on a built-in task (the adding problem), with checkpoints and resume
+  forecast  forecast a column of a CSV file; compare with persistence, seasonal naive and the mean
   lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
   help      show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
+
+const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp };
 
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -26,11 +30,13 @@ export function main(argv: string[]): number {
         return runTrain(rest);
       case 'lab':
         return runLabCommand(rest);
+      case 'forecast':
+        return runForecast(rest);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write((rest[0] === 'train' ? trainHelp() : rest[0] === 'lab' ? labHelp() : USAGE) + '\n');
+        process.stdout.write((HELP[rest[0]] ?? (() => USAGE))() + '\n');
         return 0;
       default:
         process.stderr.write(`unrolled: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);

@@ -1,0 +1,144 @@
+/**
+ * `unrolled forecast`: trains a forecaster on one column of a CSV file and compares it on the test part
+ * with persistence, seasonal naive and the training mean; writes a chart and a checkpoint.
+ */
+import { ValueError } from '../kernels/tensor';
+import { parseCsv, seriesFromTable, FillMethod } from '../data/csv';
+import { ScalerKind } from '../data/series';
+import { ErrorMetrics } from '../tasks/metrics';
+import { ForecastResult, trainForecaster } from '../tasks/forecast';
+import { formatSeconds } from '../training/progress';
+import { lineChart } from '../diagnostics/svg';
+import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
+import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, bundled, Out } from './model-options';
+import * as fs from 'fs';
+
+/** The bundled example the command runs with no --data. */
+const EXAMPLE = { file: 'airline-passengers.csv', column: 'Passengers', dateColumn: 'Month', season: 12 };
+
+export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
+  data: { kind: 'string', help: `CSV file with a header row (default: the bundled ${EXAMPLE.file}, season 12)` },
+  column: { kind: 'string', help: 'the value column (default: the second of a two-column file)' },
+  'date-column': { kind: 'string', help: 'a date or label column, for the chart and the report (default: the first of a two-column file)' },
+  fill: { kind: 'string', help: 'missing values: an error, or filled from the previous value or linearly', default: 'none', choices: ['none', 'previous', 'linear'] },
+  'look-back': { kind: 'int', help: 'input window: past values the model reads', default: 12, min: 0 },
+  horizon: { kind: 'int', help: 'values forecast at once (a direct multi-output head)', default: 1, min: 1 },
+  season: { kind: 'int', help: 'season length S, for the seasonal naive baseline (e.g. 12 for monthly data)', min: 1 },
+  'test-fraction': { kind: 'number', help: 'the last part of the series held out for test', default: 0.33, positive: true },
+  'val-fraction': { kind: 'number', help: 'the last part of the rest used for validation (early stopping)', default: 0.15, min: 0 },
+  log: { kind: 'string', help: 'log-transform first (auto: when every value is > 0)', default: 'auto', choices: ['auto', 'yes', 'no'] },
+  difference: { kind: 'int', help: 'difference at this lag (1 removes a trend; 0: none)', default: 1, min: 0 },
+  scaler: { kind: 'string', help: 'scaling fitted on the training part', default: 'standard', choices: ['standard', 'minmax', 'none'] },
+  ...modelOptions({ hidden: 32, batch: 16, epochs: 300, lr: 0.005, patience: 30 }),
+  ...outputOptions('runs/forecast'),
+};
+
+export function forecastHelp(): string {
+  return `usage: unrolled forecast [--data FILE.csv --column NAME] [options]
+
+Trains a recurrent network to forecast a series from its last --look-back values, then reports RMSE, MAE
+and sMAPE on the test part, in the original units, beside three baselines on exactly the same points:
+persistence (the last value), seasonal naive (the value one season earlier) and the training mean.
+Writes forecast.svg and checkpoint.json into --out; \`unrolled predict --checkpoint FILE\` reloads it.
+
+${formatOptions(FORECAST_OPTIONS)}`;
+}
+
+export function runForecast(argv: string[], out: Out = process.stdout): number {
+  const a = parseArgs(argv, FORECAST_OPTIONS, 'forecast');
+  if (a.help) {
+    out.write(forecastHelp() + '\n');
+    return 0;
+  }
+  if ((a['look-back'] as number) < 1) throw new ValueError(`forecast --look-back: expected at least 1 past value for the model to read, got ${a['look-back']}`);
+  const example = a.data === null;
+  const file = example ? bundled(EXAMPLE.file) : (a.data as string);
+  checkDataFile(file, 'forecast --data');
+  const table = parseCsv(fs.readFileSync(file, 'utf8'), file);
+  const two = table.header.length === 2;
+  const column = (a.column as string | null) ?? (example ? EXAMPLE.column : two ? table.header[1] : null);
+  if (column === null) throw new ValueError(`forecast --column: ${file} has ${table.header.length} columns (${table.header.join(', ')}); say which one to forecast`);
+  const dateColumn = (a['date-column'] as string | null) ?? (example ? EXAMPLE.dateColumn : two && a.column === null ? table.header[0] : null);
+  const series = seriesFromTable(table, { column, dateColumn, fill: a.fill as FillMethod }, file);
+  const season = (a.season as number | null) ?? (example ? EXAMPLE.season : null);
+  const log = a.log === 'yes' || (a.log === 'auto' && series.values.every((v) => v > 0));
+
+  const fitOpts = fitOptionsFrom(a);
+  const options = {
+    ...fitOpts, lookBack: a['look-back'] as number, horizon: a.horizon as number, season, log,
+    testFraction: a['test-fraction'] as number, valFraction: a['val-fraction'] as number,
+    difference: a.difference as number, scaler: a.scaler as ScalerKind,
+  };
+  const n = series.values.length;
+  const trainWindows = Math.max(1, Math.floor(n * (1 - options.testFraction) * (1 - options.valFraction)) - options.lookBack);
+  const progress = attachProgress(options, a, out, Math.ceil(trainWindows / Math.min(fitOpts.batchSize as number, trainWindows)));
+  const tty = !a.json && out.isTTY === true;
+  if (tty) out.write(`forecasting ${column} of ${file} (${n} values${series.missing.length ? `, ${series.missing.length} missing filled` : ''})\n`);
+  const r = trainForecaster(series.values, options, column, series.dates);
+  progress.finish();
+
+  const chart = forecastChart(r, series.values, series.dates, file);
+  const ckpt = r.trainer.toCheckpoint(); // the model at its best validated weights
+  const [chartFile, ckptFile] = writeOutputs(a.out as string, { 'forecast.svg': chart, 'checkpoint.json': JSON.stringify(ckpt) });
+
+  const m = r.metrics;
+  const metricJson = (e: ErrorMetrics | null) => (e ? { rmse: e.rmse, mae: e.mae, smape: e.smape } : null);
+  const summary = {
+    task: 'forecast', data: file, column, n, lookBack: options.lookBack, horizon: options.horizon, season, log, difference: options.difference,
+    cell: fitOpts.cell, hidden: fitOpts.hidden, split: r.split, windows: r.windows, epochs: r.training.epochs, steps: r.training.steps,
+    valLoss: r.training.valLoss, testRmse: m.model.rmse, testMae: m.model.mae, testSmape: m.model.smape,
+    baselines: { persistence: metricJson(m.persistence), seasonalNaive: metricJson(m.seasonalNaive), mean: metricJson(m.mean) },
+    chart: chartFile, checkpoint: ckptFile, seconds: r.training.seconds,
+  };
+  if (!tty) {
+    out.write(JSON.stringify(summary) + '\n');
+    return 0;
+  }
+  out.write(report(r, a, file, column, season) + `chart: ${chartFile}\ncheckpoint: ${ckptFile} (reload with: unrolled predict --checkpoint ${ckptFile})\n`);
+  return 0;
+}
+
+/** The text report: the split, the training, and the table of errors. */
+function report(r: ForecastResult, a: Parsed, file: string, column: string, season: number | null): string {
+  const { split, windows, training, metrics: m, task } = r;
+  const lines = [
+    `${file}, column ${column}: ${split.n} values; train 1-${split.valStart}, validation ${split.valStart + 1}-${split.testStart}, test ${split.testStart + 1}-${split.n}`,
+    `${a.cell} H=${a.hidden}, look-back ${task.lookBack}, horizon ${task.horizon}, ${task.transform.log ? 'log, ' : ''}${task.transform.lag ? `difference at lag ${task.transform.lag}, ` : ''}${task.scaler.kind} scaling; `
+      + `${windows.train} training windows, ${training.epochs} epochs (${training.stoppedBy}) in ${formatSeconds(training.seconds)}; best validation MSE ${training.valLoss?.toPrecision(3) ?? '-'} (scaled)`,
+    '',
+    `test part: ${windows.test} forecasts × ${task.horizon} step(s), original units   RMSE        MAE    sMAPE %`,
+  ];
+  const row = (name: string, e: ErrorMetrics | null) => lines.push(e
+    ? `  ${name.padEnd(24)} ${e.rmse.toFixed(3).padStart(12)} ${e.mae.toFixed(3).padStart(10)} ${e.smape.toFixed(2).padStart(8)}`
+    : `  ${name.padEnd(24)} ${'n/a: give --season'.padStart(12)}`);
+  row(`model (${a.cell})`, m.model);
+  row('persistence', m.persistence);
+  row(`seasonal naive${season ? ` (S=${season})` : ''}`, m.seasonalNaive);
+  row('training mean', m.mean);
+  const beaten = [['persistence', m.persistence], ['seasonal naive', m.seasonalNaive], ['the mean', m.mean]]
+    .filter(([, e]) => e && m.model.rmse < (e as ErrorMetrics).rmse).map(([name]) => name);
+  const lost = [['persistence', m.persistence], ['seasonal naive', m.seasonalNaive], ['the mean', m.mean]]
+    .filter(([, e]) => e && m.model.rmse >= (e as ErrorMetrics).rmse).map(([name]) => name);
+  lines.push(lost.length ? `the model's RMSE is not below ${lost.join(', ')}${beaten.length ? ` (it beats ${beaten.join(', ')})` : ''}` : `the model's RMSE is below every baseline's`);
+  return lines.join('\n') + '\n';
+}
+
+/** The series, and over the test part the model's and the baselines' forecasts (the farthest step ahead). */
+export function forecastChart(r: ForecastResult, values: readonly number[], dates: readonly string[] | null, file: string): string {
+  const k = r.task.horizon - 1;
+  const at = (rows: number[][]): [number, number][] => r.test.origins.map((t, i) => [t + 1 + k, rows[i][k]]);
+  const series = [
+    { name: 'actual', points: values.map((v, t): [number, number] => [t, v]) },
+    { name: `model (${r.model.rnn.config.mode})`, points: at(r.test.model) },
+    { name: 'persistence', points: at(r.test.persistence) },
+    ...(r.test.seasonalNaive ? [{ name: `seasonal naive`, points: at(r.test.seasonalNaive) }] : []),
+    { name: 'training mean', points: at(r.test.mean) },
+  ];
+  const ahead = r.task.horizon === 1 ? 'one step ahead' : `${r.task.horizon} steps ahead`;
+  const first = dates ? ` (0 = ${dates[0]})` : '';
+  return lineChart({
+    title: `${r.task.column}: forecasts ${ahead} over the test part (RMSE ${r.metrics.model.rmse.toPrecision(3)} vs persistence ${r.metrics.persistence.rmse.toPrecision(3)})`,
+    xLabel: `time step${first}; test from ${r.split.testStart}${dates ? ` = ${dates[r.split.testStart]}` : ''}`, yLabel: `${r.task.column} (${file.split('/').pop()})`,
+    series, markers: [{ x: r.split.testStart, label: 'test starts' }], width: 900, height: 420,
+  });
+}
