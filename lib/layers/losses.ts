@@ -8,6 +8,10 @@
  *   (CE-1')   dz_n = (softmax(z_n) − onehot(k_n)) / N
  * A row whose target is IGNORE_INDEX (−100, PyTorch's default) is left out: it adds nothing, gets dz = 0,
  * and N counts only the other rows.
+ * With class weights w (PyTorch's `weight=`, e.g. to count a rare class more), the mean is weighted:
+ *   (CE-2)    L = −Σ_n w_{k_n} log softmax(z_n)[k_n] / Σ_n w_{k_n}
+ *   (CE-2')   dz_n = w_{k_n} (softmax(z_n) − onehot(k_n)) / Σ_n w_{k_n}
+ * which is (CE-1) when every weight is 1.
  */
 import { Mat, zeros, assertShape, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 
@@ -42,9 +46,9 @@ export const IGNORE_INDEX = -100;
 
 /**
  * Softmax cross-entropy, mean over the rows that are not ignored: logits [N,K], targets N integers in
- * [0, K) or IGNORE_INDEX. Returns the loss and dlogits [N,K].
+ * [0, K) or IGNORE_INDEX, optional class weights [K] (> 0). Returns the loss and dlogits [N,K].
  */
-export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>): { loss: number; dlogits: Mat } {
+export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>, classWeights: ArrayLike<number> | null = null): { loss: number; dlogits: Mat } {
   if (logits.dimension !== 2) throw new ShapeError(`softmaxCrossEntropy logits: expected [N,K], got ${shapeString(logits.shape)}`);
   const [N, K] = logits.shape;
   if (targets.length !== N) throw new ShapeError(`softmaxCrossEntropy targets: expected ${N} class indices (one per row of logits [${N},${K}]), got ${targets.length}`);
@@ -55,8 +59,15 @@ export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>): { 
       throw new ValueError(`softmaxCrossEntropy targets[${n}]: expected an integer class index in [0, ${K - 1}], got ${k}`);
     }
   }
-  let count = 0;
-  for (let n = 0; n < N; n++) if (targets[n] !== IGNORE_INDEX) count++;
+  if (classWeights) {
+    if (classWeights.length !== K) throw new ShapeError(`softmaxCrossEntropy classWeights: expected ${K} weights (one per class), got ${classWeights.length}`);
+    for (let k = 0; k < K; k++) {
+      if (!(classWeights[k] > 0 && Number.isFinite(classWeights[k]))) throw new ValueError(`softmaxCrossEntropy classWeights[${k}]: expected a finite number > 0, got ${classWeights[k]}`);
+    }
+  }
+  const w = (n: number) => (classWeights ? classWeights[targets[n]] : 1);
+  let count = 0; // Σ_n w_{k_n}: the number of rows that count, when unweighted
+  for (let n = 0; n < N; n++) if (targets[n] !== IGNORE_INDEX) count += w(n);
   if (count === 0) throw new ValueError(`softmaxCrossEntropy targets: every one of the ${N} rows is ignored, so the mean is undefined`);
   const dlogits = zeros([N, K]);
   let total = 0;
@@ -67,10 +78,11 @@ export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>): { 
     let sumExp = 0;
     for (let k = 0; k < K; k++) sumExp += Math.exp(logits.get(n, k) - m);
     const logSumExp = m + Math.log(sumExp);
-    total -= logits.get(n, targets[n]) - logSumExp; //                      (CE-1)
+    const wn = w(n);
+    total -= wn * (logits.get(n, targets[n]) - logSumExp); //                 (CE-1), (CE-2)
     for (let k = 0; k < K; k++) {
       const p = Math.exp(logits.get(n, k) - logSumExp);
-      dlogits.set(n, k, (p - (k === targets[n] ? 1 : 0)) / count); //      (CE-1')
+      dlogits.set(n, k, (wn * (p - (k === targets[n] ? 1 : 0))) / count); // (CE-1'), (CE-2')
     }
   }
   return { loss: total / count, dlogits };

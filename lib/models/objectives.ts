@@ -5,6 +5,8 @@
  *   mse_last  L = mean((Linear(output at each sequence's last step) − target)²)     many-to-one regression
  *   mse_all   L = mean over valid (t,b,k) of (Linear(output[t,b]) − target[t,b])²   many-to-many regression
  *   ce_all    L = mean over valid (t,b) of −log softmax(Linear(output[t,b]))[target_{t,b}]   many-to-many
+ *   ce_last   L = mean over b of −log softmax(Linear(output at b's last step))[target_b]    many-to-one
+ *             (classification), optionally weighted per class: (CE-2) in lib/layers/losses.ts
  *
  * With `lengths`, ce_all and mse_all ignore padded positions (the mean is over valid ones only) and
  * mse_last reads each sequence at its own last step.
@@ -26,7 +28,8 @@ export type Objective =
   | { type: 'probe'; G: Mat; Gh: Mat; Gc: Mat | null }
   | { type: 'mse_last'; target: Mat } // [B,K]
   | { type: 'mse_all'; target: Mat } // [T,B,K]
-  | { type: 'ce_all'; targets: ArrayLike<number> }; // T·B class indices, row-major over [T,B]
+  | { type: 'ce_all'; targets: ArrayLike<number> } // T·B class indices, row-major over [T,B]
+  | { type: 'ce_last'; targets: ArrayLike<number>; classWeights?: ArrayLike<number> | null }; // B class indices
 
 export interface LossAndGradients {
   loss: number;
@@ -91,11 +94,15 @@ function evaluateObjective(
       const { loss, dlogits } = softmaxCrossEntropy(fromArray(y.data, [T * B, K]), targets);
       return { loss, upstream: { dy: fromArray(dlogits.data, [T, B, K]) } };
     }
+    case 'ce_last': {
+      const { loss, dlogits } = softmaxCrossEntropy(forward.y as Mat, objective.targets, objective.classWeights ?? null); // [B,K]
+      return { loss, upstream: { dy: dlogits } };
+    }
   }
 }
 
 function checkObjectiveFitsModel(model: SequenceModel, objective: Objective): void {
-  const needs = { probe: null, mse_last: 'last', mse_all: 'all', ce_all: 'all' }[objective.type];
+  const needs = { probe: null, mse_last: 'last', mse_all: 'all', ce_all: 'all', ce_last: 'last' }[objective.type];
   if (needs && model.headMode !== needs) {
     throw new ValueError(`lossAndGradients objective: '${objective.type}' needs a model with head mode '${needs}', this model has '${model.headMode}'`);
   }

@@ -26,7 +26,7 @@ export interface SliceJob {
   h0: ShapedArray | null;
   c0: ShapedArray | null;
   lengths: number[] | null;
-  objective: { type: Objective['type']; tensors: ShapedArray[]; targets: number[] | null };
+  objective: { type: Objective['type']; tensors: ShapedArray[]; targets: number[] | null; classWeights: number[] | null };
   grads: Float64Array; // where the slice's gradients go (same layout as params)
   result: Float64Array; // [loss, weight]
 }
@@ -72,6 +72,11 @@ function objectiveWeight(o: Objective, xShape: number[], lengths: number[] | nul
       for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if ((!lengths || t < lengths[b]) && o.targets[t * B + b] !== IGNORE_INDEX) n++;
       return n;
     }
+    case 'ce_last': {
+      let n = 0; // Σ_b w_{k_b}, the denominator of (CE-2)
+      for (let b = 0; b < B; b++) if (o.targets[b] !== IGNORE_INDEX) n += o.classWeights ? o.classWeights[o.targets[b]] : 1;
+      return n;
+    }
   }
 }
 
@@ -86,6 +91,8 @@ function rebuildObjective(o: SliceJob['objective']): Objective {
       return { type: 'mse_all', target: t[0] };
     case 'ce_all':
       return { type: 'ce_all', targets: o.targets as number[] };
+    case 'ce_last':
+      return { type: 'ce_last', targets: o.targets as number[], classWeights: o.classWeights };
   }
 }
 
@@ -191,6 +198,7 @@ export class ParallelTrainer {
   ): SliceJob {
     const tensors: ShapedArray[] = [];
     let targets: number[] | null = null;
+    let classWeights: number[] | null = null;
     if (objective.type === 'probe') {
       tensors.push(sliceShared(objective.G, 1, b0, b1), sliceShared(objective.Gh, 1, b0, b1));
       if (objective.Gc) tensors.push(sliceShared(objective.Gc, 1, b0, b1));
@@ -198,9 +206,12 @@ export class ParallelTrainer {
       tensors.push(sliceShared(objective.target, 0, b0, b1));
     } else if (objective.type === 'mse_all') {
       tensors.push(sliceShared(objective.target, 1, b0, b1));
-    } else {
+    } else if (objective.type === 'ce_all') {
       targets = [];
       for (let t = 0; t < T; t++) for (let b = b0; b < b1; b++) targets.push(objective.targets[t * B + b]);
+    } else {
+      targets = Array.from(objective.targets).slice(b0, b1);
+      classWeights = objective.classWeights ? Array.from(objective.classWeights) : null;
     }
     return {
       config: model.toConfig(), params, grads, result,
@@ -208,7 +219,7 @@ export class ParallelTrainer {
       h0: batch.h0 ? sliceShared(batch.h0, 1, b0, b1) : null,
       c0: batch.c0 ? sliceShared(batch.c0, 1, b0, b1) : null,
       lengths: batch.lengths ? Array.from(batch.lengths).slice(b0, b1) : null,
-      objective: { type: objective.type, tensors, targets },
+      objective: { type: objective.type, tensors, targets, classWeights },
     };
   }
 }

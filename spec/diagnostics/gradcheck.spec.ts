@@ -66,19 +66,21 @@ describe('the checker itself', () => {
 describe('gradient check of variable-length batches (2 layers, bidirectional)', () => {
   const T = 4, B = 3, I = 2, H = 3, K = 5;
   const lengths = [2, 4, 1];
-  const cases = CELL_KINDS.flatMap((mode) => (['probe', 'mse_last', 'mse_all', 'ce_all'] as const).map((objective) => [mode, objective] as const));
+  const cases = CELL_KINDS.flatMap((mode) => (['probe', 'mse_last', 'mse_all', 'ce_all', 'ce_last'] as const).map((objective) => [mode, objective] as const));
 
   it.each(cases)('%s %s', (mode, type) => {
     const rng = new Rng(61);
     const model = new SequenceModel({
       mode, inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 3,
-      head: type === 'mse_last' ? { mode: 'last', outFeatures: K } : type === 'probe' ? undefined : { mode: 'all', outFeatures: K },
+      head: type === 'mse_last' || type === 'ce_last' ? { mode: 'last', outFeatures: K } : type === 'probe' ? undefined : { mode: 'all', outFeatures: K },
     });
     const x = randn([T, B, I], rng);
     const objective: Objective = type === 'probe'
       ? { type, G: randn([T, B, 2 * H], rng), Gh: randn([4, B, H], rng), Gc: mode === 'lstm' ? randn([4, B, H], rng) : null }
       : type === 'mse_last' ? { type, target: randn([B, K], rng) }
-        : type === 'mse_all' ? { type, target: randn([T, B, K], rng) } : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
+        : type === 'mse_all' ? { type, target: randn([T, B, K], rng) }
+          : type === 'ce_last' ? { type, targets: [1, 4, 1], classWeights: [0.5, 2, 1, 1, 3] } // weighted (CE-2)
+            : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
     const rows = gradcheckModel(model, { x, lengths }, objective);
     for (const r of rows) {
       if (!r.ok) throw new Error(`${mode} ${type} ${r.name}: relative error ${r.maxRelError.toExponential(2)}`);

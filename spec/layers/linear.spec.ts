@@ -88,6 +88,22 @@ describe('losses', () => {
     expect(() => softmaxCrossEntropy(z, [IGNORE_INDEX, IGNORE_INDEX, IGNORE_INDEX])).toThrow('every one of the 3 rows is ignored');
   });
 
+  it('class weights (CE-2): a weight of 2 counts a row twice, all weights 1 is (CE-1), and the gradient checks', () => {
+    const z = randn([3, 4], rng);
+    const weights = [1, 2, 1, 0.25];
+    const { loss, dlogits } = softmaxCrossEntropy(z, [1, 0, 3], weights);
+    // Row 0 (class 1, weight 2) written out twice; row 2 (class 3, weight 1/4) scaled by hand below.
+    const rows = [0, 0, 1].map((n) => toNested(z.pick(n)) as number[]);
+    const twice = softmaxCrossEntropy(fromNested(rows, null, 'z'), [1, 1, 0]);
+    const last = softmaxCrossEntropy(fromNested([toNested(z.pick(2)) as number[]], null, 'z'), [3]);
+    expect(loss).toBeCloseTo((3 * twice.loss + 0.25 * last.loss) / 3.25, 14);
+    expect(softmaxCrossEntropy(z, [1, 0, 3], [1, 1, 1, 1]).loss).toBe(softmaxCrossEntropy(z, [1, 0, 3]).loss);
+    const [row] = checkGradients(() => softmaxCrossEntropy(z, [1, 0, 3], weights).loss, [{ name: 'logits', value: z, analytic: dlogits }]);
+    expect(row.maxRelError).toBeLessThan(1e-6);
+    expect(() => softmaxCrossEntropy(z, [1, 0, 3], [1, 2])).toThrow(new ShapeError('softmaxCrossEntropy classWeights: expected 4 weights (one per class), got 2'));
+    expect(() => softmaxCrossEntropy(z, [1, 0, 3], [1, 0, 1, 1])).toThrow('softmaxCrossEntropy classWeights[1]: expected a finite number > 0, got 0');
+  });
+
   it('rejects non-integer, out-of-range or miscounted class targets', () => {
     const z = zeros([2, 3]);
     expect(() => softmaxCrossEntropy(z, [0, 3])).toThrow(new ValueError('softmaxCrossEntropy targets[1]: expected an integer class index in [0, 2], got 3'));

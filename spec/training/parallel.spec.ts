@@ -21,18 +21,20 @@ function relativeToScale(a: Float64Array, b: Float64Array): number {
 describe('data-parallel gradients over worker threads', () => {
   const T = 6, B = 5, I = 3, H = 4, K = 3;
   const lengths = [6, 2, 5, 1, 4];
-  const cases = ['probe', 'mse_last', 'mse_all', 'ce_all'] as const;
+  const cases = ['probe', 'mse_last', 'mse_all', 'ce_all', 'ce_last'] as const;
 
   it.each(cases)('%s: two workers give the gradients of one, to 1e-12 relative', (type) => {
     const rng = new Rng(91);
     const model = new SequenceModel({
       mode: 'lstm', inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 4,
-      head: type === 'probe' ? null : { mode: type === 'mse_last' ? 'last' : 'all', outFeatures: K },
+      head: type === 'probe' ? null : { mode: type === 'mse_last' || type === 'ce_last' ? 'last' : 'all', outFeatures: K },
     });
     const x = randn([T, B, I], rng), h0 = randn([4, B, H], rng), c0 = randn([4, B, H], rng);
     const objective: Objective = type === 'probe' ? { type, G: randn([T, B, 2 * H], rng), Gh: randn([4, B, H], rng), Gc: randn([4, B, H], rng) }
       : type === 'mse_last' ? { type, target: randn([B, K], rng) }
-        : type === 'mse_all' ? { type, target: randn([T, B, K], rng) } : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
+        : type === 'mse_all' ? { type, target: randn([T, B, K], rng) }
+          : type === 'ce_last' ? { type, targets: [0, 2, 2, 1, 0], classWeights: [3, 0.5, 1.5] } // weighted: the slices' shares differ
+            : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
     const batch = { x, h0, c0, lengths: type === 'probe' ? null : lengths };
     const one = lossAndGradients(model, batch, objective);
     const single = model.namedParameters().map((p) => toFlat(p.grad));
