@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `unrolled` command: `unrolled train ...`, `unrolled help`.
+ * The `unrolled` command: `unrolled train | forecast | classify | predict | lab | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1.
  */
@@ -9,18 +9,22 @@ import { TrainingError } from '../training/trainer';
 import { runTrain, trainHelp } from './train';
 import { runLabCommand, labHelp } from './lab';
 import { runForecast, forecastHelp } from './forecast';
+import { runClassify, classifyHelp } from './classify';
+import { runPredict, predictHelp } from './predict';
 
 const USAGE = `usage: unrolled <command> [options]
 
 commands:
   train     train a model on a built-in task (the adding problem), with checkpoints and resume
   forecast  forecast a column of a CSV file; compare with persistence, seasonal naive and the mean
+  classify  classify sequences (text lines per class file, or rows of numbers); accuracy, macro-F1, confusion
+  predict   use a forecast or classify checkpoint: the next values, or the top classes of an input
   lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
   help      show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
 
-const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp };
+const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp };
 
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -32,6 +36,10 @@ export function main(argv: string[]): number {
         return runLabCommand(rest);
       case 'forecast':
         return runForecast(rest);
+      case 'classify':
+        return runClassify(rest);
+      case 'predict':
+        return runPredict(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -129,3 +129,46 @@ export function heatmap(o: HeatmapOptions): string {
   out.push('</svg>');
   return out.join('\n');
 }
+
+export interface MatrixChartOptions {
+  title: string;
+  rowLabel: string; // what the rows are (e.g. "true class")
+  colLabel: string;
+  labels: string[]; // one per row and column (a square matrix)
+  counts: number[][]; // [row][column]
+}
+
+/**
+ * A confusion matrix: each cell coloured by its share of its row (linear, white = 0, dark blue = the
+ * whole row) and labelled with its count, so that both recall and raw numbers can be read off.
+ */
+export function confusionMatrixChart(o: MatrixChartOptions): string {
+  const K = o.labels.length, cell = Math.max(22, Math.min(40, Math.floor(640 / K)));
+  const m = { left: 130, top: 50, right: 30, bottom: 120 };
+  const W = m.left + K * cell + m.right, H = m.top + K * cell + m.bottom;
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${esc(o.title)}</text>`,
+  ];
+  o.counts.forEach((row, r) => {
+    const total = row.reduce((a, v) => a + v, 0);
+    const y = m.top + r * cell;
+    out.push(`<text x="${m.left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${esc(o.labels[r])}</text>`);
+    row.forEach((v, c) => {
+      const f = total ? v / total : 0;
+      const ch = (a: number, b: number) => Math.round(a + (b - a) * f);
+      const x = m.left + c * cell;
+      out.push(`<rect x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="rgb(${ch(247, 8)},${ch(251, 48)},${ch(255, 107)})"><title>${esc(o.labels[r])} → ${esc(o.labels[c])}: ${v} (${(100 * f).toFixed(1)}% of the row)</title></rect>`);
+      if (v) out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${f > 0.5 ? 'white' : 'black'}" font-size="${cell < 30 ? 9 : 11}">${v}</text>`);
+    });
+  });
+  o.labels.forEach((l, c) => {
+    const x = m.left + c * cell + cell / 2 + 4, y = m.top + K * cell + 6;
+    out.push(`<text transform="translate(${x} ${y}) rotate(-60)" text-anchor="end">${esc(l)}</text>`);
+  });
+  out.push(`<text x="${m.left + (K * cell) / 2}" y="${H - 8}" text-anchor="middle">${esc(o.colLabel)}</text>`);
+  out.push(`<text transform="translate(14 ${m.top + (K * cell) / 2}) rotate(-90)" text-anchor="middle">${esc(o.rowLabel)}</text>`);
+  out.push('</svg>');
+  return out.join('\n');
+}

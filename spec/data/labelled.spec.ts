@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { zeros, ValueError } from '../../lib/kernels/tensor';
+import {
+  readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,
+} from '../../lib/data/labelled';
+import { CharVocabulary, foldToAscii, UNKNOWN } from '../../lib/data/text';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'labelled-'));
+
+describe('text input', () => {
+  it('folds accents away as the names tutorial does', () => {
+    expect(foldToAscii('Ślusàrski')).toBe('Slusarski');
+    expect(foldToAscii('Gómez-Núñez')).toBe('Gomez-Nunez');
+  });
+
+  it('a character vocabulary: index 0 is unknown, the rest sorted; it round-trips through its saved form', () => {
+    const v = CharVocabulary.fromTexts(['ba', 'ca']);
+    expect(v.chars).toEqual([UNKNOWN, 'a', 'b', 'c']);
+    expect(v.encode('cab?')).toEqual([3, 1, 2, 0]);
+    expect(v.unknownIn('xax')).toEqual(['x']);
+    expect(CharVocabulary.fromJSON(v.toJSON(), 'v').chars).toEqual(v.chars);
+    expect(() => CharVocabulary.fromJSON(5, 'ckpt vocab')).toThrow('ckpt vocab: expected the vocabulary as a string of characters, got number');
+  });
+
+  it('reads one class per file and one sample per line; an empty class file is an error', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'Greek.txt'), 'Papadopoulos\r\nAlexopoulos\r\n');
+    fs.writeFileSync(path.join(dir, 'Czech.txt'), 'Novak\n\nDvořák');
+    fs.writeFileSync(path.join(dir, 'notes.md'), 'not a class');
+    expect(readClassDirectory(dir)).toEqual({ classes: ['Czech', 'Greek'], texts: ['Novak', 'Dvořák', 'Papadopoulos', 'Alexopoulos'], labels: [0, 0, 1, 1] });
+    fs.writeFileSync(path.join(dir, 'Irish.txt'), '\n');
+    expect(() => readClassDirectory(dir)).toThrow(new ValueError(`--data-dir: the class file ${path.join(dir, 'Irish.txt')} is empty; remove it or add one sample per line`));
+    expect(() => readClassDirectory(path.join(dir, 'nope'))).toThrow('--data-dir: no such directory');
+  });
+
+  it('writes each text as one-hot steps of its own length', () => {
+    const v = CharVocabulary.fromTexts(['ab']);
+    const data = textSequences(['ba', 'a'], [1, 0], ['x', 'y'], v);
+    expect([data.length(0), data.length(1), data.features]).toEqual([2, 1, 3]);
+    const x = zeros([2, 2, 3]);
+    data.write(0, x, 0);
+    data.write(1, x, 1);
+    expect([x.get(0, 0, 2), x.get(1, 0, 1), x.get(0, 1, 1), x.get(1, 1, 1)]).toEqual([1, 1, 1, 0]);
+  });
+});
+
+describe('numeric rows', () => {
+  it('reads a gzipped CSV with the label last, as steps of --step-size values', () => {
+    const dir = tmp(), file = path.join(dir, 'rows.csv.gz');
+    fs.writeFileSync(file, zlib.gzipSync('1,2,3,4,7\n5,6,7,8,10\n0,0,0,0,7\n'));
+    const { rows, labels, classes } = readNumericRows(file);
+    expect(classes).toEqual(['7', '10']); // sorted as numbers
+    expect(labels).toEqual([0, 1, 0]);
+    const data = numericSequences(rows, labels, classes, 2, (v) => v / 10);
+    expect(data.length(1)).toBe(2);
+    const x = zeros([2, 1, 2]);
+    data.write(1, x, 0);
+    expect([x.get(0, 0, 0), x.get(0, 0, 1), x.get(1, 0, 0), x.get(1, 0, 1)]).toEqual([0.5, 0.6, 0.7, 0.8]);
+    expect(() => numericSequences(rows, labels, classes, 3, (v) => v)).toThrow('--step-size: each row has 4 values, which cannot be cut into steps of 3; give a divisor of 4');
+  });
+
+  it('names the line of a bad value or a short row', () => {
+    const dir = tmp(), file = path.join(dir, 'rows.csv');
+    fs.writeFileSync(file, '1,2,0\n3,x,1\n');
+    expect(() => readNumericRows(file)).toThrow(`${file} line 2: field 2 is "x", which is not a number`);
+    fs.writeFileSync(file, '1,2,0\n3,1\n');
+    expect(() => readNumericRows(file)).toThrow(`${file} line 2: expected 2 values and a label as on the first row, got 1 values`);
+  });
+
+  it('reads the bundled digits: 1,797 rows of 64 pixels, ten classes', () => {
+    const { rows, labels, classes } = readNumericRows('data/digits.csv.gz');
+    expect([rows.length, rows[0].length, classes.length]).toEqual([1797, 64, 10]);
+    expect(classCounts(labels, labels.map((_, i) => i), 10)).toEqual([178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+  });
+});
+
+describe('stratified split and class weights', () => {
+  const labels = [...Array(50).fill(0), ...Array(30).fill(1), ...Array(20).fill(2)];
+
+  it('keeps every class share in every part, covers each sample once, and is the same for the same seed', () => {
+    const s = stratifiedSplit(labels, 3, 0.2, 0.1, 7);
+    expect(classCounts(labels, s.test, 3)).toEqual([10, 6, 4]);
+    expect(classCounts(labels, s.validation, 3)).toEqual([5, 3, 2]);
+    expect(classCounts(labels, s.train, 3)).toEqual([35, 21, 14]);
+    expect([...s.train, ...s.validation, ...s.test].sort((a, b) => a - b)).toEqual(labels.map((_, i) => i));
+    expect(stratifiedSplit(labels, 3, 0.2, 0.1, 7)).toEqual(s);
+    expect(stratifiedSplit(labels, 3, 0.2, 0.1, 8).test).not.toEqual(s.test);
+  });
+
+  it('leaves at least one sample of a tiny class for training', () => {
+    const s = stratifiedSplit([0, 0, 0, 1], 2, 0.5, 0.4, 1);
+    expect(classCounts([0, 0, 0, 1], s.train, 2)[1]).toBe(1);
+  });
+
+  it('balanced weights n / (K·n_c) make every class weigh the same', () => {
+    const w = balancedClassWeights([50, 30, 20]);
+    w.forEach((v, c) => expect(v * [50, 30, 20][c]).toBeCloseTo(100 / 3, 12));
+    expect(() => balancedClassWeights([3, 0])).toThrow('class 1 has no training samples');
+  });
+
+  it('rejects fractions that leave nothing to train on', () => {
+    expect(() => stratifiedSplit(labels, 3, 0.6, 0.5, 1)).toThrow('--test-fraction 0.6, --val-fraction 0.5: expected test > 0, validation >= 0 and together < 1');
+  });
+});

@@ -1,0 +1,58 @@
+import { ValueError } from '../../lib/kernels/tensor';
+import { trainForecaster, forecastNext } from '../../lib/tasks/forecast';
+import { errorMetrics } from '../../lib/tasks/metrics';
+
+// A monthly-like series: trend, a season of 6, and a little deterministic wobble.
+const series = Array.from({ length: 90 }, (_, t) => 50 + 0.8 * t + 10 * Math.sin((2 * Math.PI * t) / 6) + 2 * Math.sin(0.7 * t * t));
+const quick = { epochs: 60, hidden: 12, batchSize: 8, lr: 0.01, patience: 15, seed: 3 };
+
+describe('trainForecaster', () => {
+  const r = trainForecaster(series, { ...quick, lookBack: 6, season: 6, difference: 1 }, 'sales');
+
+  it('measures the baselines on exactly the test points, by their definitions', () => {
+    const { testStart } = r.split;
+    expect(r.test.origins[0]).toBe(testStart - 1);
+    expect(r.test.actual.map((row) => row[0])).toEqual(series.slice(testStart));
+    const persistence = series.slice(testStart).map((_, i) => [series[testStart + i - 1]]);
+    const seasonal = series.slice(testStart).map((_, i) => [series[testStart + i - 6]]);
+    const mean = series.slice(0, testStart).reduce((a, v) => a + v, 0) / testStart;
+    expect(r.metrics.persistence).toEqual(errorMetrics(r.test.actual, persistence));
+    expect(r.metrics.seasonalNaive).toEqual(errorMetrics(r.test.actual, seasonal));
+    expect(r.metrics.mean.rmse).toBeCloseTo(errorMetrics(r.test.actual, r.test.actual.map(() => [mean])).rmse, 10);
+  });
+
+  it('learns the season: its test RMSE is below both persistence and seasonal naive', () => {
+    expect(r.metrics.model.rmse).toBeLessThan(r.metrics.persistence.rmse);
+    expect(r.metrics.model.rmse).toBeLessThan((r.metrics.seasonalNaive as { rmse: number }).rmse);
+  });
+
+  it('the saved task forecasts what the model forecast on the test part, from the same past', () => {
+    const t = r.test.origins[5];
+    const again = forecastNext(r.model, r.task, series.slice(0, t + 1));
+    expect(again[0]).toBeCloseTo(r.test.model[5][0], 10);
+    expect(r.task.tail).toEqual(series.slice(series.length - 7));
+  });
+
+  it('is repeatable under a seed', () => {
+    const again = trainForecaster(series, { ...quick, lookBack: 6, season: 6, difference: 1, epochs: 3 }, 'sales');
+    const twice = trainForecaster(series, { ...quick, lookBack: 6, season: 6, difference: 1, epochs: 3 }, 'sales');
+    expect(again.test.model).toEqual(twice.test.model);
+  });
+
+  it('forecasts several steps at once with a direct head, and checks every step', () => {
+    const h = trainForecaster(series, { ...quick, epochs: 5, lookBack: 6, horizon: 3, season: 6 });
+    expect(h.test.model[0]).toHaveLength(3);
+    expect(h.metrics.model.n).toBe(3 * h.test.origins.length);
+    expect(h.test.origins[h.test.origins.length - 1]).toBe(series.length - 4);
+  });
+});
+
+describe('trainForecaster: input that cannot work says what to change', () => {
+  it('a look-back too long for the training part, a look-back of 0, a test part shorter than the horizon', () => {
+    const short = series.slice(0, 36);
+    expect(() => trainForecaster(short, { lookBack: 24 })).toThrow(new ValueError('the series has 36 values; the training part (the first 20) is too short for --look-back 24 + --difference 1 + --horizon 1 (it holds 0 window(s)); lower --look-back or --test-fraction'));
+    expect(() => trainForecaster(short, { lookBack: 0 })).toThrow('--look-back: expected an integer >= 1 (the input window), got 0');
+    expect(() => trainForecaster(short, { lookBack: 3, horizon: 13, valFraction: 0 })).toThrow('the test part (the last 12) is shorter than --horizon 13; raise --test-fraction');
+    expect(() => trainForecaster([1, 2, NaN, 4], { lookBack: 1 })).toThrow('trainForecaster values[2]: expected a finite number, got NaN');
+  });
+});
