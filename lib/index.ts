@@ -75,9 +75,28 @@ export { Trainer, TrainingError } from './training/trainer';
 export { subset, randomSplit } from './training/datasets';
 export { Progress } from './training/progress';
 
-// tasks
+// data: files to sequences
+export type { CsvTable, Series as DataSeries, SeriesOptions, FillMethod } from './data/csv';
+export { parseCsv, seriesFromTable, readSeries } from './data/csv';
+export type { Scaler, ScalerKind, SeriesTransform, ChronoSplit } from './data/series';
+export { fitScaler, scale, unscale, applyTransform, invertTransform, chronologicalSplit, windowOrigins } from './data/series';
+export { CharVocabulary, foldToAscii, UNKNOWN } from './data/text';
+export type { LabelledSequences } from './data/labelled';
+export {
+  readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,
+} from './data/labelled';
+
+// tasks: the adding problem, forecasting, classification
 export type { AddingTaskOptions } from './tasks/adding';
 export { AddingProblem, addingDatasets, ADDING_BASELINE_MSE } from './tasks/adding';
+export type { FitOptions } from './tasks/fit';
+export { buildModel, fit } from './tasks/fit';
+export type { ErrorMetrics, ClassMetrics } from './tasks/metrics';
+export { errorMetrics, classMetrics } from './tasks/metrics';
+export type { ForecastOptions, ForecastTask, ForecastResult, ForecastPoints, ForecastMetrics } from './tasks/forecast';
+export { trainForecaster, forecastNext } from './tasks/forecast';
+export type { ClassifyOptions, ClassifyTask, ClassifyResult } from './tasks/classify';
+export { trainClassifier, predictClasses, topK, softmax, argmax, SequenceClassificationDataset } from './tasks/classify';
 
 // diagnostics: gradient check and PyTorch conformance
 export type { CheckedTensor, GradcheckRow } from './diagnostics/gradcheck';
@@ -94,5 +113,5 @@ export type { ParameterStat } from './diagnostics/measurements';
 export { parameterStats, formatProfile } from './diagnostics/measurements';
 export type { LabOptions, LabResult, LabModelResult } from './diagnostics/lab';
 export { runLab } from './diagnostics/lab';
-export type { Series, LineChartOptions, HeatmapOptions } from './diagnostics/svg';
-export { lineChart, heatmap } from './diagnostics/svg';
+export type { Series, LineChartOptions, HeatmapOptions, MatrixChartOptions } from './diagnostics/svg';
+export { lineChart, heatmap, confusionMatrixChart } from './diagnostics/svg';

@@ -46,6 +46,10 @@ export class SequenceClassificationDataset implements Dataset {
     return this.indices.length;
   }
 
+  lengthOf(i: number): number {
+    return this.source.length(this.indices[i]);
+  }
+
   /** x [T,B,F] padded with zeros to the longest sequence T; lengths [B]; the objective ce_last. */
   batch(idx: readonly number[]): { batch: Batch; objective: Objective } {
     const samples = idx.map((i) => this.indices[i]);

@@ -11,7 +11,8 @@ export function subset(d: Dataset, indices: readonly number[]): Dataset {
     if (!Number.isInteger(i) || i < 0 || i >= d.size) throw new ValueError(`subset: sample index ${i} is outside [0, ${d.size})`);
   }
   const map = indices.slice();
-  return { size: map.length, batch: (idx) => d.batch(idx.map((i) => map[i])) };
+  const lengthOf = d.lengthOf?.bind(d);
+  return { size: map.length, batch: (idx) => d.batch(idx.map((i) => map[i])), ...(lengthOf ? { lengthOf: (i: number) => lengthOf(map[i]) } : {}) };
 }
 
 /** A seeded random split: `valFraction` of the samples (at least one) for validation, the rest for training. */

@@ -25,6 +25,8 @@ import { Checkpoint, TrainerCounters, TrainerBookkeeping, writeCheckpoint, snaps
 export interface Dataset {
   readonly size: number;
   batch(indices: readonly number[]): { batch: Batch; objective: Objective };
+  /** The number of steps of sample i, for datasets of variable-length sequences (see bucketByLength). */
+  lengthOf?(i: number): number;
 }
 
 export interface TrainerOptions {
@@ -39,6 +41,7 @@ export interface TrainerOptions {
   seed?: number;
   maxNonFiniteSteps?: number; // stop after this many non-finite steps in a row (default 5)
   workers?: number; // threads over which the batch is split (default 1): see parallel.ts
+  bucketByLength?: boolean; // batches of similar lengths (less padding), when the dataset has lengthOf
   checkpointPath?: string | null;
   checkpointEvery?: number | null; // steps; a checkpoint is also written at the end
   task?: unknown; // saved in checkpoints for the task to rebuild its data
@@ -254,10 +257,35 @@ export class Trainer {
     return this.options.patience != null && b.evalsSinceBest >= this.options.patience;
   }
 
+  /**
+   * An epoch order whose batches hold sequences of similar length, so a padded batch wastes few steps:
+   * shuffle, sort each run of 50 batches' worth by length, cut it into batches, and shuffle the batches.
+   * Every sample still comes once per epoch, from the same seeded generator.
+   */
+  private bucketedOrder(): number[] {
+    const { batchSize } = this.options;
+    const train = this.train;
+    const lengthOf = (i: number) => (train.lengthOf as (i: number) => number).call(train, i);
+    const order = this.rng.permutation(this.train.size);
+    const batches: number[][] = [];
+    const pool = 50 * batchSize;
+    for (let start = 0; start < order.length; start += pool) {
+      const chunk = order.slice(start, start + pool).sort((a, b) => lengthOf(a) - lengthOf(b) || a - b);
+      for (let k = 0; k < chunk.length; k += batchSize) batches.push(chunk.slice(k, k + batchSize));
+    }
+    // The last (possibly short) batch stays last, so that every other batch is full.
+    const last = batches.length - 1;
+    const shortIndex = batches.findIndex((b) => b.length < batchSize);
+    if (shortIndex >= 0 && shortIndex !== last) [batches[shortIndex], batches[last]] = [batches[last], batches[shortIndex]];
+    const full = shortIndex >= 0 ? batches.length - 1 : batches.length;
+    const perm = this.rng.permutation(full);
+    return [...perm.flatMap((k) => batches[k]), ...(shortIndex >= 0 ? batches[last] : [])];
+  }
+
   /** The next mini-batch of the seeded epoch order; a new order is drawn at the start of every epoch. */
   private nextBatchIndices(): number[] {
     const { batchSize } = this.options;
-    if (!this.book.order) this.book.order = this.rng.permutation(this.train.size);
+    if (!this.book.order) this.book.order = this.options.bucketByLength && this.train.lengthOf ? this.bucketedOrder() : this.rng.permutation(this.train.size);
     const start = this.counters.batchInEpoch * batchSize;
     const indices = this.book.order.slice(start, start + batchSize);
     this.counters.batchInEpoch++;

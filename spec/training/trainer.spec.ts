@@ -149,6 +149,30 @@ describe('Trainer', () => {
     expect(seen[0]).toEqual(m.namedParameters().map((p) => p.name));
   });
 
+  it('bucketByLength: each epoch takes every sample once, in batches of similar lengths, the same for a seed', () => {
+    const lengths = Array.from({ length: 203 }, (_, i) => 1 + ((i * 37) % 19));
+    const seen: number[][] = [];
+    const ds: Dataset = {
+      size: lengths.length, lengthOf: (i) => lengths[i],
+      batch: (idx) => {
+        seen.push([...idx]);
+        return data.train.batch(idx.map((i) => i % data.train.size));
+      },
+    };
+    const run = () => {
+      seen.length = 0;
+      new Trainer(newModel('gru'), createOptimizer('SGD', { lr: 0.01 }), ds, null, { batchSize: 8, epochs: 1, seed: 4, bucketByLength: true }).run();
+      return seen.map((b) => b.slice());
+    };
+    const batches = run();
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(lengths.map((_, i) => i));
+    expect(batches.slice(0, -1).every((b) => b.length === 8)).toBe(true);
+    const spread = (b: number[]) => Math.max(...b.map((i) => lengths[i])) - Math.min(...b.map((i) => lengths[i]));
+    const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
+    expect(mean(batches.map(spread))).toBeLessThan(2); // shuffled batches of 8 spread over about 14 lengths
+    expect(run()).toEqual(batches);
+  });
+
   it('rejects bad options', () => {
     const opt = createOptimizer('Adam');
     expect(() => new Trainer(newModel(), opt, data.train, null, { batchSize: 0, maxSteps: 1 })).toThrow(new ValueError('Trainer batchSize: expected an integer >= 1, got 0'));
