@@ -43,3 +43,23 @@ node use.cjs
 node use.mjs
 "$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --target ES2022 --module commonjs --moduleResolution node use.ts
 echo "types from unrolled/dist/index.d.ts: OK"
+
+# The README's TypeScript examples compile against the installed package (each block on its own; a block
+# that continues the one before it sees that block's `model` declared).
+node - "$root/README.md" <<'JS'
+const fs = require('fs');
+const blocks = [...fs.readFileSync(process.argv[2], 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+blocks.forEach((code, k) => {
+  const prelude = /\bmodel\b/.test(code) && !/const model\b/.test(code)
+    ? "import type { SequenceModel as __Model } from 'unrolled';\ndeclare const model: __Model;\n" : '';
+  fs.writeFileSync(`readme-${k}.ts`, prelude + code + '\nexport {};\n');
+});
+console.log(`README: ${blocks.length} TypeScript examples`);
+JS
+"$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --target ES2022 --module commonjs --moduleResolution node readme-*.ts
+echo "README examples type-check against the package: OK"
+
+# The commands run from the installed package, on the data it ships.
+npx --no-install unrolled forecast --epochs 2 --out runs/forecast --json | tail -n 1 | cut -c1-80
+npx --no-install unrolled classify --epochs 1 --hidden 4 --test-fraction 0.5 --out runs/classify --json | tail -n 1 | cut -c1-80
+npx --no-install unrolled predict --checkpoint runs/classify/checkpoint.json Dostoevsky | head -n 2

@@ -123,22 +123,29 @@ function report(r: ForecastResult, a: Parsed, file: string, column: string, seas
   return lines.join('\n') + '\n';
 }
 
-/** The series, and over the test part the model's and the baselines' forecasts (the farthest step ahead). */
+/**
+ * The series, and over the test part the model's and the baselines' forecasts (the farthest step ahead).
+ * A long test part is shown by its last SHOWN points, so that the lines can still be told apart.
+ */
 export function forecastChart(r: ForecastResult, values: readonly number[], dates: readonly string[] | null, file: string): string {
+  const SHOWN = 120;
   const k = r.task.horizon - 1;
-  const at = (rows: number[][]): [number, number][] => r.test.origins.map((t, i) => [t + 1 + k, rows[i][k]]);
+  const count = r.test.origins.length, from = Math.max(0, count - SHOWN);
+  const at = (rows: number[][]): [number, number][] => r.test.origins.slice(from).map((t, i) => [t + 1 + k, rows[from + i][k]]);
+  const firstShown = from === 0 ? 0 : r.test.origins[from] + 1 + k - Math.round(SHOWN / 3);
   const series = [
-    { name: 'actual', points: values.map((v, t): [number, number] => [t, v]) },
-    { name: `model (${r.model.rnn.config.mode})`, points: at(r.test.model) },
-    { name: 'persistence', points: at(r.test.persistence) },
-    ...(r.test.seasonalNaive ? [{ name: `seasonal naive`, points: at(r.test.seasonalNaive) }] : []),
-    { name: 'training mean', points: at(r.test.mean) },
+    { name: 'actual', points: values.map((v, t): [number, number] => [t, v]).slice(firstShown) },
+    { name: 'persistence', points: at(r.test.persistence), dashed: true },
+    ...(r.test.seasonalNaive ? [{ name: 'seasonal naive', points: at(r.test.seasonalNaive), dashed: true }] : []),
+    { name: 'training mean', points: at(r.test.mean), dashed: true },
+    { name: `model (${r.model.rnn.config.mode})`, points: at(r.test.model) }, // drawn last, on top
   ];
   const ahead = r.task.horizon === 1 ? 'one step ahead' : `${r.task.horizon} steps ahead`;
+  const shown = from === 0 ? '' : `, last ${SHOWN} of ${count}`;
   const first = dates ? ` (0 = ${dates[0]})` : '';
   return lineChart({
-    title: `${r.task.column}: forecasts ${ahead} over the test part (RMSE ${r.metrics.model.rmse.toPrecision(3)} vs persistence ${r.metrics.persistence.rmse.toPrecision(3)})`,
+    title: `${r.task.column}: forecasts ${ahead} on the test part${shown} (RMSE ${r.metrics.model.rmse.toPrecision(3)} vs persistence ${r.metrics.persistence.rmse.toPrecision(3)})`,
     xLabel: `time step${first}; test from ${r.split.testStart}${dates ? ` = ${dates[r.split.testStart]}` : ''}`, yLabel: `${r.task.column} (${file.split('/').pop()})`,
-    series, markers: [{ x: r.split.testStart, label: 'test starts' }], width: 900, height: 420,
+    series, markers: from === 0 ? [{ x: r.split.testStart, label: 'test starts' }] : [], width: 960, height: 420,
   });
 }

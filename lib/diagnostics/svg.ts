@@ -7,6 +7,7 @@
 export interface Series {
   name: string;
   points: [number, number][]; // (x, y); non-finite or (on a log axis) non-positive y values are skipped
+  dashed?: boolean;
 }
 
 export interface LineChartOptions {
@@ -80,9 +81,10 @@ export function lineChart(o: LineChartOptions): string {
   o.series.forEach((s, k) => {
     const color = COLORS[k % COLORS.length];
     const d = s.points.filter(([, y]) => usable(y)).map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
-    if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"/>`);
+    const dash = s.dashed ? ' stroke-dasharray="6,3"' : '';
+    if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"${dash}/>`);
     const ly = m.top + 10 + k * 18;
-    out.push(`<line x1="${m.left + pw + 12}" x2="${m.left + pw + 32}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>`);
+    out.push(`<line x1="${m.left + pw + 12}" x2="${m.left + pw + 32}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"${dash}/>`);
     out.push(`<text x="${m.left + pw + 38}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   if (o.markers?.length) out.push(`<text x="${m.left + pw + 12}" y="${m.top + 14 + o.series.length * 18}" fill="#666">| marks: ${esc(o.markers[0].label.split(' ')[0])}</text>`);
@@ -144,8 +146,9 @@ export interface MatrixChartOptions {
  */
 export function confusionMatrixChart(o: MatrixChartOptions): string {
   const K = o.labels.length, cell = Math.max(22, Math.min(40, Math.floor(640 / K)));
-  const m = { left: 130, top: 50, right: 30, bottom: 120 };
-  const W = m.left + K * cell + m.right, H = m.top + K * cell + m.bottom;
+  const longest = Math.max(...o.labels.map((l) => l.length));
+  const m = { left: 30 + 7 * longest, top: 50, right: 30, bottom: 40 + 6 * longest };
+  const W = Math.max(m.left + K * cell + m.right, 16 + 8 * o.title.length), H = m.top + K * cell + m.bottom;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
