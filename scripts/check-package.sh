@@ -62,4 +62,4 @@ echo "README examples type-check against the package: OK"
 # The commands run from the installed package, on the data it ships.
 npx --no-install unrolled forecast --epochs 2 --out runs/forecast --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled classify --epochs 1 --hidden 4 --test-fraction 0.5 --out runs/classify --json | tail -n 1 | cut -c1-80
-npx --no-install unrolled predict --checkpoint runs/classify/checkpoint.json Dostoevsky | head -n 2
+npx --no-install unrolled predict --checkpoint runs/classify/checkpoint.json Dostoevsky

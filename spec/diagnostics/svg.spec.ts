@@ -1,4 +1,4 @@
-import { lineChart, heatmap } from '../../lib/diagnostics/svg';
+import { lineChart, heatmap, confusionMatrixChart } from '../../lib/diagnostics/svg';
 
 describe('SVG charts', () => {
   it('a log-scale line chart has its title, axis labels, decade ticks, one path and legend entry per series', () => {
@@ -23,5 +23,19 @@ describe('SVG charts', () => {
     expect(svg.match(/<rect x=/g)?.length).toBe(6);
     expect(svg).toContain('fill="#d62728"');
     expect(svg).toContain('>layer 1</text>');
+  });
+
+  it('a dashed series is dashed in the plot and in the legend', () => {
+    const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[0, 1], [1, 2]] }, { name: 'b', points: [[0, 2], [1, 1]], dashed: true }] });
+    expect(svg.match(/stroke-dasharray/g)?.length).toBe(2);
+  });
+
+  it('a confusion matrix: one cell per pair, coloured by the share of its row, labelled with its count', () => {
+    const svg = confusionMatrixChart({ title: 'c', rowLabel: 'true class', colLabel: 'predicted class', labels: ['cat', 'dog'], counts: [[3, 1], [0, 4]] });
+    expect(svg.match(/<rect x=/g)?.length).toBe(4);
+    expect(svg).toContain('<title>cat → dog: 1 (25.0% of the row)</title>');
+    expect(svg).toContain('fill="rgb(8,48,107)"'); // dog → dog: the whole row
+    expect(svg).toContain('fill="rgb(247,251,255)"'); // dog → cat: none of it
+    expect(svg).toMatch(/>4<\/text>/);
   });
 });
