@@ -1,0 +1,94 @@
+/**
+ * Reruns every command of docs/results.md and prints its tables (markdown) with the wall time of each run.
+ *
+ *   npm run results                 all runs (about 20 minutes on 2 cores)
+ *   npm run results -- --only names runs whose name contains "names"
+ *   npm run results -- --seeds 5    the forecasts with seeds 1…5 as well (mean and spread of the test RMSE)
+ *
+ * Each run is the `unrolled` command itself (from dist/ when built, else from source), with --json; its
+ * last line is read back. Outputs go to runs/results/<name>/.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+interface Run {
+  name: string;
+  args: string[];
+}
+
+const FORECASTS: Run[] = [
+  { name: 'airline', args: ['forecast'] },
+  { name: 'airline-levels', args: ['forecast', '--log', 'no', '--difference', '0'] },
+  { name: 'shampoo', args: ['forecast', '--data', 'data/shampoo-sales.csv', '--look-back', '3', '--season', '12'] },
+  { name: 'aapl', args: ['forecast', '--data', 'data/stock-aapl-daily.csv', '--column', 'AAPL.Close', '--date-column', 'Date', '--look-back', '20', '--season', '5'] },
+  { name: 'sunspots', args: ['forecast', '--data', 'data/monthly-sunspots.csv', '--look-back', '24', '--season', '132'] },
+];
+
+const CLASSIFIERS: Run[] = [
+  { name: 'names-lstm', args: ['classify'] },
+  { name: 'names-gru', args: ['classify', '--cell', 'gru'] },
+  { name: 'names-tanh', args: ['classify', '--cell', 'rnn_tanh'] },
+  { name: 'names-lstm-balanced', args: ['classify', '--class-weights', 'balanced'] },
+  { name: 'names-gru128', args: ['classify', '--cell', 'gru', '--hidden', '128', '--epochs', '30', '--patience', '5'] },
+  { name: 'names-gru128-balanced', args: ['classify', '--cell', 'gru', '--hidden', '128', '--epochs', '30', '--patience', '5', '--class-weights', 'balanced'] },
+  { name: 'digits-tanh', args: ['classify', '--data', 'data/digits.csv.gz', '--step-size', '8', '--cell', 'rnn_tanh', '--epochs', '100', '--patience', '10'] },
+  { name: 'digits-lstm', args: ['classify', '--data', 'data/digits.csv.gz', '--step-size', '8', '--cell', 'lstm', '--epochs', '100', '--patience', '10'] },
+];
+
+function option(name: string): string | null {
+  const k = process.argv.indexOf(`--${name}`);
+  return k >= 0 ? process.argv[k + 1] ?? null : null;
+}
+
+function unrolled(args: string[]): { result: Record<string, unknown>; wall: number } {
+  const built = fs.existsSync('dist/cli/main.js');
+  const [cmd, pre] = built ? [process.execPath, ['dist/cli/main.js']] : ['npx', ['tsx', 'lib/cli/main.ts']];
+  const started = Date.now();
+  const r = spawnSync(cmd, [...pre, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wall = (Date.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`unrolled ${args.join(' ')} failed:\n${r.stderr}`);
+  const last = r.stdout.trim().split('\n').pop() as string;
+  return { result: JSON.parse(last), wall };
+}
+
+const only = option('only');
+const seeds = Number(option('seeds') ?? 1);
+const pick = (runs: Run[]) => runs.filter((r) => !only || r.name.includes(only));
+const f2 = (v: number) => v.toFixed(2);
+type Err = { rmse: number; mae: number } | null;
+
+const forecasts = pick(FORECASTS);
+if (forecasts.length) {
+  console.log('| run | test points | model RMSE / MAE / sMAPE | persistence RMSE / MAE | seasonal naive RMSE / MAE | training mean RMSE / MAE | epochs | wall |');
+  console.log('|---|---:|---|---|---|---|---:|---:|');
+}
+for (const run of forecasts) {
+  const rmses: number[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const { result: r, wall } = unrolled([...run.args, '--seed', String(seed), '--out', path.join('runs/results', run.name)]);
+    const b = r.baselines as Record<string, Err>;
+    const e = (m: Err) => (m ? `${f2(m.rmse)} / ${f2(m.mae)}` : 'n/a');
+    rmses.push(r.testRmse as number);
+    if (seed === 1) {
+      console.log(`| ${run.name} | ${(r.windows as { test: number }).test} | **${f2(r.testRmse as number)}** / ${f2(r.testMae as number)} / ${f2(r.testSmape as number)} % | ${e(b.persistence)} | ${e(b.seasonalNaive)} | ${e(b.mean)} | ${r.epochs} | ${wall.toFixed(1)} s |`);
+    }
+  }
+  if (seeds > 1) {
+    const mean = rmses.reduce((a, v) => a + v, 0) / rmses.length;
+    console.log(`|  ↳ seeds 1–${seeds} | | RMSE ${rmses.map(f2).join(', ')}; mean ${f2(mean)}, range ${f2(Math.min(...rmses))}–${f2(Math.max(...rmses))} | | | | | |`);
+  }
+}
+
+const classifiers = pick(CLASSIFIERS);
+if (classifiers.length) {
+  console.log('\n| run | classes | test | accuracy | macro-F1 | mean recall | epochs | wall |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+}
+for (const run of classifiers) {
+  const { result: r, wall } = unrolled([...run.args, '--out', path.join('runs/results', run.name)]);
+  const per = r.perClass as { recall: number }[];
+  const recall = per.reduce((a, c) => a + c.recall, 0) / per.length;
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  console.log(`| ${run.name} | ${(r.classes as string[]).length} | ${(r.sizes as { test: number }).test} | ${pct(r.testAccuracy as number)} | ${(r.testMacroF1 as number).toFixed(3)} | ${pct(recall)} | ${r.epochs} | ${wall.toFixed(1)} s |`);
+}
