@@ -6,7 +6,7 @@ import { ValueError } from '../kernels/tensor';
 import { parseCsv, seriesFromTable, FillMethod } from '../data/csv';
 import { ScalerKind } from '../data/series';
 import { ErrorMetrics } from '../tasks/metrics';
-import { ForecastResult, trainForecaster } from '../tasks/forecast';
+import { ForecastResult, ForecastStrategy, trainForecaster } from '../tasks/forecast';
 import { formatSeconds } from '../training/progress';
 import { lineChart } from '../diagnostics/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
@@ -22,7 +22,8 @@ export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
   'date-column': { kind: 'string', help: 'a date or label column, for the chart and the report (default: the first of a two-column file)' },
   fill: { kind: 'string', help: 'missing values: an error, or filled from the previous value or linearly', default: 'none', choices: ['none', 'previous', 'linear'] },
   'look-back': { kind: 'int', help: 'input window: past values the model reads', default: 12, min: 0 },
-  horizon: { kind: 'int', help: 'values forecast at once (a direct multi-output head)', default: 1, min: 1 },
+  horizon: { kind: 'int', help: 'values ahead to forecast', default: 1, min: 1 },
+  strategy: { kind: 'string', help: 'several values ahead: a direct h-output head, or a one-step model fed its own forecasts', default: 'direct', choices: ['direct', 'recursive'] },
   season: { kind: 'int', help: 'season length S, for the seasonal naive baseline (e.g. 12 for monthly data)', min: 1 },
   'test-fraction': { kind: 'number', help: 'the last part of the series held out for test', default: 0.33, positive: true },
   'val-fraction': { kind: 'number', help: 'the last part of the rest used for validation (early stopping)', default: 0.15, min: 0 },
@@ -65,7 +66,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
 
   const fitOpts = fitOptionsFrom(a);
   const options = {
-    ...fitOpts, lookBack: a['look-back'] as number, horizon: a.horizon as number, season, log,
+    ...fitOpts, lookBack: a['look-back'] as number, horizon: a.horizon as number, strategy: a.strategy as ForecastStrategy, season, log,
     testFraction: a['test-fraction'] as number, valFraction: a['val-fraction'] as number,
     difference: a.difference as number, scaler: a.scaler as ScalerKind,
   };
@@ -84,7 +85,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   const m = r.metrics;
   const metricJson = (e: ErrorMetrics | null) => (e ? { rmse: e.rmse, mae: e.mae, smape: e.smape } : null);
   const summary = {
-    task: 'forecast', data: file, column, n, lookBack: options.lookBack, horizon: options.horizon, season, log, difference: options.difference,
+    task: 'forecast', data: file, column, n, lookBack: options.lookBack, horizon: options.horizon, strategy: options.strategy, season, log, difference: options.difference,
     cell: fitOpts.cell, hidden: fitOpts.hidden, split: r.split, windows: r.windows, epochs: r.training.epochs, steps: r.training.steps,
     valLoss: r.training.valLoss, testRmse: m.model.rmse, testMae: m.model.mae, testSmape: m.model.smape,
     baselines: { persistence: metricJson(m.persistence), seasonalNaive: metricJson(m.seasonalNaive), mean: metricJson(m.mean) },
@@ -103,7 +104,7 @@ function report(r: ForecastResult, a: Parsed, file: string, column: string, seas
   const { split, windows, training, metrics: m, task } = r;
   const lines = [
     `${file}, column ${column}: ${split.n} values; train 1-${split.valStart}, validation ${split.valStart + 1}-${split.testStart}, test ${split.testStart + 1}-${split.n}`,
-    `${a.cell} H=${a.hidden}, look-back ${task.lookBack}, horizon ${task.horizon}, ${task.transform.log ? 'log, ' : ''}${task.transform.lag ? `difference at lag ${task.transform.lag}, ` : ''}${task.scaler.kind} scaling; `
+    `${a.cell} H=${a.hidden}, look-back ${task.lookBack}, horizon ${task.horizon}${task.horizon > 1 ? ` (${task.strategy})` : ''}, ${task.transform.log ? 'log, ' : ''}${task.transform.lag ? `difference at lag ${task.transform.lag}, ` : ''}${task.scaler.kind} scaling; `
       + `${windows.train} training windows, ${training.epochs} epochs (${training.stoppedBy}) in ${formatSeconds(training.seconds)}; best validation MSE ${training.valLoss?.toPrecision(3) ?? '-'} (scaled)`,
     '',
     `test part: ${windows.test} forecasts × ${task.horizon} step(s), original units   RMSE        MAE    sMAPE %`,

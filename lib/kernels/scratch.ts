@@ -19,7 +19,8 @@ export class ScratchPool {
   private readonly buffers = new Map<string, Mat>();
   private readonly free = new Map<string, Mat[]>();
   private readonly released = new Set<Mat>();
-  private readonly owner = new Map<Mat, object>();
+  // Weak: a buffer of a cache that is never released (an evaluation forward) must not be kept alive here.
+  private readonly owner = new WeakMap<Mat, object>();
 
   /** A buffer of `shape` for the cache `token`: a released one of that shape if there is one, else new. */
   take(shape: number[], token: object): Mat {

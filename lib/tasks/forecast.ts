@@ -3,8 +3,10 @@
  * first.                                                                      docs: docs/use-cases.md
  *
  * The series is cut chronologically: train | validation | test. The transforms' scaler is fitted on the
- * training part alone. A window of the last L (transformed, scaled) values goes into the recurrent network;
- * the head reads its last step and writes the next h values at once (a direct multi-output forecast).
+ * training part alone. A window of the last L (transformed, scaled) values goes into the recurrent network,
+ * and h values ahead are forecast one of two ways:
+ *   direct     the head reads the last step and writes the next h values at once (h outputs)
+ *   recursive  a one-step model; its forecast is appended to the window and fed back, h times
  * Forecasts are turned back into original units with the observed past (lib/data/series.ts), and every
  * error is measured there, on the test part, for the model and for three baselines on exactly the same
  * points:
@@ -23,9 +25,12 @@ import {
 import { FitOptions, buildModel, fit } from './fit';
 import { ErrorMetrics, errorMetrics } from './metrics';
 
+export type ForecastStrategy = 'direct' | 'recursive';
+
 export interface ForecastOptions extends FitOptions {
   lookBack: number; // L, input steps
-  horizon?: number; // h, values forecast at once (default 1)
+  horizon?: number; // h, values ahead (default 1)
+  strategy?: ForecastStrategy; // how h > 1 values are forecast (default 'direct')
   season?: number | null; // S, for the seasonal naive baseline
   testFraction?: number; // default 0.33
   valFraction?: number; // of the part before the test part; default 0.15
@@ -40,6 +45,7 @@ export interface ForecastTask {
   column: string;
   lookBack: number;
   horizon: number;
+  strategy: ForecastStrategy;
   season: number | null;
   transform: SeriesTransform;
   scaler: Scaler;
@@ -98,17 +104,19 @@ class WindowDataset implements Dataset {
 /** Checks the options against a series of n values, and says what to change when they do not fit. */
 function resolve(o: ForecastOptions, n: number) {
   const r = {
-    lookBack: o.lookBack, horizon: o.horizon ?? 1, season: o.season ?? null, testFraction: o.testFraction ?? 0.33,
+    lookBack: o.lookBack, horizon: o.horizon ?? 1, strategy: o.strategy ?? 'direct', season: o.season ?? null, testFraction: o.testFraction ?? 0.33,
     valFraction: o.valFraction ?? 0.15, transform: { log: o.log ?? false, lag: o.difference ?? 1 }, scaler: o.scaler ?? 'standard',
   };
   if (!Number.isInteger(r.lookBack) || r.lookBack < 1) throw new ValueError(`--look-back: expected an integer >= 1 (the input window), got ${r.lookBack}`);
   if (!Number.isInteger(r.horizon) || r.horizon < 1) throw new ValueError(`--horizon: expected an integer >= 1, got ${r.horizon}`);
+  if (r.strategy !== 'direct' && r.strategy !== 'recursive') throw new ValueError(`--strategy: expected direct or recursive, got ${JSON.stringify(r.strategy)}`);
   if (r.season !== null && (!Number.isInteger(r.season) || r.season < 1)) throw new ValueError(`--season: expected an integer >= 1, got ${r.season}`);
   const split = chronologicalSplit(n, r.testFraction, r.valFraction);
   const first = r.transform.lag;
+  const fitted = r.strategy === 'recursive' ? 1 : r.horizon; // the steps the model itself outputs
   const origins = {
-    train: windowOrigins(first, first, split.valStart, r.lookBack, r.horizon),
-    validation: windowOrigins(first, split.valStart, split.testStart, r.lookBack, r.horizon),
+    train: windowOrigins(first, first, split.valStart, r.lookBack, fitted),
+    validation: windowOrigins(first, split.valStart, split.testStart, r.lookBack, fitted),
     test: windowOrigins(first, split.testStart, n, r.lookBack, r.horizon),
   };
   const need = `--look-back ${r.lookBack} + --difference ${first} + --horizon ${r.horizon}`;
@@ -123,7 +131,7 @@ function resolve(o: ForecastOptions, n: number) {
     throw new ValueError(`the series has ${n} values; the first test value ${split.testStart + 1} has no full input window before it (${need}); lower --look-back or --test-fraction`);
   }
   if (r.season !== null && split.testStart < r.season) throw new ValueError(`--season ${r.season}: the seasonal naive baseline needs a season of history before the test part, which starts at value ${split.testStart + 1}`);
-  return { ...r, split, origins };
+  return { ...r, split, origins, fitted };
 }
 
 /** Trains a forecaster on `values` and measures it and the baselines on the test part. */
@@ -135,14 +143,14 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
   const d = applyTransform(values, transform, column);
   const scaler = fitScaler(r.scaler, d.slice(transform.lag, split.valStart)); // the training part only
   const z = d.map((v) => scale(scaler, v));
-  const train = new WindowDataset(z, r.origins.train, r.lookBack, r.horizon);
-  const validation = r.origins.validation.length ? new WindowDataset(z, r.origins.validation, r.lookBack, r.horizon) : null;
+  const train = new WindowDataset(z, r.origins.train, r.lookBack, r.fitted);
+  const validation = r.origins.validation.length ? new WindowDataset(z, r.origins.validation, r.lookBack, r.fitted) : null;
 
   const task: ForecastTask = {
-    name: 'forecast', column, lookBack: r.lookBack, horizon: r.horizon, season: r.season, transform, scaler,
+    name: 'forecast', column, lookBack: r.lookBack, horizon: r.horizon, strategy: r.strategy, season: r.season, transform, scaler,
     tail: values.slice(values.length - r.lookBack - transform.lag), lastDate: dates ? dates[dates.length - 1] : null,
   };
-  const model = buildModel(o, 1, r.horizon);
+  const model = buildModel(o, 1, r.fitted);
   const { trainer, result } = fit(model, train, validation, o, task);
 
   const test = forecastPoints(model, task, values, z, r.origins.test, split.testStart);
@@ -159,20 +167,43 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
 /** The model's and the baselines' forecasts, in original units, from every origin in `origins`. */
 function forecastPoints(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], origins: number[], trainEnd: number): ForecastPoints {
   const h = task.horizon, S = task.season;
-  const ds = new WindowDataset(z, origins, task.lookBack, h);
-  const { batch } = ds.batch(origins.map((_, i) => i));
-  const y = model.forward(batch.x).y!; // [B,h] scaled forecasts
+  const zHat = forecastScaled(model, task, origins.map((t) => z.slice(t - task.lookBack + 1, t + 1)));
   let mean = 0;
   for (let t = 0; t < trainEnd; t++) mean += x[t] / trainEnd;
   const out: ForecastPoints = { origins, actual: [], model: [], persistence: [], seasonalNaive: S ? [] : null, mean: [] };
   origins.forEach((t, b) => {
-    const dHat = Array.from({ length: h }, (_, k) => unscale(task.scaler, y.get(b, k)));
-    out.model.push(invertTransform(x.slice(0, t + 1), dHat, task.transform));
+    out.model.push(invertTransform(x.slice(0, t + 1), zHat[b].map((v) => unscale(task.scaler, v)), task.transform));
     out.actual.push(x.slice(t + 1, t + 1 + h));
     out.persistence.push(Array(h).fill(x[t]));
     out.seasonalNaive?.push(Array.from({ length: h }, (_, k) => x[t + 1 + k - (S as number) * Math.ceil((k + 1) / (S as number))]));
     out.mean.push(Array(h).fill(mean));
   });
+  return out;
+}
+
+/**
+ * The scaled forecasts ẑ_{t+1 … t+h} of a batch of windows (each the last L scaled values).
+ * Direct: one forward pass, h outputs. Recursive: h passes of the one-step model, each window shifted
+ * by one and ending in the forecast just made.
+ */
+function forecastScaled(model: SequenceModel, task: ForecastTask, windows: number[][]): number[][] {
+  const L = task.lookBack, h = task.horizon, B = windows.length;
+  const out = windows.map(() => [] as number[]);
+  const current = windows.map((w) => w.slice());
+  for (let k = 0; k < (task.strategy === 'recursive' ? h : 1); k++) {
+    const x = zeros([L, B, 1]);
+    current.forEach((w, b) => w.forEach((v, s) => x.set(s, b, 0, v)));
+    const y = model.forward(x).y!; // [B,h] direct, [B,1] recursive
+    for (let b = 0; b < B; b++) {
+      if (task.strategy === 'recursive') {
+        out[b].push(y.get(b, 0));
+        current[b].shift();
+        current[b].push(y.get(b, 0)); // fed back as the newest input
+      } else {
+        for (let j = 0; j < h; j++) out[b].push(y.get(b, j));
+      }
+    }
+  }
   return out;
 }
 
@@ -182,9 +213,6 @@ export function forecastNext(model: SequenceModel, task: ForecastTask, past: rea
   if (past.length < need) throw new ValueError(`forecast: need the last ${need} values of the series (look-back ${task.lookBack} + lag ${task.transform.lag}), got ${past.length}`);
   const recent = past.slice(past.length - need);
   const z = applyTransform(recent, task.transform, task.column).map((v) => scale(task.scaler, v));
-  const x = zeros([task.lookBack, 1, 1]);
-  for (let s = 0; s < task.lookBack; s++) x.set(s, 0, 0, z[need - task.lookBack + s]);
-  const y = model.forward(x).y!;
-  const dHat = Array.from({ length: task.horizon }, (_, k) => unscale(task.scaler, y.get(0, k)));
-  return invertTransform(recent, dHat, task.transform);
+  const [zHat] = forecastScaled(model, task, [z.slice(need - task.lookBack)]);
+  return invertTransform(recent, zHat.map((v) => unscale(task.scaler, v)), task.transform);
 }

@@ -47,6 +47,27 @@ describe('trainForecaster', () => {
   });
 });
 
+describe('recursive multi-step forecasts', () => {
+  const r = trainForecaster(series, { ...quick, epochs: 8, lookBack: 6, horizon: 3, season: 6, strategy: 'recursive', log: true });
+
+  it('train a one-step model and feed its forecasts back: step k+1 is the forecast after appending step k', () => {
+    expect(r.model.head?.outFeatures).toBe(1);
+    expect(r.task.strategy).toBe('recursive');
+    const i = 4, t = r.test.origins[i];
+    const [x1, x2, x3] = r.test.model[i];
+    const past = series.slice(0, t + 1);
+    expect(forecastNext(r.model, r.task, past)).toEqual([x1, x2, x3]);
+    const again = forecastNext(r.model, r.task, [...past, x1]);
+    expect(again[0]).toBeCloseTo(x2, 9);
+    expect(forecastNext(r.model, r.task, [...past, x1, x2])[0]).toBeCloseTo(x3, 9);
+  });
+
+  it('score every step ahead of every test origin, as the direct head does', () => {
+    expect(r.metrics.model.n).toBe(3 * r.test.origins.length);
+    expect(r.windows.train).toBeGreaterThan(trainForecaster(series, { ...quick, epochs: 1, lookBack: 6, horizon: 3 }).windows.train);
+  });
+});
+
 describe('trainForecaster: input that cannot work says what to change', () => {
   it('a look-back too long for the training part, a look-back of 0, a test part shorter than the horizon', () => {
     const short = series.slice(0, 36);
