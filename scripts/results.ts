@@ -20,6 +20,8 @@ interface Run {
 const FORECASTS: Run[] = [
   { name: 'airline', args: ['forecast'] },
   { name: 'airline-levels', args: ['forecast', '--log', 'no', '--difference', '0'] },
+  { name: 'airline-12-direct', args: ['forecast', '--horizon', '12', '--strategy', 'direct'] },
+  { name: 'airline-12-recursive', args: ['forecast', '--horizon', '12', '--strategy', 'recursive'] },
   { name: 'shampoo', args: ['forecast', '--data', 'data/shampoo-sales.csv', '--look-back', '3', '--season', '12'] },
   { name: 'aapl', args: ['forecast', '--data', 'data/stock-aapl-daily.csv', '--column', 'AAPL.Close', '--date-column', 'Date', '--look-back', '20', '--season', '5'] },
   { name: 'sunspots', args: ['forecast', '--data', 'data/monthly-sunspots.csv', '--look-back', '24', '--season', '132'] },
