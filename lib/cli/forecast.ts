@@ -2,6 +2,7 @@
  * `unrolled forecast`: trains a forecaster on one column of a CSV file and compares it on the test part
  * with persistence, seasonal naive and the training mean; writes a chart and a checkpoint.
  */
+import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { parseCsv, seriesFromTable, FillMethod } from '../data/csv';
 import { ScalerKind } from '../data/series';
@@ -11,7 +12,6 @@ import { formatSeconds } from '../training/progress';
 import { lineChart } from '../diagnostics/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
 import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, bundled, Out } from './model-options';
-import * as fs from 'fs';
 
 /** The bundled example the command runs with no --data. */
 const EXAMPLE = { file: 'airline-passengers.csv', column: 'Passengers', dateColumn: 'Month', season: 12 };
