@@ -36,6 +36,8 @@ export { unrollForward, unrollBackward } from './layers/unroll';
 export type { LinearParams, LinearCache } from './layers/linear';
 export { Linear } from './layers/linear';
 export { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from './layers/losses';
+export type { EmbeddingCache, EmbeddingOptions } from './layers/embedding';
+export { Embedding } from './layers/embedding';
 export { checkLengths } from './layers/lengths';
 
 // models: a recurrent network with a head, its objectives, and PyTorch state_dict import/export
@@ -80,7 +82,7 @@ export type { CsvTable, Series as DataSeries, SeriesOptions, FillMethod } from '
 export { parseCsv, seriesFromTable, readSeries } from './data/csv';
 export type { Scaler, ScalerKind, SeriesTransform, ChronoSplit } from './data/series';
 export { fitScaler, scale, unscale, applyTransform, invertTransform, chronologicalSplit, windowOrigins } from './data/series';
-export { CharVocabulary, foldToAscii, UNKNOWN } from './data/text';
+export { CharVocabulary, WordVocabulary, foldToAscii, tokenize, UNKNOWN, PAD, SOS, EOS, UNK, SPECIAL_WORDS } from './data/text';
 export type { LabelledSequences } from './data/labelled';
 export {
   readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,

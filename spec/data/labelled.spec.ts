@@ -6,7 +6,7 @@ import { zeros, ValueError } from '../../lib/kernels/tensor';
 import {
   readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,
 } from '../../lib/data/labelled';
-import { CharVocabulary, foldToAscii, UNKNOWN } from '../../lib/data/text';
+import { CharVocabulary, WordVocabulary, foldToAscii, tokenize, UNKNOWN } from '../../lib/data/text';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'labelled-'));
 
@@ -103,5 +103,18 @@ describe('stratified split and class weights', () => {
 
   it('rejects fractions that leave nothing to train on', () => {
     expect(() => stratifiedSplit(labels, 3, 0.6, 0.5, 1)).toThrow('--test-fraction 0.6, --val-fraction 0.5: expected test > 0, validation >= 0 and together < 1');
+  });
+});
+
+describe('word vocabulary', () => {
+  it('puts <pad> <sos> <eos> <unk> first, then words seen at least minCount times, most frequent first', () => {
+    const v = WordVocabulary.fromSentences(['i am cold .', 'i am here .', 'you are cold'], 2);
+    expect(v.words).toEqual(['<pad>', '<sos>', '<eos>', '<unk>', '.', 'am', 'cold', 'i']);
+    expect(v.encode('i am tired .', { sos: true, eos: true })).toEqual([1, 7, 5, 3, 4, 2]);
+    expect(v.decode([1, 7, 5, 3, 2, 6, 0])).toBe('i am <unk>');
+    expect(v.unknownIn('you am tired')).toEqual(['you', 'tired']);
+    expect(WordVocabulary.fromJSON(v.toJSON(), 'v').words).toEqual(v.words);
+    expect(() => WordVocabulary.fromJSON(['a'], 'ckpt')).toThrow('WordVocabulary: word 0 must be <pad>, got "a"');
+    expect(tokenize('  two  words ')).toEqual(['two', 'words']);
   });
 });
