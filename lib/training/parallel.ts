@@ -13,7 +13,7 @@
  */
 import * as path from 'path';
 import { Worker, MessageChannel, MessagePort } from 'worker_threads';
-import { Mat, toFlat, fromArray, ValueError } from '../kernels/tensor';
+import { Mat, zeros, toFlat, fromArray, ValueError } from '../kernels/tensor';
 import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
 import { Batch, Objective, lossAndGradients } from '../models/objectives';
 import { IGNORE_INDEX } from '../layers/losses';
@@ -29,6 +29,8 @@ export interface SliceJob {
   objective: { type: Objective['type']; tensors: ShapedArray[]; targets: number[] | null; classWeights: number[] | null };
   grads: Float64Array; // where the slice's gradients go (same layout as params)
   result: Float64Array; // [loss, weight]
+  hN: Float64Array; // where the slice's final hidden state goes, [L·D, slice rows, H]
+  cN: Float64Array | null; // and the final cell state (LSTM)
 }
 
 export interface ShapedArray {
@@ -54,6 +56,8 @@ export function runSlice(job: SliceJob, model: SequenceModel): void {
   }
   job.result[0] = r.loss;
   job.result[1] = objectiveWeight(objective, job.x.shape, job.lengths);
+  job.hN.set(toFlat(r.forward.h_n));
+  if (job.cN && r.forward.c_n) job.cN.set(toFlat(r.forward.c_n));
 }
 
 /** How many terms the slice's loss averages over (1 for the probe, which is a sum). */
@@ -142,6 +146,11 @@ export class ParallelTrainer {
    * in slice order into the model's gradients (which are overwritten). Returns the loss.
    */
   lossAndGradients(model: SequenceModel, batch: Batch, objective: Objective): number {
+    return this.lossGradientsAndState(model, batch, objective).loss;
+  }
+
+  /** As lossAndGradients, and also the final states h_n, c_n [L·D,B,H] of the whole batch (for truncated BPTT). */
+  lossGradientsAndState(model: SequenceModel, batch: Batch, objective: Objective): { loss: number; h_n: Mat; c_n: Mat | null } {
     const [T, B] = batch.x.shape;
     const W = Math.min(this.workers, B);
     const params = model.namedParameters();
@@ -154,8 +163,14 @@ export class ParallelTrainer {
       at += p.value.size;
     }
     const bounds = Array.from({ length: W + 1 }, (_, w) => Math.round((w * B) / W));
+    const { numLayers, bidirectional, hiddenSize: H, mode } = model.rnn.config;
+    const LD = numLayers * (bidirectional ? 2 : 1);
     const jobs: SliceJob[] = [];
-    for (let w = 0; w < W; w++) jobs.push(this.makeJob(model, batch, objective, bounds[w], bounds[w + 1], T, B, flatParams, shared(total), shared(2)));
+    for (let w = 0; w < W; w++) {
+      const rows = bounds[w + 1] - bounds[w];
+      const job = this.makeJob(model, batch, objective, bounds[w], bounds[w + 1], T, B, flatParams, shared(total), shared(2));
+      jobs.push({ ...job, hN: shared(LD * rows * H), cN: mode === 'lstm' ? shared(LD * rows * H) : null });
+    }
 
     Atomics.store(this.control, 1, 0);
     Atomics.store(this.control, 2, 0);
@@ -184,7 +199,17 @@ export class ParallelTrainer {
         at += g.length;
       }
     }
-    return loss;
+    // The final states, slice by slice along the batch axis: [L·D, rows, H] each into [L·D, B, H].
+    const h_n = zeros([LD, B, H]);
+    const c_n = mode === 'lstm' ? zeros([LD, B, H]) : null;
+    jobs.forEach((job, w) => {
+      const rows = bounds[w + 1] - bounds[w];
+      for (let l = 0; l < LD; l++) {
+        h_n.data.set(job.hN.subarray(l * rows * H, (l + 1) * rows * H), (l * B + bounds[w]) * H);
+        if (c_n && job.cN) c_n.data.set(job.cN.subarray(l * rows * H, (l + 1) * rows * H), (l * B + bounds[w]) * H);
+      }
+    });
+    return { loss, h_n, c_n };
   }
 
   /** Stops the worker threads. */
@@ -195,7 +220,7 @@ export class ParallelTrainer {
   private makeJob(
     model: SequenceModel, batch: Batch, objective: Objective, b0: number, b1: number, T: number, B: number,
     params: Float64Array, grads: Float64Array, result: Float64Array,
-  ): SliceJob {
+  ): Omit<SliceJob, 'hN' | 'cN'> {
     const tensors: ShapedArray[] = [];
     let targets: number[] | null = null;
     let classWeights: number[] | null = null;

@@ -48,6 +48,23 @@ describe('data-parallel gradients over worker threads', () => {
     }
   });
 
+  it('returns the whole batch\'s final states, slice by slice, as one thread computes them', () => {
+    const rng = new Rng(17);
+    const model = new SequenceModel({ mode: 'lstm', inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, seed: 5, head: { mode: 'all', outFeatures: K } });
+    const x = randn([T, B, I], rng), h0 = randn([4, B, H], rng), c0 = randn([4, B, H], rng);
+    const objective: Objective = { type: 'ce_all', targets: Array.from({ length: T * B }, () => rng.int(K)) };
+    const one = lossAndGradients(model, { x, h0, c0 }, objective);
+    const par = new ParallelTrainer(model.toConfig(), 2);
+    try {
+      const r = par.lossGradientsAndState(model, { x, h0, c0 }, objective);
+      expect(r.h_n.shape).toEqual([4, B, H]);
+      expect(relativeToScale(toFlat(r.h_n), toFlat(one.forward.h_n))).toBeLessThan(1e-14);
+      expect(relativeToScale(toFlat(r.c_n!), toFlat(one.forward.c_n!))).toBeLessThan(1e-14);
+    } finally {
+      par.close();
+    }
+  });
+
   it('a training run over two workers is repeatable bit for bit, and follows the one-worker run', () => {
     const data = addingDatasets({ seqLen: 8, trainSize: 64, valSize: 16, dataSeed: 2 });
     const run = (workers: number) => {
