@@ -44,7 +44,7 @@ export { checkLengths } from './layers/lengths';
 export type { SequenceModelOptions, SequenceModelConfig, SequenceModelOutput, SequenceModelUpstream, HeadMode } from './models/sequence-model';
 export { SequenceModel } from './models/sequence-model';
 export type { Batch, Objective, LossAndGradients } from './models/objectives';
-export { lossAndGradients, lossOnly } from './models/objectives';
+export { lossAndGradients, lossOnly, lossAndOutput } from './models/objectives';
 export type { StateDict, HasParameters } from './models/state-dict';
 export { stateDict, loadStateDict, saveStateDict, loadStateDictFile } from './models/state-dict';
 
@@ -97,6 +97,8 @@ export type { ErrorMetrics, ClassMetrics } from './tasks/metrics';
 export { errorMetrics, classMetrics } from './tasks/metrics';
 export type { ForecastOptions, ForecastTask, ForecastResult, ForecastPoints, ForecastMetrics } from './tasks/forecast';
 export { trainForecaster, forecastNext } from './tasks/forecast';
+export type { CharLmOptions, CharLmTask, CharLmResult, CharLmStepInfo, CharLmEvalInfo, SampleOptions } from './tasks/char-lm';
+export { CharStreams, prepareCharLm, evaluateStreams, trainCharLm, sampleText, drawCharacter, checkText } from './tasks/char-lm';
 export type { ClassifyOptions, ClassifyTask, ClassifyResult } from './tasks/classify';
 export { trainClassifier, predictClasses, topK, softmax, argmax, SequenceClassificationDataset } from './tasks/classify';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `unrolled` command: `unrolled train | forecast | classify | predict | lab | help`.
+ * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | lab | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1.
  */
@@ -11,20 +11,22 @@ import { runLabCommand, labHelp } from './lab';
 import { runForecast, forecastHelp } from './forecast';
 import { runClassify, classifyHelp } from './classify';
 import { runPredict, predictHelp } from './predict';
+import { runSample, sampleHelp } from './char-lm';
 
 const USAGE = `usage: unrolled <command> [options]
 
 commands:
-  train     train a model on a built-in task (the adding problem), with checkpoints and resume
+  train     train on a built-in task: the adding problem (checkpoints, resume) or a character language model
   forecast  forecast a column of a CSV file; compare with persistence, seasonal naive and the mean
   classify  classify sequences (text lines per class file, or rows of numbers); accuracy, macro-F1, confusion
   predict   use a forecast or classify checkpoint: the next values, or the top classes of an input
+  sample    generate text from a character language model checkpoint
   lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
   help      show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
 
-const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp };
+const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp };
 
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -40,6 +42,8 @@ export function main(argv: string[]): number {
         return runClassify(rest);
       case 'predict':
         return runPredict(rest);
+      case 'sample':
+        return runSample(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -51,9 +51,14 @@ export function lossAndGradients(model: SequenceModel, batch: Batch, objective: 
 
 /** Forward and loss only, no backward: what a finite-difference check evaluates many times. */
 export function lossOnly(model: SequenceModel, batch: Batch, objective: Objective): number {
+  return lossAndOutput(model, batch, objective).loss;
+}
+
+/** Forward and loss, no backward, with the forward's outputs (e.g. the final states, to carry on). */
+export function lossAndOutput(model: SequenceModel, batch: Batch, objective: Objective): { loss: number; forward: SequenceModelOutput } {
   checkObjectiveFitsModel(model, objective);
   const forward = model.forward(batch.x, batch.h0 ?? null, batch.c0 ?? null, batch.lengths ?? null);
-  return evaluateObjective(forward, objective, batch.lengths ?? null).loss;
+  return { loss: evaluateObjective(forward, objective, batch.lengths ?? null).loss, forward };
 }
 
 /** The loss of a forward result, and the gradients it sends into the model's outputs. */

@@ -1,0 +1,130 @@
+/**
+ * `unrolled train --task char-lm`: a character-level language model on a text file, with truncated BPTT,
+ * validation in nats and bits per character, samples along the way, and checkpoints of the best weights.
+ * `unrolled sample --checkpoint FILE`: text from such a checkpoint.
+ */
+import * as fs from 'fs';
+import { ValueError } from '../kernels/tensor';
+import { SequenceModel } from '../models/sequence-model';
+import { writeCheckpoint, readCheckpoint, modelFromCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../training/checkpoint';
+import { formatSeconds } from '../training/progress';
+import { CharVocabulary } from '../data/text';
+import { CharLmTask, checkText, prepareCharLm, trainCharLm, sampleText } from '../tasks/char-lm';
+import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
+import { CELLS, Out, bundled } from './model-options';
+
+/** What `train --task char-lm` uses for the options it is not given. */
+export const CHAR_LM_DEFAULTS: Record<string, number> = {
+  hidden: 256, layers: 1, 'seq-len': 64, batch: 32, steps: 2000, 'eval-every': 400, lr: 0.002, 'checkpoint-every': 400,
+};
+
+export function runCharLmTrain(a: Parsed, out: Out): number {
+  for (const [k, v] of Object.entries(CHAR_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
+  if (a.resume) throw new ValueError('train --resume: resuming is supported for the adding task; a char-lm run restarts from its checkpoint\'s weights with `unrolled sample` only');
+  const file = (a.data as string | null) ?? bundled('tinyshakespeare.txt');
+  if (!fs.existsSync(file)) throw new ValueError(`train --data: no such file ${JSON.stringify(file)}`);
+  const text = fs.readFileSync(file, 'utf8');
+  checkText(text, file);
+  const seqLen = a['seq-len'] as number, batchSize = a.batch as number;
+  const data = prepareCharLm(text, { batchSize, seqLen, valFraction: 0.1 });
+  const V = data.vocab.size;
+  const model = new SequenceModel({
+    mode: CELLS[a.cell as string], inputSize: V, hiddenSize: a.hidden as number, numLayers: a.layers as number,
+    bidirectional: false, seed: a.seed as number, head: { mode: 'all', outFeatures: V },
+  });
+  const task: CharLmTask = { name: 'char-lm', vocabulary: data.vocab.toJSON(), seqLen };
+  const checkpoint = (a.checkpoint as string | null) ?? null;
+  const json = (a.json as boolean) || !out.isTTY;
+  const steps = a.steps as number, evalEvery = a['eval-every'] as number;
+  const line = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : `\r\x1b[K${text}\n`);
+  if (!json) {
+    out.write(`char-lm on ${file}: ${data.trainChars} training and ${data.valChars} validation characters, ${V} symbols; `
+      + `${a.cell} H=${a.hidden} L=${a.layers}, ${batchSize} streams × chunks of ${seqLen}, ${data.train.chunks} chunks per epoch\n`);
+  }
+  const started = Date.now();
+  let lastDraw = 0, lossAvg: number | null = null;
+  const result = trainCharLm(model, data, {
+    cell: CELLS[a.cell as string], optimizer: a.optimizer as string, lr: a.lr as number, clip: a.clip as number, seed: a.seed as number,
+    workers: (a.workers as number | null) ?? 2, steps, evalEvery, seqLen, batchSize, maxSeconds: (a['max-seconds'] as number | null) ?? null,
+    schedule: a.schedule === 'constant' ? 'constant' : 'cosine',
+    onStep: (s) => {
+      if (s.applied) lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
+      if (!s.applied) line({ event: 'non-finite', step: s.step }, `step ${s.step}: non-finite loss or gradient, skipped`);
+      const now = Date.now();
+      if (!json && (now - lastDraw > 200 || s.step === steps)) {
+        lastDraw = now;
+        const rate = s.step / ((now - started) / 1000);
+        out.write(`\rstep ${s.step}/${steps}  loss ${lossAvg?.toFixed(3)} nats  ${rate.toFixed(2)} steps/s  ETA ${formatSeconds((steps - s.step) / rate)}\x1b[K`);
+      } else if (json && s.step % evalEvery === 0) {
+        out.write(JSON.stringify({ event: 'step', step: s.step, epoch: s.epoch, loss: s.loss, lossAvg, lr: s.lr, gradNorm: s.gradNorm, seconds: (now - started) / 1000 }) + '\n');
+      }
+    },
+    onEval: (e) => {
+      line({ event: 'eval', step: e.step, valLoss: e.valLoss, valBpc: e.valLoss / Math.LN2, improved: e.improved },
+        `step ${e.step}: validation ${e.valLoss.toFixed(4)} nats/char (${(e.valLoss / Math.LN2).toFixed(3)} bits/char)${e.improved ? ', best so far' : ''}`);
+      const sample = sampleText(model, data.vocab, { prime: '\n', length: 200, temperature: 0.8, seed: e.step });
+      line({ event: 'sample', step: e.step, text: sample }, `--- sample at step ${e.step} (temperature 0.8) ---${sample}\n---`);
+      if (checkpoint && e.improved) saveCharLm(checkpoint, model, task, e.step); // the best weights so far
+    },
+  });
+  if (checkpoint) saveCharLm(checkpoint, model, task, result.steps); // the model holds its best weights now
+  const summary = {
+    task: 'char-lm', data: file, cell: CELLS[a.cell as string], hidden: a.hidden, layers: a.layers, seqLen, batch: batchSize,
+    steps: result.steps, epochs: result.epochs, trainLoss: result.trainLoss, valLoss: result.valLoss, valBpc: result.valLoss / Math.LN2,
+    seconds: result.seconds, checkpoint,
+  };
+  if (json) out.write(JSON.stringify(summary) + '\n');
+  else {
+    out.write(`\ndone: ${result.steps} steps (${result.epochs.toFixed(2)} epochs) in ${formatSeconds(result.seconds)}; best validation `
+      + `${result.valLoss.toFixed(4)} nats/char = ${(result.valLoss / Math.LN2).toFixed(3)} bits/char${checkpoint ? `\ncheckpoint: ${checkpoint} (try: unrolled sample --checkpoint ${checkpoint} --prime "ROMEO:")` : ''}\n`);
+  }
+  return 0;
+}
+
+function saveCharLm(file: string, model: SequenceModel, task: CharLmTask, step: number): void {
+  writeCheckpoint(file, {
+    format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_VERSION, model: model.toConfig(), weights: snapshotWeights(model),
+    optimizer: null, schedule: { type: 'constant' }, rng: null, counters: { step, epoch: 0, batchInEpoch: 0 }, trainer: null, task,
+  });
+}
+
+export const SAMPLE_OPTIONS: Record<string, OptionSpec> = {
+  checkpoint: { kind: 'string', help: 'a checkpoint written by `unrolled train --task char-lm` (required)' },
+  prime: { kind: 'string', help: 'text to start from', default: '\\n' },
+  length: { kind: 'int', help: 'characters to generate after the prime', default: 500, min: 0 },
+  temperature: { kind: 'number', help: 'sampling temperature; 0 is greedy', default: 0.8, min: 0 },
+  'top-k': { kind: 'int', help: 'sample among the k most probable characters only', min: 1 },
+  seed: { kind: 'int', help: 'same seed, same text', default: 1 },
+  json: { kind: 'flag', help: 'print one JSON object' },
+  help: { kind: 'flag', help: 'show this help' },
+};
+
+export function sampleHelp(): string {
+  return `usage: unrolled sample --checkpoint FILE [--prime TEXT] [--length N] [--temperature T] [--top-k K] [--seed S]
+
+Generates text from a character language model: reads the prime, then draws one character at a time
+from softmax(logits / temperature) and feeds it back. Temperature 0 takes the most probable character.
+
+${formatOptions(SAMPLE_OPTIONS)}`;
+}
+
+export function runSample(argv: string[], out: Out = process.stdout): number {
+  const a = parseArgs(argv, SAMPLE_OPTIONS, 'sample');
+  if (a.help) {
+    out.write(sampleHelp() + '\n');
+    return 0;
+  }
+  if (a.checkpoint === null) throw new ValueError('sample --checkpoint: required; give a checkpoint written by `unrolled train --task char-lm`');
+  const file = a.checkpoint as string;
+  const ckpt = readCheckpoint(file);
+  const task = ckpt.task as Partial<CharLmTask> | null;
+  if (task?.name !== 'char-lm') throw new ValueError(`sample --checkpoint: ${file} was written by ${task?.name ? `the ${JSON.stringify(task.name)} task` : 'a run with no task'}; sample reads char-lm checkpoints`);
+  const vocab = CharVocabulary.fromJSON(task.vocabulary, `checkpoint ${file}: task.vocabulary`);
+  const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`);
+  const prime = (a.prime as string).replace(/\\n/g, '\n');
+  const text = sampleText(model, vocab, {
+    prime, length: a.length as number, temperature: a.temperature as number, topK: (a['top-k'] as number | null) ?? null, seed: a.seed as number,
+  });
+  out.write(a.json ? JSON.stringify({ task: 'sample', prime, temperature: a.temperature, seed: a.seed, text }) + '\n' : text + '\n');
+  return 0;
+}

@@ -1,0 +1,57 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ValueError } from '../../lib/kernels/tensor';
+import { runTrain } from '../../lib/cli/train';
+import { runSample } from '../../lib/cli/char-lm';
+
+function capture(isTTY = false) {
+  let text = '';
+  return { out: { write: (s: string) => (text += s), isTTY }, text: () => text };
+}
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'char-lm-'));
+const small = ['--task', 'char-lm', '--hidden', '12', '--steps', '12', '--eval-every', '6', '--batch', '4', '--seq-len', '16', '--workers', '1'];
+
+describe('unrolled train --task char-lm, and unrolled sample', () => {
+  const dir = tmp();
+  const text = path.join(dir, 'text.txt');
+  fs.writeFileSync(text, fs.readFileSync('data/tinyshakespeare.txt', 'utf8').slice(0, 30000));
+  const ckpt = path.join(dir, 'lm.json');
+
+  it('reports validation in nats and bits per character, samples along the way, and the final line', () => {
+    const c = capture();
+    expect(runTrain([...small, '--data', text, '--checkpoint', ckpt, '--json'], c.out)).toBe(0);
+    const lines = c.text().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.event ?? 'final')).toEqual(['step', 'eval', 'sample', 'step', 'eval', 'sample', 'final']);
+    const last = lines[lines.length - 1];
+    expect(last).toMatchObject({ task: 'char-lm', steps: 12, checkpoint: ckpt });
+    expect(last.valBpc).toBeCloseTo(last.valLoss / Math.LN2, 12);
+    expect(last.valLoss).toBeLessThan(Math.log(62)); // below a uniform guess over its symbols
+    expect(typeof lines[2].text).toBe('string');
+    expect(fs.existsSync(ckpt)).toBe(true);
+  });
+
+  it('sample: the same seed gives the same text; greedy at temperature 0', () => {
+    const a = capture(), b = capture(), g = capture();
+    runSample(['--checkpoint', ckpt, '--prime', 'ROMEO:', '--length', '60', '--seed', '3'], a.out);
+    runSample(['--checkpoint', ckpt, '--prime', 'ROMEO:', '--length', '60', '--seed', '3'], b.out);
+    expect(a.text()).toBe(b.text());
+    expect(a.text().startsWith('ROMEO:')).toBe(true);
+    expect(a.text().length).toBe(6 + 60 + 1);
+    runSample(['--checkpoint', ckpt, '--prime', 'ROMEO:', '--length', '20', '--temperature', '0', '--json'], g.out);
+    expect(JSON.parse(g.text())).toMatchObject({ task: 'sample', temperature: 0 });
+  });
+
+  it('one-line errors: a prime it cannot read, a checkpoint of another task, empty or binary text', () => {
+    expect(() => runSample(['--checkpoint', ckpt, '--prime', 'Ωmega'], capture().out)).toThrow('--prime: "Ω" never occur in the training text');
+    const adding = path.join(dir, 'adding.json');
+    runTrain(['--steps', '2', '--eval-every', '2', '--train-size', '16', '--val-size', '8', '--hidden', '3', '--seq-len', '4', '--checkpoint', adding, '--json', '--workers', '1'], capture().out);
+    expect(() => runSample(['--checkpoint', adding], capture().out)).toThrow(new ValueError(`sample --checkpoint: ${adding} was written by the "adding" task; sample reads char-lm checkpoints`));
+    const empty = path.join(dir, 'empty.txt'), bin = path.join(dir, 'x.bin'), out = path.join(dir, 'never.json');
+    fs.writeFileSync(empty, '');
+    fs.writeFileSync(bin, Buffer.from(Array.from({ length: 500 }, (_, k) => (k * 37) % 256)));
+    expect(() => runTrain([...small, '--data', empty, '--checkpoint', out], capture().out)).toThrow(`${empty}: the file is empty; give a text file`);
+    expect(() => runTrain([...small, '--data', bin, '--checkpoint', out], capture().out)).toThrow('this looks like a binary file');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
