@@ -99,6 +99,8 @@ export type { ForecastOptions, ForecastTask, ForecastResult, ForecastPoints, For
 export { trainForecaster, forecastNext } from './tasks/forecast';
 export type { CharLmOptions, CharLmTask, CharLmResult, CharLmStepInfo, CharLmEvalInfo, SampleOptions } from './tasks/char-lm';
 export { CharStreams, prepareCharLm, evaluateStreams, trainCharLm, sampleText, drawCharacter, checkText } from './tasks/char-lm';
+export type { NamesLmTask, NamesLmResult, GenerateOptions } from './tasks/names-lm';
+export { ConditionalNames, trainNamesLm, generateName, END } from './tasks/names-lm';
 export type { ClassifyOptions, ClassifyTask, ClassifyResult } from './tasks/classify';
 export { trainClassifier, predictClasses, topK, softmax, argmax, SequenceClassificationDataset } from './tasks/classify';
 

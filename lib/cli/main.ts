@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | lab | help`.
+ * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | generate-names | lab | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1.
  */
@@ -12,6 +12,7 @@ import { runForecast, forecastHelp } from './forecast';
 import { runClassify, classifyHelp } from './classify';
 import { runPredict, predictHelp } from './predict';
 import { runSample, sampleHelp } from './char-lm';
+import { runGenerateNames, generateNamesHelp } from './generate-names';
 
 const USAGE = `usage: unrolled <command> [options]
 
@@ -21,12 +22,13 @@ commands:
   classify  classify sequences (text lines per class file, or rows of numbers); accuracy, macro-F1, confusion
   predict   use a forecast or classify checkpoint: the next values, or the top classes of an input
   sample    generate text from a character language model checkpoint
+  generate-names  surnames of a given language from a conditioned character model
   lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
   help      show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
 
-const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp };
+const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp, 'generate-names': generateNamesHelp };
 
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -44,6 +46,8 @@ export function main(argv: string[]): number {
         return runPredict(rest);
       case 'sample':
         return runSample(rest);
+      case 'generate-names':
+        return runGenerateNames(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -15,12 +15,14 @@ import { Progress, formatSeconds } from '../training/progress';
 import { AddingTaskOptions, addingDatasets, ADDING_BASELINE_MSE } from '../tasks/adding';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { runCharLmTrain, CHAR_LM_DEFAULTS } from './char-lm';
+import { runNamesLmTrain, NAMES_LM_DEFAULTS } from './names-lm';
 
 const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', relu: 'rnn_relu' };
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
-  task: { kind: 'string', help: 'the task to train on', default: 'adding', choices: ['adding', 'char-lm'] },
+  task: { kind: 'string', help: 'the task to train on', default: 'adding', choices: ['adding', 'char-lm', 'names-lm'] },
   data: { kind: 'string', help: 'char-lm: the text file (default: the bundled Tiny Shakespeare)' },
+  'data-dir': { kind: 'string', help: 'names-lm: one .txt file of names per language (default: the bundled surnames)' },
   cell: { kind: 'string', help: 'recurrent cell', default: 'lstm', choices: Object.keys(CELLS) },
   hidden: { kind: 'int', help: 'hidden size H', default: 32, min: 1 },
   layers: { kind: 'int', help: 'stacked layers', default: 1, min: 1 },
@@ -65,6 +67,8 @@ and a marker; two steps are marked, one in each half; the target is their sum. A
 scores MSE 0.167; an LSTM that solves it reaches below 0.01.
 char-lm: a character language model on --data (default: Tiny Shakespeare), the last 10 % held out; truncated
 BPTT over ${CHAR_LM_DEFAULTS.batch} parallel streams with the state carried across chunks. Its defaults differ: ${Object.entries(CHAR_LM_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
+names-lm: a character model of names conditioned on their language (--data-dir, default: the bundled surnames),
+for \`unrolled generate-names\`; checkpoint runs/names-lm/checkpoint.json unless --checkpoint. Defaults: ${Object.entries(NAMES_LM_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
 
 ${formatOptions(TRAIN_OPTIONS)}`;
 }
@@ -81,7 +85,11 @@ export function runTrain(argv: string[], out: Out = process.stdout, err: Out = p
     return 0;
   }
   if (a.task === 'char-lm') return runCharLmTrain(a, out);
-  if (a.data !== null) throw new ValueError('train --data: the adding task makes its own data; --data is for --task char-lm');
+  if (a.task === 'names-lm') {
+    runNamesLmTrain(a, out);
+    return 0;
+  }
+  if (a.data !== null || a['data-dir'] !== null) throw new ValueError('train --data, --data-dir: the adding task makes its own data; they are for --task char-lm and names-lm');
   let trainer: Trainer;
   let task: { name: 'adding' } & AddingTaskOptions;
   const budget = {

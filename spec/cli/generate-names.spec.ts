@@ -1,0 +1,44 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readClassDirectory } from '../../lib/data/labelled';
+import { runTrain } from '../../lib/cli/train';
+import { runGenerateNames } from '../../lib/cli/generate-names';
+
+function capture() {
+  let text = '';
+  return { out: { write: (s: string) => (text += s), isTTY: false }, text: () => text };
+}
+
+describe('unrolled train --task names-lm, and generate-names', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'names-lm-'));
+  const data = path.join(dir, 'names');
+  fs.mkdirSync(data);
+  for (const lang of ['Greek', 'Japanese', 'Russian']) {
+    fs.writeFileSync(path.join(data, `${lang}.txt`), fs.readFileSync(path.join('data/names', `${lang}.txt`), 'utf8').split('\n').slice(0, 60).join('\n'));
+  }
+  const ckpt = path.join(dir, 'names.json');
+
+  it('trains, writes a checkpoint, and generates one name per start letter', () => {
+    const c = capture();
+    expect(runTrain(['--task', 'names-lm', '--data-dir', data, '--epochs', '2', '--hidden', '8', '--batch', '16', '--checkpoint', ckpt, '--workers', '1', '--json'], c.out)).toBe(0);
+    expect(JSON.parse(c.text().trim().split('\n').pop() as string)).toMatchObject({ task: 'names-lm', classes: 3, epochs: 2, checkpoint: ckpt });
+    const g = capture();
+    expect(runGenerateNames(['--checkpoint', ckpt, '--language', 'Greek', '--start', 'ABD', '--json'], g.out)).toBe(0);
+    const r = JSON.parse(g.text());
+    expect(r.names.map((n: { start: string }) => n.start)).toEqual(['A', 'B', 'D']);
+    r.names.forEach((n: { start: string; names: string[] }) => expect(n.names[0].startsWith(n.start)).toBe(true));
+    const several = capture();
+    runGenerateNames(['--checkpoint', ckpt, '--language', 'Russian', '--start', 'B', '--count', '3', '--temperature', '0.8'], several.out);
+    expect(several.text().trim().split('\n')).toHaveLength(3);
+  });
+
+  it('one-line errors: no language, greedy with --count, a checkpoint of another task', () => {
+    expect(() => runGenerateNames(['--checkpoint', ckpt], capture().out)).toThrow('generate-names --language: required, e.g. --language Russian');
+    expect(() => runGenerateNames(['--checkpoint', ckpt, '--language', 'Greek', '--count', '2'], capture().out)).toThrow('at temperature 0 every name from a start letter is the same');
+    const other = path.join(dir, 'adding.json');
+    runTrain(['--steps', '2', '--eval-every', '2', '--train-size', '16', '--val-size', '8', '--hidden', '3', '--seq-len', '4', '--checkpoint', other, '--json', '--workers', '1'], capture().out);
+    expect(() => runGenerateNames(['--checkpoint', other, '--language', 'Greek'], capture().out)).toThrow('was written by the "adding" task; generate-names reads names-lm checkpoints');
+    expect(readClassDirectory(data).classes).toEqual(['Greek', 'Japanese', 'Russian']);
+  });
+});
