@@ -9,6 +9,12 @@
  *   precision_c      TP_c / (TP_c + FP_c)      recall_c = TP_c / (TP_c + FN_c)
  *   F1_c             2·P·R / (P + R)           0 when P + R = 0 (a class never predicted, or never right)
  *   macro-F1         the mean of F1_c over every class, so small classes count as much as large ones
+ *
+ *   corpus BLEU-4 (Papineni et al., 2002), summed over the corpus before dividing:
+ *   p_n    Σ_sentences Σ_ngrams min(count in hypothesis, max count in any reference) / Σ count in hypothesis
+ *   BP     1 if c > r, else exp(1 − r/c); c = hypothesis words, r = Σ the reference length closest to each
+ *          hypothesis's (the shorter on a tie)
+ *   BLEU   BP · exp(Σ_{n=1..4} ¼ log p_n), without smoothing: 0 when some p_n is 0
  */
 import { ValueError } from '../kernels/tensor';
 
@@ -68,4 +74,50 @@ export function classMetrics(truth: readonly number[], predicted: readonly numbe
   });
   const macroF1 = perClass.reduce((a, c) => a + c.f1, 0) / numClasses;
   return { accuracy: correct / truth.length, macroF1, perClass, confusion };
+}
+
+/** The n-grams of `words`, counted. */
+function ngramCounts(words: readonly string[], n: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let k = 0; k + n <= words.length; k++) {
+    const key = words.slice(k, k + n).join('\u0001');
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+export interface BleuResult {
+  bleu: number;
+  precisions: number[]; // p_1 … p_N
+  brevityPenalty: number;
+  hypothesisLength: number; // c
+  referenceLength: number; // r
+}
+
+/** Corpus BLEU of `hypotheses` (each a list of words) against one or more references each. */
+export function corpusBleu(references: readonly (readonly (readonly string[])[])[], hypotheses: readonly (readonly string[])[], maxN = 4): BleuResult {
+  if (references.length !== hypotheses.length) throw new ValueError(`corpusBleu: ${hypotheses.length} hypotheses but ${references.length} reference sets`);
+  const matched = new Array<number>(maxN).fill(0), total = new Array<number>(maxN).fill(0);
+  let c = 0, r = 0;
+  hypotheses.forEach((hyp, i) => {
+    const refs = references[i];
+    if (refs.length === 0) throw new ValueError(`corpusBleu: hypothesis ${i} has no reference`);
+    c += hyp.length;
+    r += refs.map((ref) => ref.length).reduce((best, len) => {
+      const d = Math.abs(len - hyp.length), db = Math.abs(best - hyp.length);
+      return d < db || (d === db && len < best) ? len : best;
+    });
+    for (let n = 1; n <= maxN; n++) {
+      const maxRef = new Map<string, number>();
+      for (const ref of refs) for (const [g, k] of ngramCounts(ref, n)) maxRef.set(g, Math.max(maxRef.get(g) ?? 0, k));
+      for (const [g, k] of ngramCounts(hyp, n)) {
+        matched[n - 1] += Math.min(k, maxRef.get(g) ?? 0);
+        total[n - 1] += k;
+      }
+    }
+  });
+  const precisions = matched.map((m, n) => (total[n] ? m / total[n] : 0));
+  const brevityPenalty = c > r ? 1 : c === 0 ? 0 : Math.exp(1 - r / c);
+  const bleu = precisions.some((p) => p === 0) ? 0 : brevityPenalty * Math.exp(precisions.reduce((a, p) => a + Math.log(p), 0) / maxN);
+  return { bleu, precisions, brevityPenalty, hypothesisLength: c, referenceLength: r };
 }
