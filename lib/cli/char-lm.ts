@@ -20,7 +20,7 @@ export const CHAR_LM_DEFAULTS: Record<string, number> = {
 
 export function runCharLmTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(CHAR_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
-  if (a.resume) throw new ValueError('train --resume: resuming is supported for the adding task; a char-lm run restarts from its checkpoint\'s weights with `unrolled sample` only');
+  if (a.resume) throw new ValueError('train --resume: a char-lm run cannot be resumed (its checkpoint keeps the best weights for `unrolled sample`, not the optimizer state); start a new run');
   const file = (a.data as string | null) ?? bundled('tinyshakespeare.txt');
   if (!fs.existsSync(file)) throw new ValueError(`train --data: no such file ${JSON.stringify(file)}`);
   const text = fs.readFileSync(file, 'utf8');

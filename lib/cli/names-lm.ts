@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatSeconds } from '../training/progress';
+import { ValueError } from '../kernels/tensor';
 import { writeFileAtomic } from '../models/atomic-write';
 import { readClassDirectory } from '../data/labelled';
 import { trainNamesLm } from '../tasks/names-lm';
@@ -19,6 +20,8 @@ export const NAMES_LM_DEFAULTS: Record<string, number> = { hidden: 64, batch: 64
 /** Trains the conditional name model; writes the checkpoint at the end only. */
 export function runNamesLmTrain(a: Parsed, out: Out): { file: string; seconds: number; valLoss: number | null } {
   for (const [k, v] of Object.entries(NAMES_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
+  if (a.resume) throw new ValueError('train --resume: a names-lm run cannot be resumed; start a new run');
+  if (a.data !== null) throw new ValueError('train --data: names-lm reads a directory of class files; give --data-dir');
   const dir = (a['data-dir'] as string | null) ?? bundled('names');
   const { classes, texts, labels } = readClassDirectory(dir);
   const file = (a.checkpoint as string | null) ?? DEFAULT_NAMES_CHECKPOINT;
