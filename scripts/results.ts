@@ -42,7 +42,7 @@ const CHAR_MODELS: Run[] = [
   { name: 'char-lm-rnn', args: ['train', '--task', 'char-lm', '--cell', 'rnn_tanh', '--steps', '800', '--eval-every', '400'] },
   { name: 'char-lm-lstm', args: ['train', '--task', 'char-lm', '--cell', 'lstm', '--steps', '800', '--eval-every', '400'] },
   { name: 'char-lm-gru', args: ['train', '--task', 'char-lm', '--cell', 'gru', '--steps', '800', '--eval-every', '400'] },
-  { name: 'char-lm-lstm-2400', args: ['train', '--task', 'char-lm', '--cell', 'lstm', '--steps', '2400', '--eval-every', '400'] },
+  { name: 'char-lm-lstm-2400', args: ['train', '--task', 'char-lm', '--cell', 'lstm', '--steps', '2400', '--eval-every', '400', '--schedule', 'cosine'] },
   { name: 'char-lm-gru-2400', args: ['train', '--task', 'char-lm', '--cell', 'gru', '--steps', '2400', '--eval-every', '400'] },
   { name: 'names-lm', args: ['train', '--task', 'names-lm'] },
 ];

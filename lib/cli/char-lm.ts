@@ -21,6 +21,7 @@ export const CHAR_LM_DEFAULTS: Record<string, number> = {
 export function runCharLmTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(CHAR_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
   if (a.resume) throw new ValueError('train --resume: a char-lm run cannot be resumed (its checkpoint keeps the best weights for `unrolled sample`, not the optimizer state); start a new run');
+  if (a.schedule === 'step') throw new ValueError('train --schedule: a char-lm run takes constant or cosine (to --min-lr, default lr / 10)');
   const file = (a.data as string | null) ?? bundled('tinyshakespeare.txt');
   if (!fs.existsSync(file)) throw new ValueError(`train --data: no such file ${JSON.stringify(file)}`);
   const text = fs.readFileSync(file, 'utf8');
@@ -46,7 +47,8 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
   const result = trainCharLm(model, data, {
     cell: CELLS[a.cell as string], optimizer: a.optimizer as string, lr: a.lr as number, clip: a.clip as number, seed: a.seed as number,
     workers: (a.workers as number | null) ?? 2, steps, evalEvery, seqLen, batchSize, maxSeconds: (a['max-seconds'] as number | null) ?? null,
-    schedule: a.schedule === 'constant' ? 'constant' : 'cosine',
+    schedule: a.schedule === 'cosine' ? 'cosine' : 'constant', // the command's default is constant, as for every task
+    minLr: a._given.has('min-lr') ? (a['min-lr'] as number) : undefined,
     onStep: (s) => {
       if (s.applied) lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
       if (!s.applied) line({ event: 'non-finite', step: s.step }, `step ${s.step}: non-finite loss or gradient, skipped`);

@@ -26,7 +26,8 @@ export interface CharLmOptions extends Omit<FitOptions, 'epochs' | 'patience' | 
   steps?: number; // updates in all (default 2000)
   valFraction?: number; // default 0.1
   evalEvery?: number; // steps between validations (default 200)
-  schedule?: 'constant' | 'cosine'; // default 'cosine', down to lr / 10
+  schedule?: 'constant' | 'cosine'; // default 'cosine'
+  minLr?: number; // where the cosine schedule ends (default lr / 10)
   onStep?: (info: CharLmStepInfo) => void;
   onEval?: (info: CharLmEvalInfo) => void;
 }
@@ -134,7 +135,7 @@ export interface CharLmResult {
 export function trainCharLm(model: SequenceModel, data: ReturnType<typeof prepareCharLm>, o: CharLmOptions): CharLmResult {
   const r = fitDefaults({ ...o, onStep: undefined, onEval: undefined });
   const steps = o.steps ?? 2000, evalEvery = o.evalEvery ?? 200;
-  const schedule: ScheduleConfig = (o.schedule ?? 'cosine') === 'cosine' ? { type: 'cosine', totalSteps: steps, minLr: r.lr / 10 } : { type: 'constant' };
+  const schedule: ScheduleConfig = (o.schedule ?? 'cosine') === 'cosine' ? { type: 'cosine', totalSteps: steps, minLr: o.minLr ?? r.lr / 10 } : { type: 'constant' };
   const optimizer: Optimizer = createOptimizer(r.optimizer, { lr: r.lr, ...(r.weightDecay !== undefined ? { weight_decay: r.weightDecay } : {}) });
   const parallel = r.workers > 1 ? new ParallelTrainer(model.toConfig(), r.workers) : null;
   const state = new CarriedState();
