@@ -52,6 +52,8 @@ describe('unrolled train --task char-lm, and unrolled sample', () => {
     fs.writeFileSync(bin, Buffer.from(Array.from({ length: 500 }, (_, k) => (k * 37) % 256)));
     expect(() => runTrain([...small, '--data', empty, '--checkpoint', out], capture().out)).toThrow(`${empty}: the file is empty; give a text file`);
     expect(() => runTrain([...small, '--data', bin, '--checkpoint', out], capture().out)).toThrow('this looks like a binary file');
+    expect(() => runTrain([...small, '--data', text, '--schedule', 'step'], capture().out)).toThrow('train --schedule: a char-lm run takes constant or cosine');
+    expect(() => runTrain([...small, '--data', text, '--resume', ckpt], capture().out)).toThrow('train --resume: a char-lm run cannot be resumed');
     expect(fs.existsSync(out)).toBe(false);
   });
 });
