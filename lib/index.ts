@@ -83,6 +83,8 @@ export { parseCsv, seriesFromTable, readSeries } from './data/csv';
 export type { Scaler, ScalerKind, SeriesTransform, ChronoSplit } from './data/series';
 export { fitScaler, scale, unscale, applyTransform, invertTransform, chronologicalSplit, windowOrigins } from './data/series';
 export { CharVocabulary, WordVocabulary, foldToAscii, tokenize, UNKNOWN, PAD, SOS, EOS, UNK, SPECIAL_WORDS } from './data/text';
+export type { SentencePair } from './data/pairs';
+export { normalizeSentence, readPairs } from './data/pairs';
 export type { LabelledSequences } from './data/labelled';
 export {
   readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,
