@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
-import { writeCheckpoint, readCheckpoint, modelFromCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../training/checkpoint';
+import { writeCheckpoint, modelFromCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../training/checkpoint';
 import { formatSeconds } from '../training/progress';
 import { CharVocabulary } from '../data/text';
 import { CharLmTask, checkText, prepareCharLm, trainCharLm, sampleText } from '../tasks/char-lm';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
-import { CELLS, Out, bundled } from './model-options';
+import { CELLS, Out, bundled, readTaskCheckpoint } from './model-options';
 
 /** What `train --task char-lm` uses for the options it is not given. */
 export const CHAR_LM_DEFAULTS: Record<string, number> = {
@@ -118,9 +118,8 @@ export function runSample(argv: string[], out: Out = process.stdout): number {
   }
   if (a.checkpoint === null) throw new ValueError('sample --checkpoint: required; give a checkpoint written by `unrolled train --task char-lm`');
   const file = a.checkpoint as string;
-  const ckpt = readCheckpoint(file);
-  const task = ckpt.task as Partial<CharLmTask> | null;
-  if (task?.name !== 'char-lm') throw new ValueError(`sample --checkpoint: ${file} was written by ${task?.name ? `the ${JSON.stringify(task.name)} task` : 'a run with no task'}; sample reads char-lm checkpoints`);
+  const { ckpt, task: t } = readTaskCheckpoint(file, 'sample', ['char-lm'], 'char-lm checkpoints');
+  const task = t as unknown as CharLmTask;
   const vocab = CharVocabulary.fromJSON(task.vocabulary, `checkpoint ${file}: task.vocabulary`);
   const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`);
   const prime = (a.prime as string).replace(/\\n/g, '\n');

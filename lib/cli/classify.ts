@@ -21,10 +21,12 @@ export const CLASSIFY_OPTIONS: Record<string, OptionSpec> = {
   'val-fraction': { kind: 'number', help: 'share of every class used for validation (early stopping)', default: 0.1, min: 0 },
   'class-weights': { kind: 'string', help: 'weight the loss by class: balanced counts every class the same', default: 'none', choices: ['none', 'balanced'] },
   bucket: { kind: 'flag', help: 'batches of similar lengths: less padding, faster epochs (each learns less)' },
-  ...modelOptions({ hidden: 64, batch: 64, epochs: 20, lr: 0.003, patience: 4 }),
+  ...modelOptions({
+    hidden: 64, batch: 64, epochs: 20, lr: 0.003, patience: 4,
+    workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores and a batch of 16 or more)', min: 1 },
+  }),
   ...outputOptions('runs/classify'),
 };
-CLASSIFY_OPTIONS.workers = { ...CLASSIFY_OPTIONS.workers, default: undefined, help: 'threads to split each batch over (default: 2 when there are 2 cores and a batch of 16 or more)' };
 
 export function classifyHelp(): string {
   return `usage: unrolled classify [--data-dir DIR | --data FILE.csv.gz --step-size N] [options]

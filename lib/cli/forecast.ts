@@ -116,10 +116,9 @@ function report(r: ForecastResult, a: Parsed, file: string, column: string, seas
   row('persistence', m.persistence);
   row(`seasonal naive${season ? ` (S=${season})` : ''}`, m.seasonalNaive);
   row('training mean', m.mean);
-  const beaten = [['persistence', m.persistence], ['seasonal naive', m.seasonalNaive], ['the mean', m.mean]]
-    .filter(([, e]) => e && m.model.rmse < (e as ErrorMetrics).rmse).map(([name]) => name);
-  const lost = [['persistence', m.persistence], ['seasonal naive', m.seasonalNaive], ['the mean', m.mean]]
-    .filter(([, e]) => e && m.model.rmse >= (e as ErrorMetrics).rmse).map(([name]) => name);
+  const baselines: [string, ErrorMetrics | null][] = [['persistence', m.persistence], ['seasonal naive', m.seasonalNaive], ['the mean', m.mean]];
+  const beaten: string[] = [], lost: string[] = [];
+  for (const [name, e] of baselines) if (e) (m.model.rmse < e.rmse ? beaten : lost).push(name);
   lines.push(lost.length ? `the model's RMSE is not below ${lost.join(', ')}${beaten.length ? ` (it beats ${beaten.join(', ')})` : ''}` : `the model's RMSE is below every baseline's`);
   return lines.join('\n') + '\n';
 }

@@ -5,10 +5,10 @@
  */
 import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
-import { readCheckpoint, modelFromCheckpoint } from '../training/checkpoint';
+import { modelFromCheckpoint } from '../training/checkpoint';
 import { NamesLmTask, generateName } from '../tasks/names-lm';
 import { OptionSpec, parseArgs, formatOptions } from './args';
-import { Out, bundled } from './model-options';
+import { Out, bundled, readTaskCheckpoint } from './model-options';
 import { readClassDirectory } from '../data/labelled';
 import { DEFAULT_NAMES_CHECKPOINT } from './names-lm';
 import { runTrain } from './train';
@@ -56,16 +56,15 @@ export function runGenerateNames(argv: string[], out: Out = process.stdout, err:
       err.write(log.trim().split('\n').pop() + '\n');
     }
   }
-  const ckpt = readCheckpoint(file);
-  const task = ckpt.task as Partial<NamesLmTask> | null;
-  if (task?.name !== 'names-lm') throw new ValueError(`generate-names --checkpoint: ${file} was written by ${task?.name ? `the ${JSON.stringify(task.name)} task` : 'a run with no task'}; generate-names reads names-lm checkpoints`);
+  const { ckpt, task: t } = readTaskCheckpoint(file, 'generate-names', ['names-lm'], 'names-lm checkpoints');
+  const task = t as unknown as NamesLmTask;
   const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`, { best: true });
   const names: { start: string; names: string[] }[] = [];
   let seed = a.seed as number;
   for (const start of Array.from(a.start as string)) {
     const list: string[] = [];
     for (let n = 0; n < (a.count as number); n++) {
-      list.push(generateName(model, task as NamesLmTask, {
+      list.push(generateName(model, task, {
         language: a.language as string, start, temperature: a.temperature as number, topK: (a['top-k'] as number | null) ?? null,
         seed: seed++, maxLength: a['max-length'] as number,
       }));

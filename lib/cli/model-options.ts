@@ -9,12 +9,13 @@ import { OPTIMIZER_NAMES } from '../training/optimizers';
 import { Progress } from '../training/progress';
 import { FitOptions } from '../tasks/fit';
 import { writeFileAtomic } from '../models/atomic-write';
+import { Checkpoint, readCheckpoint } from '../training/checkpoint';
 import { OptionSpec, Parsed } from './args';
 
 export const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', relu: 'rnn_relu' };
 
 /** The network and training options, with a command's own defaults. */
-export function modelOptions(d: { hidden: number; batch: number; epochs: number; lr: number; patience: number }): Record<string, OptionSpec> {
+export function modelOptions(d: { hidden: number; batch: number; epochs: number; lr: number; patience: number; workers?: OptionSpec }): Record<string, OptionSpec> {
   return {
     cell: { kind: 'string', help: 'recurrent cell', default: 'lstm', choices: Object.keys(CELLS) },
     hidden: { kind: 'int', help: 'hidden size H', default: d.hidden, min: 1 },
@@ -29,7 +30,7 @@ export function modelOptions(d: { hidden: number; batch: number; epochs: number;
     'max-seconds': { kind: 'number', help: 'or stop after this many seconds', positive: true },
     clip: { kind: 'number', help: 'clip the global gradient norm to this (0: off)', default: 1, min: 0 },
     seed: { kind: 'int', help: 'seed for the weights, the split and the shuffling', default: 1 },
-    workers: { kind: 'int', help: 'threads to split each batch over', default: 1, min: 1 },
+    workers: d.workers ?? { kind: 'int', help: 'threads to split each batch over', default: 1, min: 1 },
   };
 }
 
@@ -94,4 +95,18 @@ export function bundled(name: string): string {
   const local = path.join('data', name);
   if (fs.existsSync(local)) return local;
   return path.join(__dirname, '..', '..', 'data', name);
+}
+
+/**
+ * Reads a checkpoint that `command` can use: one whose task is among `tasks`; otherwise an error that
+ * says which task wrote it and what `command` reads.
+ */
+export function readTaskCheckpoint(file: string, command: string, tasks: readonly string[], reads: string): { ckpt: Checkpoint; task: { name: string } } {
+  const ckpt = readCheckpoint(file);
+  const task = ckpt.task as { name?: unknown } | null;
+  if (typeof task?.name !== 'string' || !tasks.includes(task.name)) {
+    const by = task?.name ? `the ${JSON.stringify(task.name)} task` : 'a run with no task';
+    throw new ValueError(`${command} --checkpoint: ${file} was written by ${by}; ${command} reads ${reads}`);
+  }
+  return { ckpt, task: task as { name: string } };
 }

@@ -5,13 +5,13 @@
  */
 import * as fs from 'fs';
 import { ValueError, zeros } from '../kernels/tensor';
-import { readCheckpoint, modelFromCheckpoint } from '../training/checkpoint';
+import { modelFromCheckpoint } from '../training/checkpoint';
 import { parseCsv, seriesFromTable } from '../data/csv';
 import { CharVocabulary, foldToAscii } from '../data/text';
 import { ForecastTask, forecastNext } from '../tasks/forecast';
 import { ClassifyTask, softmax, topK } from '../tasks/classify';
 import { OptionSpec, parseArgs, formatOptions } from './args';
-import { Out } from './model-options';
+import { Out, readTaskCheckpoint } from './model-options';
 
 export const PREDICT_OPTIONS: Record<string, OptionSpec> = {
   checkpoint: { kind: 'string', help: 'a checkpoint written by forecast or classify (required)' },
@@ -39,11 +39,10 @@ export function runPredict(argv: string[], out: Out = process.stdout, err: Out =
   }
   if (a.checkpoint === null) throw new ValueError('predict --checkpoint: required; give a checkpoint written by `unrolled forecast` or `unrolled classify`');
   const file = a.checkpoint as string;
-  const ckpt = readCheckpoint(file);
-  const task = ckpt.task as { name?: unknown } | null;
+  const { ckpt, task } = readTaskCheckpoint(file, 'predict', ['forecast', 'classify'], 'checkpoints of forecast and classify');
   const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`, { best: true });
-  if (task?.name === 'forecast') {
-    const t = task as ForecastTask;
+  if (task.name === 'forecast') {
+    const t = task as unknown as ForecastTask;
     if (a._positional.length) throw new ValueError(`predict: a forecast checkpoint takes no inputs (got ${JSON.stringify(a._positional[0])}); use --data FILE to forecast after another series`);
     let past = t.tail;
     if (a.data !== null) {
@@ -56,20 +55,18 @@ export function runPredict(argv: string[], out: Out = process.stdout, err: Out =
     else out.write(`next ${values.length} value(s) of ${t.column} after ${a.data ? `the end of ${a.data}` : t.lastDate ?? 'the series'}: ${values.map((v) => +v.toPrecision(6)).join(', ')}\n`);
     return 0;
   }
-  if (task?.name === 'classify') {
-    const t = task as ClassifyTask;
-    if (a._positional.length === 0) throw new ValueError(`predict: give one or more inputs to classify after the options, e.g. ${t.input === 'text' ? '"Dostoevsky"' : 'a comma-separated row of values'}`);
-    const results = a._positional.map((input) => {
-      const x = encodeInput(t, input, err);
-      const y = model.forward(x).y!; // [1,K]
-      const p = softmax(Array.from({ length: y.shape[1] }, (_, k) => y.get(0, k)));
-      return { input, top: topK(p, t.classes, a.top as number) };
-    });
-    if (a.json) out.write(JSON.stringify({ task: 'classify', results }) + '\n');
-    else for (const r of results) out.write(`${r.input}\n${r.top.map((c) => `  (${c.probability.toFixed(3)}) ${c.label}`).join('\n')}\n`);
-    return 0;
-  }
-  throw new ValueError(`predict --checkpoint: ${file} was written by ${task?.name ? `the ${JSON.stringify(task.name)} task` : 'a run with no task'}; predict reads checkpoints of forecast and classify`);
+  // a classify checkpoint
+  const t = task as unknown as ClassifyTask;
+  if (a._positional.length === 0) throw new ValueError(`predict: give one or more inputs to classify after the options, e.g. ${t.input === 'text' ? '"Dostoevsky"' : 'a comma-separated row of values'}`);
+  const results = a._positional.map((input) => {
+    const x = encodeInput(t, input, err);
+    const y = model.forward(x).y!; // [1,K]
+    const p = softmax(Array.from({ length: y.shape[1] }, (_, k) => y.get(0, k)));
+    return { input, top: topK(p, t.classes, a.top as number) };
+  });
+  if (a.json) out.write(JSON.stringify({ task: 'classify', results }) + '\n');
+  else for (const r of results) out.write(`${r.input}\n${r.top.map((c) => `  (${c.probability.toFixed(3)}) ${c.label}`).join('\n')}\n`);
+  return 0;
 }
 
 /** One input as x [T,1,F], encoded as the task's training data was. */

@@ -157,10 +157,11 @@ export function trainCharLm(model: SequenceModel, data: ReturnType<typeof prepar
       if (parallel) ({ loss, h_n, c_n } = parallel.lossGradientsAndState(model, batch, objective));
       else ({ loss, forward: { h_n, c_n } } = lossAndGradients(model, batch, objective));
       const params = model.namedParameters();
-      const norm = gradNorm(params);
+      // Clipping measures the norm it needs anyway; a non-finite one means the step is not applied
+      // (the gradients it scaled are overwritten by the next step).
+      const norm = r.clip > 0 ? clipGradNorm(params, r.clip).normBefore : gradNorm(params);
       const applied = Number.isFinite(loss) && Number.isFinite(norm);
       if (applied) {
-        if (r.clip > 0) clipGradNorm(params, r.clip);
         optimizer.step(params);
         state.carry({ h_n, c_n });
         recent.push(loss);
