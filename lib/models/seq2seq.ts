@@ -1,0 +1,260 @@
+/**
+ * Encoder–decoder (sequence to sequence), with additive attention as an option.   docs: docs/models/seq2seq.md
+ *
+ *   sources x_1 … x_S and targets y_1 … y_T are word ids, each ending in <eos>; rows of a batch have their own lengths
+ *   (S2S-1)  encoder: k_s, (h_S, c_S) = RNN_enc(Emb_src(x_s))                      k: [S,B,H] (0 past a row's end)
+ *   (S2S-2)  the decoder starts from the encoder's final state: s_0 = h_S (c_0 = c_S for an LSTM)
+ *   (S2S-3)  step t reads a word u_t: u_1 = <sos>; then y_{t−1} when teacher-forced, else its own argmax at t−1
+ *              without attention  i_t = Emb_tgt(u_t)                                      [B,E]
+ *              with attention     i_t = [Emb_tgt(u_t) ‖ ctx_t],  ctx_t = Att(s_{t−1}, k)   [B,E+H]  (ATT-1…5)
+ *   (S2S-4)  s_t = RNN_dec(i_t, s_{t−1});   z_t = s_t·W_outᵀ + b_out                      z: [B,V] logits
+ *   (S2S-5)  L = −(1/N) Σ_{valid t,b} log softmax(z_{t,b})[y_{t,b}]   (CE-1), padded positions masked (IGNORE_INDEX)
+ * Backward, the decoder loop written out by hand, last step first:
+ *   (S2S-5') dz_{t,b} = (softmax(z_{t,b}) − onehot(y_{t,b})) / N, and 0 at padded positions   (CE-1')
+ *   (S2S-4') ∂L/∂s_t = dz_t·W_out + what step t+1 sent back; one step of RNN_dec backward gives di_t and ∂L/∂s_{t−1}
+ *   (S2S-3') di_t = [de_t ‖ dctx_t]: de_t scatter-adds into Emb_tgt (EMB-1'); dctx_t goes through the attention
+ *            (ATT-5'…2'), which adds into ∂L/∂s_{t−1} (top layer) and sums dk over the steps
+ *   (S2S-2') ∂L/∂(h_S, c_S) = ∂L/∂s_0, what step 1 sent back
+ *   (S2S-1') dk (ATT-1') and ∂L/∂h_S go back through RNN_enc (BPTT) and into Emb_src (EMB-1')
+ * The weights of each RNN are shared by all its steps, so their gradients add up step by step (BPTT's Σ_t).
+ * A free-running step's argmax is a choice, not a function with a gradient: nothing flows back through it
+ * (as `topi.detach()` in PyTorch's tutorial).
+ */
+import { Mat, zeros, fromArray, flattenRows, ValueError } from '../kernels/tensor';
+import { copy2d } from '../kernels/elementwise';
+import { Rng } from '../kernels/random';
+import { CellKind, assertCellKind } from '../cells/cell-params';
+import { Recurrent, RecurrentCache, NamedParameter } from '../layers/recurrent';
+import { Embedding, EmbeddingCache } from '../layers/embedding';
+import { Linear, LinearCache } from '../layers/linear';
+import { AdditiveAttention, AttentionKeys, AttentionStepCache } from '../layers/attention';
+import { IGNORE_INDEX, softmaxCrossEntropy } from '../layers/losses';
+
+export interface Seq2SeqConfig {
+  mode: CellKind; // encoder and decoder cell
+  sourceVocabSize: number;
+  targetVocabSize: number; // V
+  embeddingSize: number; // E
+  hiddenSize: number; // H
+  numLayers: number; // L, both sides
+  attention: boolean;
+}
+
+/** The special word ids (those of WordVocabulary). */
+export const PAD_ID = 0, SOS_ID = 1, EOS_ID = 2;
+
+/** A batch: each source and each target is a list of word ids ending in <eos>. */
+export interface Seq2SeqBatch {
+  sources: readonly (readonly number[])[];
+  targets: readonly (readonly number[])[];
+}
+
+/** The encoded sources: what every decoder step reads, and what the encoder's backward needs. */
+export interface Encoded {
+  B: number;
+  lengths: Int32Array; // [B]
+  keys: Mat; // [S,B,H]  the encoder's top-layer outputs
+  h_n: Mat; // [L,B,H]
+  c_n: Mat | null;
+  attention: AttentionKeys | null;
+  cache: { emb: EmbeddingCache; rnn: RecurrentCache };
+}
+
+/** The decoder's state between steps. */
+export interface DecoderState {
+  h: Mat; // [L,B,H]
+  c: Mat | null; // [L,B,H] (LSTM)
+}
+
+export interface DecoderStepCache {
+  emb: EmbeddingCache;
+  att: AttentionStepCache | null;
+  rnn: RecurrentCache;
+  out: LinearCache;
+}
+
+/** What the attention's steps add up for the encoder's backward. */
+interface KeyGrads {
+  dKeys: Mat; // [S,B,H]
+  dP: Mat; // [S,B,A]
+}
+
+export class Seq2Seq {
+  readonly config: Seq2SeqConfig;
+  readonly sourceEmbedding: Embedding;
+  readonly encoder: Recurrent;
+  readonly targetEmbedding: Embedding;
+  readonly attention: AdditiveAttention | null;
+  readonly decoder: Recurrent;
+  readonly out: Linear;
+
+  constructor(config: Seq2SeqConfig, seed = 0) {
+    assertCellKind(config.mode, 'Seq2Seq mode');
+    for (const k of ['sourceVocabSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) {
+      if (!Number.isInteger(config[k]) || config[k] < 1) throw new ValueError(`Seq2Seq ${k}: expected an integer >= 1, got ${config[k]}`);
+    }
+    this.config = { ...config, attention: !!config.attention };
+    const { mode, embeddingSize: E, hiddenSize: H, numLayers: L } = config;
+    const rng = new Rng(seed);
+    this.sourceEmbedding = new Embedding(config.sourceVocabSize, E, { paddingIdx: PAD_ID, rng });
+    this.encoder = new Recurrent({ mode, inputSize: E, hiddenSize: H, numLayers: L, seed: seed + 1, trackGradNorms: false });
+    this.targetEmbedding = new Embedding(config.targetVocabSize, E, { paddingIdx: PAD_ID, rng });
+    this.attention = config.attention ? new AdditiveAttention(H, H, H, rng) : null;
+    this.decoder = new Recurrent({ mode, inputSize: E + (config.attention ? H : 0), hiddenSize: H, numLayers: L, seed: seed + 2, trackGradNorms: false });
+    this.out = new Linear(H, config.targetVocabSize, { rng });
+  }
+
+  /** Every parameter under a PyTorch-style dotted name, encoder first. */
+  namedParameters(): NamedParameter[] {
+    const prefixed = (prefix: string, ps: NamedParameter[]) => ps.map((p) => ({ ...p, name: prefix + p.name }));
+    return [
+      { name: 'encoder.embedding.weight', value: this.sourceEmbedding.params.weight, grad: this.sourceEmbedding.grads.weight },
+      ...prefixed('encoder.rnn.', this.encoder.namedParameters()),
+      { name: 'decoder.embedding.weight', value: this.targetEmbedding.params.weight, grad: this.targetEmbedding.grads.weight },
+      ...(this.attention ? prefixed('decoder.attention.', this.attention.namedParameters()) : []),
+      ...prefixed('decoder.rnn.', this.decoder.namedParameters()),
+      { name: 'decoder.out.weight', value: this.out.params.weight, grad: this.out.grads.weight },
+      { name: 'decoder.out.bias', value: this.out.params.bias!, grad: this.out.grads.bias! },
+    ];
+  }
+
+  zeroGrad(): void {
+    for (const p of this.namedParameters()) p.grad.data.fill(0);
+  }
+
+  /** (S2S-1) Reads a batch of sources (word ids, each ending in <eos>). */
+  encode(sources: readonly (readonly number[])[]): Encoded {
+    const B = sources.length;
+    if (B === 0) throw new ValueError('Seq2Seq.encode sources: expected at least one sentence');
+    const lengths = Int32Array.from(sources, (s) => s.length);
+    lengths.forEach((n, b) => {
+      if (n === 0) throw new ValueError(`Seq2Seq.encode sources[${b}]: empty; a source holds at least <eos>`);
+    });
+    const S = Math.max(...lengths);
+    const ids = new Int32Array(S * B); // time-major [S,B], <pad> past each row's end
+    sources.forEach((s, b) => s.forEach((k, t) => (ids[t * B + b] = k)));
+    const emb = this.sourceEmbedding.forward(ids, [S, B]); //              [S,B,E]           (EMB-1)
+    const r = this.encoder.forward(emb.y, null, null, lengths); //          [S,B,H], h_n       (S2S-1)
+    const attention = this.attention ? this.attention.prepare(r.output, lengths) : null; //    (ATT-1)
+    return { B, lengths, keys: r.output, h_n: r.h_n, c_n: r.c_n, attention, cache: { emb: emb.cache, rnn: r.cache } };
+  }
+
+  /** (S2S-2) The decoder's first state: the encoder's final one (copied, so the decoder never writes into it). */
+  initialState(enc: Encoded): DecoderState {
+    return { h: copyOf(enc.h_n), c: enc.c_n ? copyOf(enc.c_n) : null };
+  }
+
+  /** (S2S-3, S2S-4) One decoder step for the words `tokens` [B]: the logits [B,V], the next state, α [B,S] if attending. */
+  decoderStep(enc: Encoded, state: DecoderState, tokens: ArrayLike<number>): { logits: Mat; state: DecoderState; alpha: Mat | null; cache: DecoderStepCache } {
+    const { embeddingSize: E, hiddenSize: H, numLayers: L } = this.config;
+    const B = enc.B;
+    if (tokens.length !== B) throw new ValueError(`Seq2Seq.decoderStep tokens: expected ${B} word ids, got ${tokens.length}`);
+    const emb = this.targetEmbedding.forward(tokens, [1, B]); //           [1,B,E]            (EMB-1)
+    let input = emb.y, att: AttentionStepCache | null = null, alpha: Mat | null = null;
+    if (this.attention && enc.attention) {
+      const a = this.attention.forward(enc.attention, state.h.pick(L - 1)); // ctx_t [B,H] from s_{t−1}   (ATT-2…5)
+      input = zeros([1, B, E + H]); //                                   i_t = [e_t ‖ ctx_t]   (S2S-3)
+      copy2d(input.pick(0).hi(B, E), emb.y.pick(0));
+      copy2d(input.pick(0).lo(0, E), a.context);
+      att = a.cache;
+      alpha = a.alpha;
+    }
+    const r = this.decoder.forward(input, state.h, state.c); //          s_t                 (S2S-4)
+    const o = this.out.forward(r.output.pick(0)); //                     [B,V] = [B,H]·[H,V]  (S2S-4)
+    return { logits: o.y, state: { h: r.h_n, c: r.c_n }, alpha, cache: { emb: emb.cache, att, rnn: r.cache, out: o.cache } };
+  }
+
+  /**
+   * (S2S-4', S2S-3') Backward of one decoder step, given dz [B,V] and ∂L/∂s_t from step t+1 (`dh`, `dc`);
+   * adds into the parameters' gradients and `keyGrads`, and returns ∂L/∂s_{t−1}.
+   */
+  private decoderStepBackward(enc: Encoded, c: DecoderStepCache, dz: Mat, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): { dh: Mat; dc: Mat | null } {
+    const { embeddingSize: E, numLayers: L } = this.config;
+    const B = enc.B;
+    const ds = this.out.backward(c.out, dz); //                          [B,H] = [B,V]·[V,H]   (S2S-4')
+    const g = this.decoder.backward(c.rnn, fromArray(ds.data, [1, B, ds.shape[1]]), dh, dc); // di_t, ∂L/∂s_{t−1}   (S2S-4')
+    const di = g.dx.pick(0); //                                          [B,E] or [B,E+H]
+    if (this.attention && enc.attention && c.att && keyGrads) {
+      const dq = this.attention.backward(enc.attention, c.att, di.lo(0, E), keyGrads.dKeys, keyGrads.dP); // (S2S-3')
+      const top = g.dh0.pick(L - 1);
+      for (let b = 0; b < B; b++) for (let j = 0; j < dq.shape[1]; j++) top.set(b, j, top.get(b, j) + dq.get(b, j));
+    }
+    this.targetEmbedding.backward(c.emb, di.hi(B, E)); //                                   (EMB-1')
+    return { dh: g.dh0, dc: g.dc0 };
+  }
+
+  /** (S2S-1') Backward of the encoder, given ∂L/∂(h_S, c_S) and the attention's sums over the steps. */
+  private encoderBackward(enc: Encoded, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void {
+    const dKeys = keyGrads ? keyGrads.dKeys : zeros(enc.keys.shape);
+    if (this.attention && enc.attention && keyGrads) this.attention.prepareBackward(enc.attention, keyGrads.dP, dKeys); // (ATT-1')
+    const g = this.encoder.backward(enc.cache.rnn, dKeys, dh, dc); //  BPTT over the source
+    this.sourceEmbedding.backward(enc.cache.emb, g.dx); //                                  (EMB-1')
+  }
+
+  /**
+   * The masked cross-entropy of a batch (S2S-5) and, with `backward`, its gradients added into the
+   * parameters' (zero them first). Row b is teacher-forced when `forced[b]` (default: every row); otherwise
+   * it reads its own argmax of the step before. Returns the loss (nats per target word) and the word count.
+   */
+  loss(batch: Seq2SeqBatch, options: { forced?: readonly boolean[]; backward?: boolean } = {}): { loss: number; words: number } {
+    const { sources, targets } = batch;
+    const B = sources.length;
+    if (targets.length !== B) throw new ValueError(`Seq2Seq.loss: ${B} sources but ${targets.length} targets`);
+    const forced = options.forced ?? new Array<boolean>(B).fill(true);
+    if (forced.length !== B) throw new ValueError(`Seq2Seq.loss forced: expected ${B} flags, got ${forced.length}`);
+    const V = this.config.targetVocabSize;
+    targets.forEach((y, b) => {
+      if (y.length === 0) throw new ValueError(`Seq2Seq.loss targets[${b}]: empty; a target holds at least <eos>`);
+      y.forEach((k, t) => {
+        if (!(Number.isInteger(k) && k >= 0 && k < V)) throw new ValueError(`Seq2Seq.loss targets[${b}][${t}]: expected a word id in [0, ${V - 1}], got ${k}`);
+      });
+    });
+    const T = Math.max(...targets.map((y) => y.length));
+    const enc = this.encode(sources);
+    let state = this.initialState(enc);
+    const logits = zeros([T, B, V]);
+    const labels = new Array<number>(T * B).fill(IGNORE_INDEX); // padded positions are masked   (S2S-5)
+    const caches: DecoderStepCache[] = [];
+    let tokens = new Array<number>(B).fill(SOS_ID);
+    for (let t = 0; t < T; t++) {
+      const step = this.decoderStep(enc, state, tokens);
+      copy2d(logits.pick(t), step.logits);
+      caches.push(step.cache);
+      state = step.state;
+      const next = new Array<number>(B);
+      for (let b = 0; b < B; b++) {
+        if (t < targets[b].length) labels[t * B + b] = targets[b][t];
+        next[b] = forced[b] ? (targets[b][t] ?? PAD_ID) : argmaxWord(step.logits, b); //      (S2S-3)
+      }
+      tokens = next;
+    }
+    const { loss, dlogits } = softmaxCrossEntropy(flattenRows(logits), labels); //          (S2S-5), (S2S-5')
+    const words = labels.filter((k) => k !== IGNORE_INDEX).length;
+    if (!options.backward) return { loss, words };
+    const { hiddenSize: H, numLayers: L } = this.config;
+    const keyGrads = this.attention && enc.attention ? { dKeys: zeros(enc.keys.shape), dP: zeros(enc.attention.p.shape) } : null;
+    const dz = fromArray(dlogits.data, [T, B, V]);
+    let dh = zeros([L, B, H]), dc = this.config.mode === 'lstm' ? zeros([L, B, H]) : null;
+    for (let t = T - 1; t >= 0; t--) ({ dh, dc } = this.decoderStepBackward(enc, caches[t], dz.pick(t), dh, dc, keyGrads)); // (S2S-4'), (S2S-3')
+    this.encoderBackward(enc, dh, dc, keyGrads); //                                           (S2S-2'), (S2S-1')
+    return { loss, words };
+  }
+
+  toConfig(): Seq2SeqConfig {
+    return { ...this.config };
+  }
+}
+
+/** The most probable word of row b of logits [B,V], never <pad> or <sos> (which are never targets). */
+export function argmaxWord(logits: Mat, b: number): number {
+  const V = logits.shape[1];
+  let best = EOS_ID;
+  for (let k = EOS_ID + 1; k < V; k++) if (logits.get(b, k) > logits.get(b, best)) best = k;
+  return best;
+}
+
+function copyOf(m: Mat): Mat {
+  const c = zeros(m.shape);
+  for (let r = 0; r < m.shape[0]; r++) copy2d(c.pick(r), m.pick(r));
+  return c;
+}
