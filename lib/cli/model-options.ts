@@ -10,6 +10,7 @@ import { Progress } from '../training/progress';
 import { FitOptions } from '../tasks/fit';
 import { writeFileAtomic } from '../models/atomic-write';
 import { Checkpoint, readCheckpoint } from '../training/checkpoint';
+import { taskOfCheckpointFile } from '../training/seq2seq-checkpoint';
 import { OptionSpec, Parsed } from './args';
 
 export const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', relu: 'rnn_relu' };
@@ -102,6 +103,8 @@ export function bundled(name: string): string {
  * says which task wrote it and what `command` reads.
  */
 export function readTaskCheckpoint(file: string, command: string, tasks: readonly string[], reads: string): { ckpt: Checkpoint; task: { name: string } } {
+  const written = taskOfCheckpointFile(file);
+  if (written !== null && !tasks.includes(written)) throw new ValueError(`${command} --checkpoint: ${file} was written by the ${JSON.stringify(written)} task; ${command} reads ${reads}`);
   const ckpt = readCheckpoint(file);
   const task = ckpt.task as { name?: unknown } | null;
   if (typeof task?.name !== 'string' || !tasks.includes(task.name)) {

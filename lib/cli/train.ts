@@ -16,12 +16,13 @@ import { AddingTaskOptions, addingDatasets, ADDING_BASELINE_MSE } from '../tasks
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { runCharLmTrain, CHAR_LM_DEFAULTS } from './char-lm';
 import { runNamesLmTrain, NAMES_LM_DEFAULTS } from './names-lm';
+import { runTranslateTrain, TRANSLATE_DEFAULTS } from './translate';
 
 const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', relu: 'rnn_relu' };
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
-  task: { kind: 'string', help: 'the task to train on', default: 'adding', choices: ['adding', 'char-lm', 'names-lm'] },
-  data: { kind: 'string', help: 'char-lm: the text file (default: the bundled Tiny Shakespeare)' },
+  task: { kind: 'string', help: 'the task to train on', default: 'adding', choices: ['adding', 'char-lm', 'names-lm', 'translate'] },
+  data: { kind: 'string', help: 'char-lm: the text file (default: the bundled Tiny Shakespeare); translate: the sentence pairs (default: the bundled eng-fra-short.txt)' },
   'data-dir': { kind: 'string', help: 'names-lm: one .txt file of names per language (default: the bundled surnames)' },
   cell: { kind: 'string', help: 'recurrent cell', default: 'lstm', choices: Object.keys(CELLS) },
   hidden: { kind: 'int', help: 'hidden size H', default: 32, min: 1 },
@@ -48,6 +49,12 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   patience: { kind: 'int', help: 'early stopping: validations without improvement before stopping', min: 1 },
   seed: { kind: 'int', help: 'seed for weights, data and shuffling', default: 1 },
   workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores and a batch of 16 or more)', min: 1 },
+  attention: { kind: 'string', help: 'translate: an additive attention decoder', default: 'yes', choices: ['yes', 'no'] },
+  'teacher-forcing': { kind: 'number', help: 'translate: the probability that a sentence is teacher-forced', default: 0.5, min: 0 },
+  'min-count': { kind: 'int', help: 'translate: words seen fewer times in training read as <unk>', default: 2, min: 1 },
+  embedding: { kind: 'int', help: 'translate: word vector size (default: --hidden)', min: 1 },
+  direction: { kind: 'string', help: 'translate: the file holds English<TAB>French; which way to translate', default: 'fra-eng', choices: ['fra-eng', 'eng-fra'] },
+  beam: { kind: 'int', help: 'translate: also score the test part with a beam this wide (1: greedy only)', default: 5, min: 1 },
   checkpoint: { kind: 'string', help: 'write checkpoints to this file' },
   'checkpoint-every': { kind: 'int', help: 'steps between checkpoints (and one at the end)', default: 500, min: 1 },
   resume: { kind: 'string', help: 'continue from this checkpoint' },
@@ -69,6 +76,10 @@ char-lm: a character language model on --data (default: Tiny Shakespeare), the l
 BPTT over ${CHAR_LM_DEFAULTS.batch} parallel streams with the state carried across chunks. Its defaults differ: ${Object.entries(CHAR_LM_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
 names-lm: a character model of names conditioned on their language (--data-dir, default: the bundled surnames),
 for \`unrolled generate-names\`; checkpoint runs/names-lm/checkpoint.json unless --checkpoint. Defaults: ${Object.entries(NAMES_LM_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
+translate: an encoder–decoder from French into English on sentence pairs (--data, default: the bundled
+eng-fra-short.txt); every 10th pair is validation, every 10th test; reports the test loss, exact match and
+BLEU-4; checkpoint runs/translate/checkpoint.json unless --checkpoint, for \`unrolled translate\`.
+Defaults: ${Object.entries(TRANSLATE_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
 
 ${formatOptions(TRAIN_OPTIONS)}`;
 }
@@ -85,6 +96,7 @@ export function runTrain(argv: string[], out: Out = process.stdout, err: Out = p
     return 0;
   }
   if (a.task === 'char-lm') return runCharLmTrain(a, out);
+  if (a.task === 'translate') return runTranslateTrain(a, out);
   if (a.task === 'names-lm') {
     runNamesLmTrain(a, out);
     return 0;

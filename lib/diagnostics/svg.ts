@@ -175,3 +175,42 @@ export function confusionMatrixChart(o: MatrixChartOptions): string {
   out.push('</svg>');
   return out.join('\n');
 }
+
+export interface AttentionChartOptions {
+  title: string;
+  sourceWords: string[]; // columns: the words the encoder read
+  outputWords: string[]; // rows: the words the decoder wrote
+  weights: number[][]; // [output word][source word], each row sums to 1
+}
+
+/**
+ * The attention weights of one translation: a row per output word, a column per source word, each cell
+ * shaded by its weight (linear, white = 0, dark blue = 1) and labelled with it in hundredths.
+ */
+export function attentionChart(o: AttentionChartOptions): string {
+  const R = o.outputWords.length, C = o.sourceWords.length, cell = 40;
+  const longestRow = Math.max(1, ...o.outputWords.map((w) => w.length)), longestCol = Math.max(1, ...o.sourceWords.map((w) => w.length));
+  const m = { left: 24 + 7 * longestRow, top: 48 + 6 * longestCol, right: 24, bottom: 24 };
+  const W = Math.max(m.left + C * cell + m.right, 16 + 7 * o.title.length), H = m.top + R * cell + m.bottom;
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(o.title)}</text>`,
+  ];
+  o.sourceWords.forEach((w, c) => {
+    const x = m.left + c * cell + cell / 2 + 4, y = m.top - 8;
+    out.push(`<text transform="translate(${x} ${y}) rotate(-60)">${esc(w)}</text>`);
+  });
+  o.weights.forEach((row, r) => {
+    const y = m.top + r * cell;
+    out.push(`<text x="${m.left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${esc(o.outputWords[r] ?? '')}</text>`);
+    row.forEach((v, c) => {
+      const ch = (a: number, b: number) => Math.round(a + (b - a) * Math.min(1, Math.max(0, v)));
+      const x = m.left + c * cell;
+      out.push(`<rect x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="rgb(${ch(247, 8)},${ch(251, 48)},${ch(255, 107)})"><title>${esc(o.outputWords[r] ?? '')} ← ${esc(o.sourceWords[c])}: ${v.toFixed(3)}</title></rect>`);
+      if (v >= 0.05) out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="10" fill="${v > 0.5 ? 'white' : 'black'}">${Math.round(100 * v)}</text>`);
+    });
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}

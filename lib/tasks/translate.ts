@@ -209,7 +209,7 @@ export interface Translation {
  * Translates one sentence. Words the model never saw are read as <unk> (and listed in `unknown`); a
  * sentence with no known word at all is an error.
  */
-export function translate(model: Seq2Seq, task: TranslateTask, sentence: string, o: { beam?: number; maxLength?: number } = {}): Translation {
+export function translate(model: Seq2Seq, task: TranslateTask, sentence: string, o: { beam?: number; maxLength?: number; lengthPenalty?: number } = {}): Translation {
   const source = WordVocabulary.fromJSON(task.sourceVocabulary, 'task.sourceVocabulary');
   const target = WordVocabulary.fromJSON(task.targetVocabulary, 'task.targetVocabulary');
   const input = normalizeSentence(sentence);
@@ -221,7 +221,7 @@ export function translate(model: Seq2Seq, task: TranslateTask, sentence: string,
   }
   const ids = source.encode(input, { eos: true });
   const beam = o.beam ?? 1, maxLength = o.maxLength ?? 20;
-  const d = beam === 1 ? greedyDecode(model, [ids], maxLength)[0] : beamSearch(model, ids, { beamWidth: beam, maxLength });
+  const d = beam === 1 ? greedyDecode(model, [ids], maxLength)[0] : beamSearch(model, ids, { beamWidth: beam, maxLength, lengthPenalty: o.lengthPenalty });
   const outputWords = d.words.map((k) => target.words[k]);
   return {
     input, sourceWords: [...words.map((w) => (unknown.includes(w) ? UNK : w)), '<eos>'], output: outputWords.join(' '),

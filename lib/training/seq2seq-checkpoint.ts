@@ -1,0 +1,79 @@
+/**
+ * The checkpoint of an encoder–decoder: one JSON file with the architecture, the weights (the best
+ * validated ones) and the task (its two vocabularies), written atomically.   docs: docs/training/training.md
+ *
+ *   format, format_version   "unrolled-seq2seq", 1
+ *   model                    Seq2SeqConfig
+ *   weights                  every parameter under its dotted name ("encoder.rnn.weight_ih_l0", …)
+ *   task                     { name: "translate", sourceVocabulary, targetVocabulary }
+ *   metrics                  what the run measured (null while it is still training)
+ * A checkpoint whose weights are not all finite is never written; a failed write leaves the previous
+ * file as it was. Reading checks the format, the architecture and every weight's name and shape.
+ */
+import * as fs from 'fs';
+import { ValueError } from '../kernels/tensor';
+import { assertCellKind } from '../cells/cell-params';
+import { Seq2Seq, Seq2SeqConfig } from '../models/seq2seq';
+import { StateDict, stateDict, loadStateDict } from '../models/state-dict';
+import { writeFileAtomic } from '../models/atomic-write';
+
+export const SEQ2SEQ_FORMAT = 'unrolled-seq2seq';
+export const SEQ2SEQ_VERSION = 1;
+
+export interface Seq2SeqCheckpoint {
+  format: typeof SEQ2SEQ_FORMAT;
+  format_version: typeof SEQ2SEQ_VERSION;
+  model: Seq2SeqConfig;
+  weights: StateDict;
+  task: { name: string } & Record<string, unknown>;
+  metrics: Record<string, unknown> | null;
+}
+
+/** Writes the model's current weights with `task` and `metrics` to `file`, atomically. */
+export function writeSeq2SeqCheckpoint(file: string, model: Seq2Seq, task: Seq2SeqCheckpoint['task'], metrics: Record<string, unknown> | null): void {
+  for (const p of model.namedParameters()) {
+    if (!p.value.data.every(Number.isFinite)) throw new ValueError(`checkpoint ${file}: not written, because weight "${p.name}" is not finite; the previous checkpoint is unchanged`);
+  }
+  const ckpt: Seq2SeqCheckpoint = { format: SEQ2SEQ_FORMAT, format_version: SEQ2SEQ_VERSION, model: model.toConfig(), weights: stateDict(model), task, metrics };
+  try {
+    writeFileAtomic(file, JSON.stringify(ckpt) + '\n');
+  } catch (err) {
+    throw new ValueError(`checkpoint ${file}: could not be written (${(err as Error).message}); the previous checkpoint is unchanged`);
+  }
+}
+
+/** Reads an encoder–decoder checkpoint and builds its model; every problem names the file and the key. */
+export function readSeq2SeqCheckpoint(file: string): { model: Seq2Seq; ckpt: Seq2SeqCheckpoint } {
+  const what = `checkpoint ${file}`;
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ValueError(`${what}: cannot be read as JSON (${(err as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null) throw new ValueError(`${what}: expected a JSON object`);
+  if (json.format !== SEQ2SEQ_FORMAT) throw new ValueError(`${what}: format: expected "${SEQ2SEQ_FORMAT}", got ${JSON.stringify(json.format)}`);
+  if (json.format_version !== SEQ2SEQ_VERSION) throw new ValueError(`${what}: format_version: expected ${SEQ2SEQ_VERSION}, got ${JSON.stringify(json.format_version)}`);
+  const m = json.model as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null) throw new ValueError(`${what}: model: expected an object`);
+  assertCellKind(m.mode, `${what}: model.mode`);
+  for (const k of ['sourceVocabSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers']) {
+    if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}: model.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
+  }
+  if (typeof m.attention !== 'boolean') throw new ValueError(`${what}: model.attention: expected true or false, got ${JSON.stringify(m.attention)}`);
+  const task = json.task as Record<string, unknown> | null;
+  if (typeof task?.name !== 'string') throw new ValueError(`${what}: task: expected an object with a name`);
+  const model = new Seq2Seq(m as unknown as Seq2SeqConfig);
+  loadStateDict(model, json.weights, `${what}: weights`);
+  return { model, ckpt: json as unknown as Seq2SeqCheckpoint };
+}
+
+/** The task name of any checkpoint file, or null when it has none (for messages that say which task wrote it). */
+export function taskOfCheckpointFile(file: string): string | null {
+  try {
+    const name = (JSON.parse(fs.readFileSync(file, 'utf8')) as { task?: { name?: unknown } })?.task?.name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}
