@@ -2,20 +2,20 @@
  * Encoder–decoder (sequence to sequence), with additive attention as an option.   docs: docs/models/seq2seq.md
  *
  *   sources x_1 … x_S and targets y_1 … y_T are word ids, each ending in <eos>; rows of a batch have their own lengths
- *   (S2S-1)  encoder: k_s, (h_S, c_S) = RNN_enc(Emb_src(x_s))                      k: [S,B,H] (0 past a row's end)
- *   (S2S-2)  the decoder starts from the encoder's final state: s_0 = h_S (c_0 = c_S for an LSTM)
- *   (S2S-3)  step t reads a word u_t: u_1 = <sos>; then y_{t−1} when teacher-forced, else its own argmax at t−1
+ *   (SEQ-1)  encoder: k_s, (h_S, c_S) = RNN_enc(Emb_src(x_s))                      k: [S,B,H] (0 past a row's end)
+ *   (SEQ-2)  the decoder starts from the encoder's final state: s_0 = h_S (c_0 = c_S for an LSTM)
+ *   (SEQ-3)  step t reads a word u_t: u_1 = <sos>; then y_{t−1} when teacher-forced, else its own argmax at t−1
  *              without attention  i_t = Emb_tgt(u_t)                                      [B,E]
  *              with attention     i_t = [Emb_tgt(u_t) ‖ ctx_t],  ctx_t = Att(s_{t−1}, k)   [B,E+H]  (ATT-1…5)
- *   (S2S-4)  s_t = RNN_dec(i_t, s_{t−1});   z_t = s_t·W_outᵀ + b_out                      z: [B,V] logits
- *   (S2S-5)  L = −(1/N) Σ_{valid t,b} log softmax(z_{t,b})[y_{t,b}]   (CE-1), padded positions masked (IGNORE_INDEX)
+ *   (SEQ-4)  s_t = RNN_dec(i_t, s_{t−1});   z_t = s_t·W_outᵀ + b_out                      z: [B,V] logits
+ *   (SEQ-5)  L = −(1/N) Σ_{valid t,b} log softmax(z_{t,b})[y_{t,b}]   (CE-1), padded positions masked (IGNORE_INDEX)
  * Backward, the decoder loop written out by hand, last step first:
- *   (S2S-5') dz_{t,b} = (softmax(z_{t,b}) − onehot(y_{t,b})) / N, and 0 at padded positions   (CE-1')
- *   (S2S-4') ∂L/∂s_t = dz_t·W_out + what step t+1 sent back; one step of RNN_dec backward gives di_t and ∂L/∂s_{t−1}
- *   (S2S-3') di_t = [de_t ‖ dctx_t]: de_t scatter-adds into Emb_tgt (EMB-1'); dctx_t goes through the attention
+ *   (SEQ-5') dz_{t,b} = (softmax(z_{t,b}) − onehot(y_{t,b})) / N, and 0 at padded positions   (CE-1')
+ *   (SEQ-4') ∂L/∂s_t = dz_t·W_out + what step t+1 sent back; one step of RNN_dec backward gives di_t and ∂L/∂s_{t−1}
+ *   (SEQ-3') di_t = [de_t ‖ dctx_t]: de_t scatter-adds into Emb_tgt (EMB-1'); dctx_t goes through the attention
  *            (ATT-5'…2'), which adds into ∂L/∂s_{t−1} (top layer) and sums dk over the steps
- *   (S2S-2') ∂L/∂(h_S, c_S) = ∂L/∂s_0, what step 1 sent back
- *   (S2S-1') dk (ATT-1') and ∂L/∂h_S go back through RNN_enc (BPTT) and into Emb_src (EMB-1')
+ *   (SEQ-2') ∂L/∂(h_S, c_S) = ∂L/∂s_0, what step 1 sent back
+ *   (SEQ-1') dk (ATT-1') and ∂L/∂h_S go back through RNN_enc (BPTT) and into Emb_src (EMB-1')
  * The weights of each RNN are shared by all its steps, so their gradients add up step by step (BPTT's Σ_t).
  * A free-running step's argmax is a choice, not a function with a gradient: nothing flows back through it
  * (as `topi.detach()` in PyTorch's tutorial).
@@ -122,7 +122,7 @@ export class Seq2Seq {
     for (const p of this.namedParameters()) p.grad.data.fill(0);
   }
 
-  /** (S2S-1) Reads a batch of sources (word ids, each ending in <eos>). */
+  /** (SEQ-1) Reads a batch of sources (word ids, each ending in <eos>). */
   encode(sources: readonly (readonly number[])[]): Encoded {
     const B = sources.length;
     if (B === 0) throw new ValueError('Seq2Seq.encode sources: expected at least one sentence');
@@ -134,17 +134,17 @@ export class Seq2Seq {
     const ids = new Int32Array(S * B); // time-major [S,B], <pad> past each row's end
     sources.forEach((s, b) => s.forEach((k, t) => (ids[t * B + b] = k)));
     const emb = this.sourceEmbedding.forward(ids, [S, B]); //              [S,B,E]           (EMB-1)
-    const r = this.encoder.forward(emb.y, null, null, lengths); //          [S,B,H], h_n       (S2S-1)
+    const r = this.encoder.forward(emb.y, null, null, lengths); //          [S,B,H], h_n       (SEQ-1)
     const attention = this.attention ? this.attention.prepare(r.output, lengths) : null; //    (ATT-1)
     return { B, lengths, keys: r.output, h_n: r.h_n, c_n: r.c_n, attention, cache: { emb: emb.cache, rnn: r.cache } };
   }
 
-  /** (S2S-2) The decoder's first state: the encoder's final one (copied, so the decoder never writes into it). */
+  /** (SEQ-2) The decoder's first state: the encoder's final one (copied, so the decoder never writes into it). */
   initialState(enc: Encoded): DecoderState {
-    return { h: copyOf(enc.h_n), c: enc.c_n ? copyOf(enc.c_n) : null };
+    return { h: copyOf(enc.h_n), c: enc.c_n ? copyOf(enc.c_n) : null }; // s₀ = h_S, c₀ = c_S   (SEQ-2)
   }
 
-  /** (S2S-3, S2S-4) One decoder step for the words `tokens` [B]: the logits [B,V], the next state, α [B,S] if attending. */
+  /** (SEQ-3, SEQ-4) One decoder step for the words `tokens` [B]: the logits [B,V], the next state, α [B,S] if attending. */
   decoderStep(enc: Encoded, state: DecoderState, tokens: ArrayLike<number>): { logits: Mat; state: DecoderState; alpha: Mat | null; cache: DecoderStepCache } {
     const { embeddingSize: E, hiddenSize: H, numLayers: L } = this.config;
     const B = enc.B;
@@ -153,29 +153,29 @@ export class Seq2Seq {
     let input = emb.y, att: AttentionStepCache | null = null, alpha: Mat | null = null;
     if (this.attention && enc.attention) {
       const a = this.attention.forward(enc.attention, state.h.pick(L - 1)); // ctx_t [B,H] from s_{t−1}   (ATT-2…5)
-      input = zeros([1, B, E + H]); //                                   i_t = [e_t ‖ ctx_t]   (S2S-3)
+      input = zeros([1, B, E + H]); //                                   i_t = [e_t ‖ ctx_t]   (SEQ-3)
       copy2d(input.pick(0).hi(B, E), emb.y.pick(0));
       copy2d(input.pick(0).lo(0, E), a.context);
       att = a.cache;
       alpha = a.alpha;
     }
-    const r = this.decoder.forward(input, state.h, state.c); //          s_t                 (S2S-4)
-    const o = this.out.forward(r.output.pick(0)); //                     [B,V] = [B,H]·[H,V]  (S2S-4)
+    const r = this.decoder.forward(input, state.h, state.c); //          s_t                 (SEQ-4)
+    const o = this.out.forward(r.output.pick(0)); //                     [B,V] = [B,H]·[H,V]  (SEQ-4)
     return { logits: o.y, state: { h: r.h_n, c: r.c_n }, alpha, cache: { emb: emb.cache, att, rnn: r.cache, out: o.cache } };
   }
 
   /**
-   * (S2S-4', S2S-3') Backward of one decoder step, given dz [B,V] and ∂L/∂s_t from step t+1 (`dh`, `dc`);
+   * (SEQ-4', SEQ-3') Backward of one decoder step, given dz [B,V] and ∂L/∂s_t from step t+1 (`dh`, `dc`);
    * adds into the parameters' gradients and `keyGrads`, and returns ∂L/∂s_{t−1}.
    */
   private decoderStepBackward(enc: Encoded, c: DecoderStepCache, dz: Mat, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): { dh: Mat; dc: Mat | null } {
     const { embeddingSize: E, numLayers: L } = this.config;
     const B = enc.B;
-    const ds = this.out.backward(c.out, dz); //                          [B,H] = [B,V]·[V,H]   (S2S-4')
-    const g = this.decoder.backward(c.rnn, fromArray(ds.data, [1, B, ds.shape[1]]), dh, dc); // di_t, ∂L/∂s_{t−1}   (S2S-4')
+    const ds = this.out.backward(c.out, dz); //                          [B,H] = [B,V]·[V,H]   (SEQ-4')
+    const g = this.decoder.backward(c.rnn, fromArray(ds.data, [1, B, ds.shape[1]]), dh, dc); // di_t, ∂L/∂s_{t−1}   (SEQ-4')
     const di = g.dx.pick(0); //                                          [B,E] or [B,E+H]
     if (this.attention && enc.attention && c.att && keyGrads) {
-      const dq = this.attention.backward(enc.attention, c.att, di.lo(0, E), keyGrads.dKeys, keyGrads.dP); // (S2S-3')
+      const dq = this.attention.backward(enc.attention, c.att, di.lo(0, E), keyGrads.dKeys, keyGrads.dP); // (SEQ-3')
       const top = g.dh0.pick(L - 1);
       for (let b = 0; b < B; b++) for (let j = 0; j < dq.shape[1]; j++) top.set(b, j, top.get(b, j) + dq.get(b, j));
     }
@@ -183,7 +183,7 @@ export class Seq2Seq {
     return { dh: g.dh0, dc: g.dc0 };
   }
 
-  /** (S2S-1') Backward of the encoder, given ∂L/∂(h_S, c_S) and the attention's sums over the steps. */
+  /** (SEQ-1') Backward of the encoder, given ∂L/∂(h_S, c_S) and the attention's sums over the steps. */
   private encoderBackward(enc: Encoded, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void {
     const dKeys = keyGrads ? keyGrads.dKeys : zeros(enc.keys.shape);
     if (this.attention && enc.attention && keyGrads) this.attention.prepareBackward(enc.attention, keyGrads.dP, dKeys); // (ATT-1')
@@ -192,7 +192,7 @@ export class Seq2Seq {
   }
 
   /**
-   * The masked cross-entropy of a batch (S2S-5) and, with `backward`, its gradients added into the
+   * The masked cross-entropy of a batch (SEQ-5) and, with `backward`, its gradients added into the
    * parameters' (zero them first). Row b is teacher-forced when `forced[b]` (default: every row); otherwise
    * it reads its own argmax of the step before. Returns the loss (nats per target word) and the word count.
    */
@@ -213,7 +213,7 @@ export class Seq2Seq {
     const enc = this.encode(sources);
     let state = this.initialState(enc);
     const logits = zeros([T, B, V]);
-    const labels = new Array<number>(T * B).fill(IGNORE_INDEX); // padded positions are masked   (S2S-5)
+    const labels = new Array<number>(T * B).fill(IGNORE_INDEX); // padded positions are masked   (SEQ-5)
     const caches: DecoderStepCache[] = [];
     let tokens = new Array<number>(B).fill(SOS_ID);
     for (let t = 0; t < T; t++) {
@@ -224,19 +224,19 @@ export class Seq2Seq {
       const next = new Array<number>(B);
       for (let b = 0; b < B; b++) {
         if (t < targets[b].length) labels[t * B + b] = targets[b][t];
-        next[b] = forced[b] ? (targets[b][t] ?? PAD_ID) : argmaxWord(step.logits, b); //      (S2S-3)
+        next[b] = forced[b] ? (targets[b][t] ?? PAD_ID) : argmaxWord(step.logits, b); //      (SEQ-3)
       }
       tokens = next;
     }
-    const { loss, dlogits } = softmaxCrossEntropy(flattenRows(logits), labels); //          (S2S-5), (S2S-5')
+    const { loss, dlogits } = softmaxCrossEntropy(flattenRows(logits), labels); //          (SEQ-5), (SEQ-5')
     const words = labels.filter((k) => k !== IGNORE_INDEX).length;
     if (!options.backward) return { loss, words };
     const { hiddenSize: H, numLayers: L } = this.config;
     const keyGrads = this.attention && enc.attention ? { dKeys: zeros(enc.keys.shape), dP: zeros(enc.attention.p.shape) } : null;
     const dz = fromArray(dlogits.data, [T, B, V]);
     let dh = zeros([L, B, H]), dc = this.config.mode === 'lstm' ? zeros([L, B, H]) : null;
-    for (let t = T - 1; t >= 0; t--) ({ dh, dc } = this.decoderStepBackward(enc, caches[t], dz.pick(t), dh, dc, keyGrads)); // (S2S-4'), (S2S-3')
-    this.encoderBackward(enc, dh, dc, keyGrads); //                                           (S2S-2'), (S2S-1')
+    for (let t = T - 1; t >= 0; t--) ({ dh, dc } = this.decoderStepBackward(enc, caches[t], dz.pick(t), dh, dc, keyGrads)); // (SEQ-4'), (SEQ-3')
+    this.encoderBackward(enc, dh, dc, keyGrads); //                                           (SEQ-2'), (SEQ-1')
     return { loss, words };
   }
 
