@@ -39,6 +39,8 @@ export { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from './layers/losses';
 export type { EmbeddingCache, EmbeddingOptions } from './layers/embedding';
 export { Embedding } from './layers/embedding';
 export { checkLengths } from './layers/lengths';
+export type { AttentionKeys, AttentionStepCache } from './layers/attention';
+export { AdditiveAttention } from './layers/attention';
 
 // models: a recurrent network with a head, its objectives, and PyTorch state_dict import/export
 export type { SequenceModelOptions, SequenceModelConfig, SequenceModelOutput, SequenceModelUpstream, HeadMode } from './models/sequence-model';
@@ -47,6 +49,10 @@ export type { Batch, Objective, LossAndGradients } from './models/objectives';
 export { lossAndGradients, lossOnly, lossAndOutput } from './models/objectives';
 export type { StateDict, HasParameters } from './models/state-dict';
 export { stateDict, loadStateDict, saveStateDict, loadStateDictFile } from './models/state-dict';
+export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache } from './models/seq2seq';
+export { Seq2Seq, argmaxWord, PAD_ID, SOS_ID, EOS_ID } from './models/seq2seq';
+export type { Decoded, BeamOptions } from './models/decoding';
+export { greedyDecode, beamSearch } from './models/decoding';
 
 // training: optimizers and clipping
 export type { OptimizerName, ParamState, OptimizerStateJson } from './training/optimizer';
@@ -74,6 +80,8 @@ export {
 } from './training/checkpoint';
 export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from './training/trainer';
 export { Trainer, TrainingError } from './training/trainer';
+export type { Seq2SeqCheckpoint } from './training/seq2seq-checkpoint';
+export { writeSeq2SeqCheckpoint, readSeq2SeqCheckpoint, SEQ2SEQ_FORMAT, SEQ2SEQ_VERSION } from './training/seq2seq-checkpoint';
 export { subset, randomSplit } from './training/datasets';
 export { Progress } from './training/progress';
 
@@ -90,7 +98,7 @@ export {
   readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,
 } from './data/labelled';
 
-// tasks: the adding problem, forecasting, classification
+// tasks: the adding problem, forecasting, classification, character models, translation
 export type { AddingTaskOptions } from './tasks/adding';
 export { AddingProblem, addingDatasets, ADDING_BASELINE_MSE } from './tasks/adding';
 export type { FitOptions } from './tasks/fit';
@@ -105,12 +113,16 @@ export type { NamesLmTask, NamesLmResult, GenerateOptions } from './tasks/names-
 export { ConditionalNames, trainNamesLm, generateName, END } from './tasks/names-lm';
 export type { ClassifyOptions, ClassifyTask, ClassifyResult } from './tasks/classify';
 export { trainClassifier, predictClasses, topK, softmax, argmax, SequenceClassificationDataset } from './tasks/classify';
+export type { TranslateTask, TranslateData, TranslateOptions, TranslateTrainResult, TranslationScores, Translation } from './tasks/translate';
+export { prepareTranslation, toBatch, buildTranslator, trainTranslator, evaluateLoss, scoreTranslations, translate } from './tasks/translate';
 
 // diagnostics: gradient check and PyTorch conformance
 export type { CheckedTensor, GradcheckRow } from './diagnostics/gradcheck';
 export { numericalGradient, maxRelError, checkGradients, gradcheckModel, GRADCHECK_EPS, GRADCHECK_THRESHOLD } from './diagnostics/gradcheck';
 export type { GradcheckConfig } from './diagnostics/gradcheck-suite';
 export { gradcheckMatrix, configLabel, runGradcheckConfig } from './diagnostics/gradcheck-suite';
+export type { Seq2SeqCheckConfig } from './diagnostics/gradcheck-seq2seq';
+export { seq2seqMatrix, seq2seqLabel, runSeq2SeqGradcheck } from './diagnostics/gradcheck-seq2seq';
 export type { TensorComparison, CaseReport } from './diagnostics/conformance';
 export { compareTensors, runGoldenCase, runGoldenDir, VALUE_TOLERANCE, GRAD_TOLERANCE } from './diagnostics/conformance';
 
@@ -121,5 +133,5 @@ export type { ParameterStat } from './diagnostics/measurements';
 export { parameterStats, formatProfile } from './diagnostics/measurements';
 export type { LabOptions, LabResult, LabModelResult } from './diagnostics/lab';
 export { runLab } from './diagnostics/lab';
-export type { Series, LineChartOptions, HeatmapOptions, MatrixChartOptions } from './diagnostics/svg';
-export { lineChart, heatmap, confusionMatrixChart } from './diagnostics/svg';
+export type { Series, LineChartOptions, HeatmapOptions, MatrixChartOptions, AttentionChartOptions } from './diagnostics/svg';
+export { lineChart, heatmap, confusionMatrixChart, attentionChart } from './diagnostics/svg';

@@ -63,3 +63,6 @@ echo "README examples type-check against the package: OK"
 npx --no-install unrolled forecast --epochs 2 --out runs/forecast --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled classify --epochs 1 --hidden 4 --test-fraction 0.5 --out runs/classify --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled predict --checkpoint runs/classify/checkpoint.json Dostoevsky
+head -n 120 node_modules/unrolled/data/eng-fra-short.txt > pairs.txt
+npx --no-install unrolled train --task translate --data pairs.txt --hidden 8 --epochs 1 --beam 1 --checkpoint runs/translate.json --json | tail -n 1 | cut -c1-80
+npx --no-install unrolled translate --checkpoint runs/translate.json "je suis calme ."
