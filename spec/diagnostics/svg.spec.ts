@@ -1,4 +1,4 @@
-import { lineChart, heatmap, confusionMatrixChart } from '../../lib/diagnostics/svg';
+import { lineChart, heatmap, confusionMatrixChart, attentionChart } from '../../lib/diagnostics/svg';
 
 describe('SVG charts', () => {
   it('a log-scale line chart has its title, axis labels, decade ticks, one path and legend entry per series', () => {
@@ -37,5 +37,19 @@ describe('SVG charts', () => {
     expect(svg).toContain('fill="rgb(8,48,107)"'); // dog → dog: the whole row
     expect(svg).toContain('fill="rgb(247,251,255)"'); // dog → cat: none of it
     expect(svg).toMatch(/>4<\/text>/);
+  });
+
+  it('an attention chart has a cell per (output word, source word), shaded by its weight and labelled in hundredths', () => {
+    const svg = attentionChart({
+      title: 'attention: je suis', sourceWords: ['je', 'suis', '<eos>'], outputWords: ['i', 'm', '<eos>'],
+      weights: [[0.9, 0.08, 0.02], [0.1, 0.8, 0.1], [0, 0.01, 0.99]],
+    });
+    expect(svg.match(/<rect x=/g)).toHaveLength(9);
+    expect(svg).toContain('&lt;eos&gt;');
+    expect(svg).toMatch(/>90<\/text>/);
+    expect(svg).toMatch(/>99<\/text>/);
+    expect(svg).not.toMatch(/>2<\/text>/); // weights under 0.05 are left unlabelled
+    expect(svg).toContain('fill="rgb(247,251,255)"'); // weight 0
+    expect(svg).toContain('<title>m ← suis: 0.800</title>');
   });
 });
