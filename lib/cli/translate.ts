@@ -124,10 +124,8 @@ export function runTranslate(argv: string[], out: Out = process.stdout, err: Out
   if (file === null) {
     file = DEFAULT_TRANSLATE_CHECKPOINT;
     if (!fs.existsSync(file)) {
-      err.write(`translate: no ${file} yet; training one on the bundled sentence pairs first (about 20 minutes)\n`);
-      let log = '';
-      runTrain(['--task', 'translate', '--checkpoint', file, '--json'], { write: (s: string) => (log += s) });
-      err.write(log.trim().split('\n').pop() + '\n');
+      err.write(`translate: no ${file} yet; training one on the bundled sentence pairs first (about 20 minutes; progress below)\n`);
+      runTrain(['--task', 'translate', '--checkpoint', file], err); // its progress and scores go to stderr
     }
   }
   if (!fs.existsSync(file)) throw new ValueError(`translate --checkpoint: no such file ${JSON.stringify(file)}`);
