@@ -26,9 +26,8 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(TRANSLATE_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
   if (a.resume) throw new ValueError('train --resume: a translate run cannot be resumed (its checkpoint keeps the best weights for `unrolled translate`); start a new run');
   if (a['data-dir'] !== null) throw new ValueError('train --data-dir: translate reads one file of sentence pairs; give --data');
-  for (const k of ['bidirectional', 'weight-decay', 'momentum', 'clip-value']) {
-    if (a._given.has(k)) throw new ValueError(`train --${k}: not an option of the translate task (Adam, clipping by --clip)`);
-  }
+  const other = ['bidirectional', 'weight-decay', 'momentum', 'clip-value', 'steps', 'eval-every', 'seq-len', 'train-size', 'val-size', 'schedule', 'step-size', 'gamma', 'min-lr', 'checkpoint-every', 'workers'].filter((k) => a._given.has(k));
+  if (other.length) throw new ValueError(`train ${other.map((k) => `--${k}`).join(', ')}: not an option of the translate task (it trains with Adam for --epochs, validating after each, on one thread)`);
   if (a.optimizer !== 'adam') throw new ValueError('train --optimizer: the translate task trains with adam');
   const file = (a.data as string | null) ?? bundled('eng-fra-short.txt');
   const reverse = a.direction === 'fra-eng';

@@ -50,6 +50,7 @@ describe('unrolled train --task translate, and translate', () => {
     const bad = path.join(dir, 'bad', 'never.json');
     expect(() => runTrain(['--task', 'translate', '--data', data, '--teacher-forcing', '1.5', '--checkpoint', bad], capture().out)).toThrow('--teacher-forcing: expected a probability in [0, 1], got 1.5');
     expect(() => runTrain(['--task', 'translate', '--data', path.join(dir, 'missing.txt'), '--checkpoint', bad], capture().out)).toThrow('--data: no such file');
+    expect(() => runTrain(['--task', 'translate', '--data', data, '--steps', '10', '--checkpoint', bad], capture().out)).toThrow('train --steps: not an option of the translate task');
     expect(fs.existsSync(path.dirname(bad))).toBe(false);
     // A checkpoint of another task is refused, both ways.
     const other = path.join(dir, 'adding.json');
