@@ -23,6 +23,21 @@ export interface LineChartOptions {
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The first lines of every chart: the svg element, a white background, the title. */
+function start(W: number, H: number, title: string, fontSize: number, titleSize: number): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="${fontSize}">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="${titleSize}" font-weight="bold">${esc(title)}</text>`,
+  ];
+}
+
+/** White (f = 0) to dark blue (f = 1), the shading of the heatmaps. */
+function blue(f: number): string {
+  const c = (a: number, b: number) => Math.round(a + (b - a) * Math.min(1, Math.max(0, f)));
+  return `rgb(${c(247, 8)},${c(251, 48)},${c(255, 107)})`;
+}
 const fmt = (v: number) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-2) ? v.toExponential(0) : String(+v.toPrecision(3)));
 
 /** Round tick values covering [lo, hi]: 1, 2, 5 × 10^k steps (linear) or whole decades (log). */
@@ -56,11 +71,7 @@ export function lineChart(o: LineChartOptions): string {
   if (o.logY) { y0 = Math.floor(y0); y1 = Math.ceil(y1); }
   const sx = (x: number) => m.left + ((x - x0) / (x1 - x0)) * pw;
   const sy = (y: number) => m.top + ph - ((ty(y) - y0) / (y1 - y0)) * ph;
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(o.title)}</text>`,
-  ];
+  const out: string[] = start(W, H, o.title, 12, 15);
   for (const t of ticks(y0, y1, !!o.logY)) {
     const y = m.top + ph - ((t - y0) / (y1 - y0)) * ph;
     out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#e5e5e5"/>`);
@@ -110,15 +121,9 @@ export function heatmap(o: HeatmapOptions): string {
   const lo = logs.length ? Math.min(...logs) : 0, hi = logs.length ? Math.max(...logs) : 1;
   const color = (v: number) => {
     if (!Number.isFinite(v)) return '#d62728';
-    const f = v > 0 && hi > lo ? (Math.log10(v) - lo) / (hi - lo) : 0;
-    const c = (a: number, b: number) => Math.round(a + (b - a) * f);
-    return `rgb(${c(247, 8)},${c(251, 48)},${c(255, 107)})`;
+    return blue(v > 0 && hi > lo ? (Math.log10(v) - lo) / (hi - lo) : 0);
   };
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(o.title)}</text>`,
-  ];
+  const out = start(W, H, o.title, 12, 15);
   o.values.forEach((row, r) => {
     out.push(`<text x="${m.left - 8}" y="${m.top + r * rowH + rowH / 2 + 4}" text-anchor="end">${esc(o.rows[r])}</text>`);
     row.forEach((v, c) => out.push(`<rect x="${(m.left + c * cw).toFixed(2)}" y="${m.top + r * rowH}" width="${(cw + 0.3).toFixed(2)}" height="${rowH - 2}" fill="${color(v)}"><title>t=${c}: ${v.toExponential(2)}</title></rect>`));
@@ -149,20 +154,15 @@ export function confusionMatrixChart(o: MatrixChartOptions): string {
   const longest = Math.max(...o.labels.map((l) => l.length));
   const m = { left: 30 + 7 * longest, top: 50, right: 30, bottom: 40 + 6 * longest };
   const W = Math.max(m.left + K * cell + m.right, 16 + 8 * o.title.length), H = m.top + K * cell + m.bottom;
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${esc(o.title)}</text>`,
-  ];
+  const out = start(W, H, o.title, 11, 14);
   o.counts.forEach((row, r) => {
     const total = row.reduce((a, v) => a + v, 0);
     const y = m.top + r * cell;
     out.push(`<text x="${m.left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${esc(o.labels[r])}</text>`);
     row.forEach((v, c) => {
       const f = total ? v / total : 0;
-      const ch = (a: number, b: number) => Math.round(a + (b - a) * f);
       const x = m.left + c * cell;
-      out.push(`<rect x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="rgb(${ch(247, 8)},${ch(251, 48)},${ch(255, 107)})"><title>${esc(o.labels[r])} → ${esc(o.labels[c])}: ${v} (${(100 * f).toFixed(1)}% of the row)</title></rect>`);
+      out.push(`<rect x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="${blue(f)}"><title>${esc(o.labels[r])} → ${esc(o.labels[c])}: ${v} (${(100 * f).toFixed(1)}% of the row)</title></rect>`);
       if (v) out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${f > 0.5 ? 'white' : 'black'}" font-size="${cell < 30 ? 9 : 11}">${v}</text>`);
     });
   });
@@ -192,11 +192,7 @@ export function attentionChart(o: AttentionChartOptions): string {
   const longestRow = Math.max(1, ...o.outputWords.map((w) => w.length)), longestCol = Math.max(1, ...o.sourceWords.map((w) => w.length));
   const m = { left: 24 + 7 * longestRow, top: 48 + 6 * longestCol, right: 24, bottom: 24 };
   const W = Math.max(m.left + C * cell + m.right, 16 + 7 * o.title.length), H = m.top + R * cell + m.bottom;
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(o.title)}</text>`,
-  ];
+  const out = start(W, H, o.title, 12, 14);
   o.sourceWords.forEach((w, c) => {
     const x = m.left + c * cell + cell / 2 + 4, y = m.top - 8;
     out.push(`<text transform="translate(${x} ${y}) rotate(-60)">${esc(w)}</text>`);
@@ -205,9 +201,8 @@ export function attentionChart(o: AttentionChartOptions): string {
     const y = m.top + r * cell;
     out.push(`<text x="${m.left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${esc(o.outputWords[r] ?? '')}</text>`);
     row.forEach((v, c) => {
-      const ch = (a: number, b: number) => Math.round(a + (b - a) * Math.min(1, Math.max(0, v)));
       const x = m.left + c * cell;
-      out.push(`<rect x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="rgb(${ch(247, 8)},${ch(251, 48)},${ch(255, 107)})"><title>${esc(o.outputWords[r] ?? '')} ← ${esc(o.sourceWords[c])}: ${v.toFixed(3)}</title></rect>`);
+      out.push(`<rect x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="${blue(v)}"><title>${esc(o.outputWords[r] ?? '')} ← ${esc(o.sourceWords[c])}: ${v.toFixed(3)}</title></rect>`);
       if (v >= 0.05) out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="10" fill="${v > 0.5 ? 'white' : 'black'}">${Math.round(100 * v)}</text>`);
     });
   });
