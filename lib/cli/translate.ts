@@ -1,6 +1,6 @@
 /**
  * `unrolled train --task translate`: an encoder–decoder from French into English on sentence pairs, with
- * held-out loss, exact match and BLEU-4. `unrolled translate "je suis tres fatigue ."`: a translation from
+ * held-out loss, exact match and BLEU-4, and the loss curve (loss.svg beside the checkpoint). `unrolled translate "je suis tres fatigue ."`: a translation from
  * such a checkpoint, with its attention weights as a chart.
  */
 import * as fs from 'fs';
@@ -11,7 +11,7 @@ import { writeSeq2SeqCheckpoint, readSeq2SeqCheckpoint, taskOfCheckpointFile } f
 import { readPairs } from '../data/pairs';
 import { WordVocabulary } from '../data/text';
 import { TranslateTask, prepareTranslation, buildTranslator, trainTranslator, scoreTranslations, translate, translateDefaults } from '../tasks/translate';
-import { attentionChart } from '../diagnostics/svg';
+import { attentionChart, lineChart } from '../diagnostics/svg';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
 import { CELLS, Out, bundled, writeOutputs } from './model-options';
 import { runTrain } from './train';
@@ -51,11 +51,16 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
   const model = buildTranslator(data, o);
   const batches = Math.ceil(data.train.length / o.batchSize);
   const started = Date.now();
-  let lastDraw = 0, lossAvg: number | null = null;
+  let lastDraw = 0, lossAvg: number | null = null, epochLoss = 0, epochSteps = 0;
+  const curve: { epoch: number; train: number; validation: number }[] = []; // for loss.svg
   const result = trainTranslator(model, data, {
     ...o,
     onStep: (s) => {
-      if (s.applied) lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
+      if (s.applied) {
+        lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
+        epochLoss += s.loss;
+        epochSteps++;
+      }
       else line({ event: 'non-finite', step: s.step }, `step ${s.step}: non-finite loss or gradient, skipped`);
       const now = Date.now();
       if (!json && now - lastDraw > 200) {
@@ -63,8 +68,13 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
         out.write(`\repoch ${s.epoch + 1} batch ${((s.step - 1) % batches) + 1}/${batches}  loss ${lossAvg?.toFixed(3)} nats/word  ${formatSeconds((now - started) / 1000)}\x1b[K`);
       }
     },
-    onEval: (e) => line({ event: 'eval', ...e, trainLoss: lossAvg, seconds: (Date.now() - started) / 1000 },
-      `epoch ${e.epoch}: train ${lossAvg?.toFixed(3)}, validation ${e.valLoss.toFixed(3)} nats/word${e.improved ? ' (best)' : ''}  ${formatSeconds((Date.now() - started) / 1000)}`),
+    onEval: (e) => {
+      const train = epochLoss / Math.max(1, epochSteps); // the mean over the epoch's batches
+      curve.push({ epoch: e.epoch, train, validation: e.valLoss });
+      epochLoss = epochSteps = 0;
+      line({ event: 'eval', ...e, trainLoss: train, seconds: (Date.now() - started) / 1000 },
+        `epoch ${e.epoch}: train ${train.toFixed(3)}, validation ${e.valLoss.toFixed(3)} nats/word${e.improved ? ' (best)' : ''}  ${formatSeconds((Date.now() - started) / 1000)}`);
+    },
     onBest: (m) => writeSeq2SeqCheckpoint(checkpoint, m, taskJson, null),
   });
   if (!Number.isFinite(result.valLoss)) throw new ValueError('train: no epoch finished within --max-seconds, so there is no validated model; allow more time');
@@ -74,9 +84,15 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
   const test = (s: typeof greedy) => ({ decoding: s.decoding, loss: s.loss, exactMatch: s.exactMatch, bleu: s.bleu, precisions: s.precisions, brevityPenalty: s.brevityPenalty });
   const metrics = { epochs: result.epochs, steps: result.steps, seconds: result.seconds, stoppedBy: result.stoppedBy, valLoss: result.valLoss, test: test(greedy), testBeam: beam ? test(beam) : null };
   writeSeq2SeqCheckpoint(checkpoint, model, taskJson, metrics); // the best weights again, now with their scores
+  const chart = writeOutputs(path.dirname(path.resolve(checkpoint)), {
+    'loss.svg': lineChart({
+      title: `translate ${a.direction}, ${a.cell} H=${o.hidden}${o.attention ? ', attention' : ''}: loss per target word`, xLabel: 'epoch', yLabel: 'nats per word',
+      series: [{ name: 'training (mean over the epoch)', points: curve.map((c) => [c.epoch, c.train]) }, { name: 'validation', points: curve.map((c) => [c.epoch, c.validation]) }],
+    }),
+  })[0];
   const summary = {
     task: 'translate', cell: a.cell, hidden: o.hidden, attention: o.attention, teacherForcing: o.teacherForcing, ...metrics,
-    testPairs: data.test.length, bleuSmoothing: 'none', examples: greedy.examples.slice(0, 5), checkpoint,
+    testPairs: data.test.length, bleuSmoothing: 'none', examples: greedy.examples.slice(0, 5), checkpoint, lossChart: chart,
   };
   if (json) out.write(JSON.stringify(summary) + '\n');
   else {
@@ -84,7 +100,7 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
     out.write(`done: ${result.epochs} epochs (${result.stoppedBy}) in ${formatSeconds(result.seconds)}; best validation ${result.valLoss.toFixed(3)} nats/word\n`);
     for (const s of [greedy, beam]) if (s) out.write(`test (${s.pairs} pairs, ${s.decoding}): loss ${s.loss.toFixed(3)} nats/word, exact match ${pct(s.exactMatch)}, BLEU-4 ${(100 * s.bleu).toFixed(1)} (no smoothing)\n`);
     for (const e of greedy.examples.slice(0, 5)) out.write(`  ${e.source}  →  ${e.output}   [${e.reference}]\n`);
-    out.write(`checkpoint: ${checkpoint}\n`);
+    out.write(`checkpoint: ${checkpoint}; loss curve: ${chart}\n`);
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 /**
  * Charts as standalone SVG text: a line chart (linear or log y, several series, a legend, optional event
- * markers) and a heatmap. A small module of our own rather than a charting library: two chart kinds are
- * all the reports need, the output is deterministic text that specs can read, and nothing is installed.
+ * markers), a heatmap, a confusion matrix and attention weights. A small module of our own rather than a
+ * charting library: these few kinds are all the reports need, the output is deterministic text that specs can read, and nothing is installed.
  */
 
 export interface Series {

@@ -25,6 +25,7 @@ describe('unrolled train --task translate, and translate', () => {
     expect(summary.test.decoding).toBe('greedy');
     expect(summary.testBeam.decoding).toBe('beam 2');
     expect(summary.test.loss).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(dir, 'run', 'loss.svg'), 'utf8')).toContain('loss per target word');
     const t = capture(), err = capture();
     const chart = path.join(dir, 'charts', 'attention.svg');
     expect(runTranslate(['--checkpoint', ckpt, 'Je suis calme.', 'je suis zzzq', '--json', '--heatmap', chart, '--max-length', '5'], t.out, err.out)).toBe(0);
