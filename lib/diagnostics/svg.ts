@@ -190,8 +190,8 @@ export interface AttentionChartOptions {
 export function attentionChart(o: AttentionChartOptions): string {
   const R = o.outputWords.length, C = o.sourceWords.length, cell = 40;
   const longestRow = Math.max(1, ...o.outputWords.map((w) => w.length)), longestCol = Math.max(1, ...o.sourceWords.map((w) => w.length));
-  const m = { left: 24 + 7 * longestRow, top: 48 + 6 * longestCol, right: 24, bottom: 24 };
-  const W = Math.max(m.left + C * cell + m.right, 16 + 7 * o.title.length), H = m.top + R * cell + m.bottom;
+  const m = { left: 24 + 7 * longestRow, top: 48 + 6 * longestCol, right: 24 + 4 * longestCol, bottom: 24 }; // labels slant up and right
+  const W = Math.max(m.left + C * cell + m.right, 24 + 9 * o.title.length), H = m.top + R * cell + m.bottom;
   const out = start(W, H, o.title, 12, 14);
   o.sourceWords.forEach((w, c) => {
     const x = m.left + c * cell + cell / 2 + 4, y = m.top - 8;
