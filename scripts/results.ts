@@ -1,7 +1,7 @@
 /**
  * Reruns every command of docs/results.md and prints its tables (markdown) with the wall time of each run.
  *
- *   npm run results                 all runs (about 2 hours on 2 cores; the char-lm and translate runs take most)
+ *   npm run results                 all runs (about 3 hours on 2 cores; the char-lm and translate runs take most)
  *   npm run results -- --only names runs whose name contains "names"
  *   npm run results -- --seeds 5    the forecasts with seeds 1…5 as well (mean and spread of the test RMSE)
  *
@@ -50,6 +50,8 @@ const CHAR_MODELS: Run[] = [
 const TRANSLATORS: Run[] = [
   { name: 'translate-attention', args: ['train', '--task', 'translate'] },
   { name: 'translate-plain', args: ['train', '--task', 'translate', '--attention', 'no'] },
+  { name: 'translate-forced', args: ['train', '--task', 'translate', '--teacher-forcing', '1'] },
+  { name: 'translate-lstm', args: ['train', '--task', 'translate', '--cell', 'lstm'] },
 ];
 
 function option(name: string): string | null {
