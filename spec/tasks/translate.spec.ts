@@ -37,6 +37,15 @@ describe('translation task', () => {
     expect(scoreTranslations(model, data, few, { beam: 3 }).exactMatch).toBeGreaterThan(0.9);
   });
 
+  it('stops at --max-seconds, still validating the model once so that there is a best to keep', () => {
+    const data = prepareTranslation(pairs.slice(0, 200), 1);
+    const model = buildTranslator(data, { hidden: 8 });
+    const r = trainTranslator(model, data, { hidden: 8, epochs: 50, maxSeconds: 1e-9 });
+    expect(r.stoppedBy).toBe('time');
+    expect(r.epochs).toBe(1);
+    expect(Number.isFinite(r.valLoss)).toBe(true);
+  });
+
   it('translate: unknown words read as <unk> and are named; a sentence with none known is an error', () => {
     const data = prepareTranslation(pairs.slice(0, 100), 1);
     const task: TranslateTask = { name: 'translate', sourceVocabulary: data.source.toJSON(), targetVocabulary: data.target.toJSON() };
