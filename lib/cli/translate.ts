@@ -122,7 +122,7 @@ Translates each sentence (French into English with the default model). The sente
 in training: lower case, accents dropped, letters, ! and ? only. A word the model never saw is read as
 <unk> (and named on stderr); a sentence with no known word is an error. Without --checkpoint it uses
 ${DEFAULT_TRANSLATE_CHECKPOINT}, training it first on the bundled pairs (\`unrolled train --task translate\`,
-about 20 minutes) if it is not there.
+about 40 minutes) if it is not there.
 
 ${formatOptions(TRANSLATE_OPTIONS)}`;
 }
@@ -139,7 +139,7 @@ export function runTranslate(argv: string[], out: Out = process.stdout, err: Out
   if (file === null) {
     file = DEFAULT_TRANSLATE_CHECKPOINT;
     if (!fs.existsSync(file)) {
-      err.write(`translate: no ${file} yet; training one on the bundled sentence pairs first (about 20 minutes; progress below)\n`);
+      err.write(`translate: no ${file} yet; training one on the bundled sentence pairs first (about 40 minutes; progress below)\n`);
       runTrain(['--task', 'translate', '--checkpoint', file], err); // its progress and scores go to stderr
     }
   }
