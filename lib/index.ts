@@ -76,12 +76,12 @@ export type { NonFiniteReport } from './training/nonfinite';
 export { findNonFinite, findNonFiniteForward, findNonFiniteBackward } from './training/nonfinite';
 export type { Checkpoint, TrainerCounters, TrainerBookkeeping } from './training/checkpoint';
 export {
-  writeCheckpoint, readCheckpoint, checkCheckpoint, modelFromCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION,
+  writeCheckpoint, readCheckpoint, readCheckpointJson, checkpointTaskName, checkCheckpoint, modelFromCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION,
 } from './training/checkpoint';
 export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from './training/trainer';
 export { Trainer, TrainingError } from './training/trainer';
 export type { Seq2SeqCheckpoint } from './training/seq2seq-checkpoint';
-export { writeSeq2SeqCheckpoint, readSeq2SeqCheckpoint, SEQ2SEQ_FORMAT, SEQ2SEQ_VERSION } from './training/seq2seq-checkpoint';
+export { writeSeq2SeqCheckpoint, readSeq2SeqCheckpoint, seq2seqFromJson, SEQ2SEQ_FORMAT, SEQ2SEQ_VERSION } from './training/seq2seq-checkpoint';
 export { subset, randomSplit } from './training/datasets';
 export { Progress } from './training/progress';
 

@@ -9,8 +9,7 @@ import { OPTIMIZER_NAMES } from '../training/optimizers';
 import { Progress } from '../training/progress';
 import { FitOptions } from '../tasks/fit';
 import { writeFileAtomic } from '../models/atomic-write';
-import { Checkpoint, readCheckpoint } from '../training/checkpoint';
-import { taskOfCheckpointFile } from '../training/seq2seq-checkpoint';
+import { Checkpoint, readCheckpointJson, checkCheckpoint, checkpointTaskName } from '../training/checkpoint';
 import { OptionSpec, Parsed } from './args';
 
 export const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', relu: 'rnn_relu' };
@@ -103,9 +102,10 @@ export function bundled(name: string): string {
  * says which task wrote it and what `command` reads.
  */
 export function readTaskCheckpoint(file: string, command: string, tasks: readonly string[], reads: string): { ckpt: Checkpoint; task: { name: string } } {
-  const written = taskOfCheckpointFile(file);
+  const json = readCheckpointJson(file); // parsed once: it may be many megabytes
+  const written = checkpointTaskName(json);
   if (written !== null && !tasks.includes(written)) throw new ValueError(`${command} --checkpoint: ${file} was written by the ${JSON.stringify(written)} task; ${command} reads ${reads}`);
-  const ckpt = readCheckpoint(file);
+  const ckpt = checkCheckpoint(json, `checkpoint ${file}`);
   const task = ckpt.task as { name?: unknown } | null;
   if (typeof task?.name !== 'string' || !tasks.includes(task.name)) {
     const by = task?.name ? `the ${JSON.stringify(task.name)} task` : 'a run with no task';

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ValueError } from '../kernels/tensor';
 import { formatSeconds } from '../training/progress';
-import { writeSeq2SeqCheckpoint, readSeq2SeqCheckpoint, taskOfCheckpointFile } from '../training/seq2seq-checkpoint';
+import { writeSeq2SeqCheckpoint, seq2seqFromJson } from '../training/seq2seq-checkpoint';
+import { readCheckpointJson, checkpointTaskName } from '../training/checkpoint';
 import { readPairs } from '../data/pairs';
 import { WordVocabulary } from '../data/text';
 import { TranslateTask, prepareTranslation, buildTranslator, trainTranslator, scoreTranslations, translate, translateDefaults } from '../tasks/translate';
@@ -80,7 +81,7 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
   if (!Number.isFinite(result.valLoss)) throw new ValueError('train: no epoch finished within --max-seconds, so there is no validated model; allow more time');
   const greedy = scoreTranslations(model, data, data.test);
   const beamWidth = a.beam as number;
-  const beam = beamWidth > 1 ? scoreTranslations(model, data, data.test, { beam: beamWidth }) : null;
+  const beam = beamWidth > 1 ? scoreTranslations(model, data, data.test, { beam: beamWidth, loss: greedy.loss }) : null; // the loss does not depend on decoding
   const test = (s: typeof greedy) => ({ decoding: s.decoding, loss: s.loss, exactMatch: s.exactMatch, bleu: s.bleu, precisions: s.precisions, brevityPenalty: s.brevityPenalty });
   const metrics = { epochs: result.epochs, steps: result.steps, seconds: result.seconds, stoppedBy: result.stoppedBy, valLoss: result.valLoss, test: test(greedy), testBeam: beam ? test(beam) : null };
   writeSeq2SeqCheckpoint(checkpoint, model, taskJson, metrics); // the best weights again, now with their scores
@@ -144,9 +145,10 @@ export function runTranslate(argv: string[], out: Out = process.stdout, err: Out
     }
   }
   if (!fs.existsSync(file)) throw new ValueError(`translate --checkpoint: no such file ${JSON.stringify(file)}`);
-  const written = taskOfCheckpointFile(file);
+  const json = readCheckpointJson(file); // parsed once: it may be many megabytes
+  const written = checkpointTaskName(json);
   if (written !== 'translate') throw new ValueError(`translate --checkpoint: ${file} was written by ${written ? `the ${JSON.stringify(written)} task` : 'a run with no task'}; translate reads translate checkpoints`);
-  const { model, ckpt } = readSeq2SeqCheckpoint(file);
+  const { model, ckpt } = seq2seqFromJson(json, `checkpoint ${file}`);
   const task = ckpt.task as unknown as TranslateTask;
   WordVocabulary.fromJSON(task.sourceVocabulary, `checkpoint ${file}: task.sourceVocabulary`);
   const o = { beam: a.beam as number, maxLength: a['max-length'] as number, lengthPenalty: a['length-penalty'] as number };

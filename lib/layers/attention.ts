@@ -124,13 +124,12 @@ export class AdditiveAttention {
     const K = k.keys.data, W = c.w.data, AL = c.alpha.data, v = this.va.data, dv = this.dva.data;
     const DK = dKeys.data, DP = dP.data, DQP = dqp.data;
     for (let b = 0; b < B; b++) {
-      const dc = dctx.pick(b);
       let weighted = 0; // Σ_s α_{b,s} dα_{b,s}
       for (let s = 0; s < k.lengths[b]; s++) {
         const a = AL[b * S + s], at = (s * B + b) * Hk;
         let da = 0;
         for (let j = 0; j < Hk; j++) {
-          const g = dc.get(j);
+          const g = dctx.get(b, j); // dctx may be a view (a slice of the decoder's input gradient)
           da += g * K[at + j]; //                                                  (ATT-5')
           DK[at + j] += a * g; //                                                  (ATT-5')
         }

@@ -177,8 +177,11 @@ export interface TranslationScores {
   examples: { source: string; reference: string; output: string }[];
 }
 
-/** Held-out scores of `model` on `pairs`, decoding greedily (beam 1) or with a beam of `beam`. */
-export function scoreTranslations(model: Seq2Seq, data: { source: WordVocabulary; target: WordVocabulary }, pairs: readonly SentencePair[], o: { beam?: number; maxLength?: number } = {}): TranslationScores {
+/**
+ * Held-out scores of `model` on `pairs`, decoding greedily (beam 1) or with a beam of `beam`. The loss is
+ * teacher-forced, the same whatever the decoding: pass it as `loss` when it is already known.
+ */
+export function scoreTranslations(model: Seq2Seq, data: { source: WordVocabulary; target: WordVocabulary }, pairs: readonly SentencePair[], o: { beam?: number; maxLength?: number; loss?: number } = {}): TranslationScores {
   const beam = o.beam ?? 1, maxLength = o.maxLength ?? 20;
   const { sources } = toBatch(data, pairs);
   const outputs: Decoded[] = [];
@@ -189,7 +192,7 @@ export function scoreTranslations(model: Seq2Seq, data: { source: WordVocabulary
   const exact = hypotheses.filter((h, i) => h.join(' ') === pairs[i].target).length;
   const b = corpusBleu(references, hypotheses);
   return {
-    pairs: pairs.length, loss: evaluateLoss(model, data, pairs), exactMatch: exact / pairs.length, bleu: b.bleu,
+    pairs: pairs.length, loss: o.loss ?? evaluateLoss(model, data, pairs), exactMatch: exact / pairs.length, bleu: b.bleu,
     precisions: b.precisions, brevityPenalty: b.brevityPenalty, decoding: beam === 1 ? 'greedy' : `beam ${beam}`,
     examples: pairs.slice(0, 10).map((p, i) => ({ source: p.source, reference: p.target, output: hypotheses[i].join(' ') })),
   };

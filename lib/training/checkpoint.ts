@@ -76,6 +76,11 @@ export function writeCheckpoint(file: string, ckpt: Checkpoint): void {
 
 /** Reads and checks a checkpoint file. Every problem names the file and the key. */
 export function readCheckpoint(file: string): Checkpoint {
+  return checkCheckpoint(readCheckpointJson(file), `checkpoint ${file}`);
+}
+
+/** A checkpoint file of either format, parsed but not yet checked; says whether it cannot be read or is not JSON. */
+export function readCheckpointJson(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -88,7 +93,13 @@ export function readCheckpoint(file: string): Checkpoint {
   } catch (err) {
     throw new ValueError(`checkpoint ${file}: not valid JSON, so it is truncated or was edited by hand (${(err as Error).message})`);
   }
-  return checkCheckpoint(json, `checkpoint ${file}`);
+  return json;
+}
+
+/** The name of the task that wrote a parsed checkpoint, or null when it has none. */
+export function checkpointTaskName(json: unknown): string | null {
+  const name = (json as { task?: { name?: unknown } } | null)?.task?.name;
+  return typeof name === 'string' ? name : null;
 }
 
 /** Checks the structure of a parsed checkpoint (the weights' shapes are checked when loaded into a model). */

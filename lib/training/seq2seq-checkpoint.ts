@@ -10,12 +10,12 @@
  * A checkpoint whose weights are not all finite is never written; a failed write leaves the previous
  * file as it was. Reading checks the format, the architecture and every weight's name and shape.
  */
-import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { Seq2Seq, Seq2SeqConfig } from '../models/seq2seq';
 import { StateDict, stateDict, loadStateDict } from '../models/state-dict';
 import { writeFileAtomic } from '../models/atomic-write';
+import { readCheckpointJson } from './checkpoint';
 
 export const SEQ2SEQ_FORMAT = 'unrolled-seq2seq';
 export const SEQ2SEQ_VERSION = 1;
@@ -44,13 +44,12 @@ export function writeSeq2SeqCheckpoint(file: string, model: Seq2Seq, task: Seq2S
 
 /** Reads an encoder–decoder checkpoint and builds its model; every problem names the file and the key. */
 export function readSeq2SeqCheckpoint(file: string): { model: Seq2Seq; ckpt: Seq2SeqCheckpoint } {
-  const what = `checkpoint ${file}`;
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ValueError(`${what}: cannot be read as JSON (${(err as Error).message})`);
-  }
+  return seq2seqFromJson(readCheckpointJson(file), `checkpoint ${file}`);
+}
+
+/** Checks a parsed encoder–decoder checkpoint (format, architecture, every weight's name and shape) and builds its model. */
+export function seq2seqFromJson(parsed: unknown, what: string): { model: Seq2Seq; ckpt: Seq2SeqCheckpoint } {
+  const json = parsed as Record<string, unknown>;
   if (typeof json !== 'object' || json === null) throw new ValueError(`${what}: expected a JSON object`);
   if (json.format !== SEQ2SEQ_FORMAT) throw new ValueError(`${what}: format: expected "${SEQ2SEQ_FORMAT}", got ${JSON.stringify(json.format)}`);
   if (json.format_version !== SEQ2SEQ_VERSION) throw new ValueError(`${what}: format_version: expected ${SEQ2SEQ_VERSION}, got ${JSON.stringify(json.format_version)}`);
@@ -66,14 +65,4 @@ export function readSeq2SeqCheckpoint(file: string): { model: Seq2Seq; ckpt: Seq
   const model = new Seq2Seq(m as unknown as Seq2SeqConfig);
   loadStateDict(model, json.weights, `${what}: weights`);
   return { model, ckpt: json as unknown as Seq2SeqCheckpoint };
-}
-
-/** The task name of any checkpoint file, or null when it has none (for messages that say which task wrote it). */
-export function taskOfCheckpointFile(file: string): string | null {
-  try {
-    const name = (JSON.parse(fs.readFileSync(file, 'utf8')) as { task?: { name?: unknown } })?.task?.name;
-    return typeof name === 'string' ? name : null;
-  } catch {
-    return null;
-  }
 }
