@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab | help`.
+ * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab | data | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
- * that fails (too many non-finite steps) ends with status 1.
+ * that fails (too many non-finite steps) ends with status 1, and so does a failed download.
  */
 import { ShapeError, ValueError } from '../kernels/tensor';
 import { TrainingError } from '../training/trainer';
+import { DownloadError } from '../data/download';
 import { runTrain, trainHelp } from './train';
 import { runLabCommand, labHelp } from './lab';
 import { runForecast, forecastHelp } from './forecast';
@@ -14,6 +15,7 @@ import { runPredict, predictHelp } from './predict';
 import { runSample, sampleHelp } from './char-lm';
 import { runGenerateNames, generateNamesHelp } from './generate-names';
 import { runTranslate, translateHelp } from './translate';
+import { runData, dataHelp } from './data';
 
 const USAGE = `usage: unrolled <command> [options]
 
@@ -27,16 +29,20 @@ commands:
   generate-names  surnames of a given language from a conditioned character model
   translate  translate a sentence (French into English) with an encoder–decoder checkpoint
   lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
+  data      the data sets the commands read: list, download (checked by sha256), verify, path
   help      show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
 
-const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp, 'generate-names': generateNamesHelp, translate: translateHelp };
+const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp, 'generate-names': generateNamesHelp, translate: translateHelp, data: dataHelp };
 
-export function main(argv: string[]): number {
+/** Runs one command; resolves to its exit status (a download is asynchronous, the other commands are not). */
+export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'data':
+        return runData(rest).catch(exitStatus);
       case 'train':
         return runTrain(rest);
       case 'lab':
@@ -64,16 +70,25 @@ export function main(argv: string[]): number {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ValueError || err instanceof ShapeError || err instanceof RangeError) {
-      process.stderr.write(`unrolled: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof TrainingError) {
-      process.stderr.write(`unrolled: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    return exitStatus(err);
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+/** The exit status of a command that threw: 2 for bad input, 1 for a run or a download that failed. */
+function exitStatus(err: unknown): number {
+  if (err instanceof ValueError || err instanceof ShapeError || err instanceof RangeError) {
+    process.stderr.write(`unrolled: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof TrainingError || err instanceof DownloadError) {
+    process.stderr.write(`unrolled: ${err.message}\n`);
+    return 1;
+  }
+  throw err;
+}
+
+if (require.main === module) {
+  Promise.resolve(main(process.argv.slice(2))).then((status) => {
+    process.exitCode = status;
+  });
+}

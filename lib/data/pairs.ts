@@ -1,6 +1,6 @@
 /**
  * Sentence pairs for translation: one pair per line, the two sides separated by a tab (English first in
- * the bundled file), normalised as PyTorch's translation tutorial normalises them.   docs: docs/data.md
+ * the eng-fra data set), normalised as PyTorch's translation tutorial normalises them.   docs: docs/data.md
  *
  * normalizeSentence: lower case and trim; Unicode NFD without combining marks (é → e); a space before
  * each . ! ?; every run of characters other than a–z, ! and ? becomes one space (so "." and apostrophes
@@ -21,7 +21,7 @@ export interface SentencePair {
 }
 
 /**
- * Reads tab-separated pairs. `reverse` swaps the sides (the bundled file is English<TAB>French; the
+ * Reads tab-separated pairs. `reverse` swaps the sides (the eng-fra data set is English<TAB>French; the
  * tutorial translates French into English, so it reverses them). A line without a tab is an error.
  */
 export function readPairs(file: string, reverse = false): SentencePair[] {
@@ -37,4 +37,24 @@ export function readPairs(file: string, reverse = false): SentencePair[] {
   });
   if (out.length === 0) throw new ValueError(`${file}: no sentence pairs`);
   return out;
+}
+
+/** The English beginnings the translation tutorial keeps (as it writes them: some without a final space). */
+export const TUTORIAL_PREFIXES = ['i am ', 'i m ', 'he is', 'he s ', 'she is', 'she s ', 'you are', 'you re ', 'we are', 'we re ', 'they are', 'they re '];
+const TUTORIAL_MAX_LENGTH = 10;
+
+/**
+ * The translation tutorial's filter, applied to a whole `English<TAB>French` file: the lines, unchanged
+ * and in their order, whose normalised sides both have fewer than 10 words (split at single spaces, as
+ * Python's `split(' ')`) and whose normalised English side starts with one of TUTORIAL_PREFIXES. This is
+ * how the `eng-fra` data set is cut from the tutorial's eng-fra.txt; on its own output it keeps every line.
+ */
+export function tutorialPairs(text: string): string {
+  const kept = text.split('\n').filter((line) => {
+    const [eng, fra] = line.split('\t').map(normalizeSentence);
+    if (fra === undefined) return false;
+    return eng.split(' ').length < TUTORIAL_MAX_LENGTH && fra.split(' ').length < TUTORIAL_MAX_LENGTH
+      && TUTORIAL_PREFIXES.some((p) => eng.startsWith(p));
+  });
+  return kept.length === 0 ? '' : kept.join('\n') + '\n';
 }

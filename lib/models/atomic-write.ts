@@ -1,18 +1,18 @@
 /**
- * Writes a file so that it is either the old file or the whole new one, never a part: the text goes to a
+ * Writes a file so that it is either the old file or the whole new one, never a part: the text (or bytes) goes to a
  * temporary file beside the target, is flushed to disk (fsync), and only then renamed over the target.
  * If anything fails, the temporary file is removed and the error is thrown; the target is untouched.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
   let fd: number | null = null;
   try {
     fd = fs.openSync(tmp, 'w');
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, Math.min(1 << 20, bytes.length - at));
     fs.fsyncSync(fd); // on disk before it takes the target's name
     fs.closeSync(fd);
