@@ -59,10 +59,19 @@ JS
 "$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --target ES2022 --module commonjs --moduleResolution node readme-*.ts
 echo "README examples type-check against the package: OK"
 
-# The commands run from the installed package, on the data it ships.
+# The package ships no data: only dist/, package.json, README.md and LICENSE.
+extra=$(tar -tzf "$tarball" | grep -vE '^package/(dist/|package\.json$|README\.md$|LICENSE$)' || true)
+if [ -n "$extra" ]; then echo "check-package: the package ships files outside dist/: $extra"; exit 1; fi
+echo "the package holds dist/ and no data: OK"
+
+# The commands run from the installed package, on real data read through the registry (UNROLLED_DATA,
+# or ../shared/data beside the clone).
+if [ -z "${UNROLLED_DATA:-}" ] && [ -d "$root/../shared/data" ]; then export UNROLLED_DATA="$root/../shared/data"; fi
+if [ -z "${UNROLLED_DATA:-}" ]; then echo "check-package: set UNROLLED_DATA to a data folder for the command runs"; exit 1; fi
+npx --no-install unrolled data verify names eng-fra airline | tail -n 3
 npx --no-install unrolled forecast --epochs 2 --out runs/forecast --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled classify --epochs 1 --hidden 4 --test-fraction 0.5 --out runs/classify --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled predict --checkpoint runs/classify/checkpoint.json Dostoevsky
-head -n 120 node_modules/unrolled/data/eng-fra-short.txt > pairs.txt
+head -n 120 "$(npx --no-install unrolled data path eng-fra)" > pairs.txt
 npx --no-install unrolled train --task translate --data pairs.txt --hidden 8 --epochs 1 --beam 1 --checkpoint runs/translate.json --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled translate --checkpoint runs/translate.json "je suis calme ."

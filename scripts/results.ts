@@ -6,11 +6,14 @@
  *   npm run results -- --seeds 5    the forecasts with seeds 1…5 as well (mean and spread of the test RMSE)
  *
  * Each run is the `unrolled` command itself (from dist/ when built, else from source), with --json; its
- * last line is read back. Outputs go to runs/results/<name>/.
+ * last line is read back. Outputs go to runs/results/<name>/. The data sets come from the registry
+ * (UNROLLED_DATA or the download cache: `npx unrolled data download --all` first); an argument `@name`
+ * is the path of the registered data set `name`, looked up when its run starts.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { datasetPath } from '../lib/data/locate';
 
 interface Run {
   name: string;
@@ -22,9 +25,9 @@ const FORECASTS: Run[] = [
   { name: 'airline-levels', args: ['forecast', '--log', 'no', '--difference', '0'] },
   { name: 'airline-12-direct', args: ['forecast', '--horizon', '12', '--strategy', 'direct'] },
   { name: 'airline-12-recursive', args: ['forecast', '--horizon', '12', '--strategy', 'recursive'] },
-  { name: 'shampoo', args: ['forecast', '--data', 'data/shampoo-sales.csv', '--look-back', '3', '--season', '12'] },
-  { name: 'aapl', args: ['forecast', '--data', 'data/stock-aapl-daily.csv', '--column', 'AAPL.Close', '--date-column', 'Date', '--look-back', '20', '--season', '5'] },
-  { name: 'sunspots', args: ['forecast', '--data', 'data/monthly-sunspots.csv', '--look-back', '24', '--season', '132'] },
+  { name: 'shampoo', args: ['forecast', '--data', '@shampoo', '--look-back', '3', '--season', '12'] },
+  { name: 'aapl', args: ['forecast', '--data', '@aapl', '--column', 'AAPL.Close', '--date-column', 'Date', '--look-back', '20', '--season', '5'] },
+  { name: 'sunspots', args: ['forecast', '--data', '@sunspots', '--look-back', '24', '--season', '132'] },
 ];
 
 const CLASSIFIERS: Run[] = [
@@ -34,8 +37,8 @@ const CLASSIFIERS: Run[] = [
   { name: 'names-lstm-balanced', args: ['classify', '--class-weights', 'balanced'] },
   { name: 'names-gru128', args: ['classify', '--cell', 'gru', '--hidden', '128', '--epochs', '30', '--patience', '5'] },
   { name: 'names-gru128-balanced', args: ['classify', '--cell', 'gru', '--hidden', '128', '--epochs', '30', '--patience', '5', '--class-weights', 'balanced'] },
-  { name: 'digits-tanh', args: ['classify', '--data', 'data/digits.csv.gz', '--step-size', '8', '--cell', 'rnn_tanh', '--epochs', '100', '--patience', '10'] },
-  { name: 'digits-lstm', args: ['classify', '--data', 'data/digits.csv.gz', '--step-size', '8', '--cell', 'lstm', '--epochs', '100', '--patience', '10'] },
+  { name: 'digits-tanh', args: ['classify', '--data', '@digits', '--step-size', '8', '--cell', 'rnn_tanh', '--epochs', '100', '--patience', '10'] },
+  { name: 'digits-lstm', args: ['classify', '--data', '@digits', '--step-size', '8', '--cell', 'lstm', '--epochs', '100', '--patience', '10'] },
 ];
 
 const CHAR_MODELS: Run[] = [
@@ -62,8 +65,9 @@ function option(name: string): string | null {
 function unrolled(args: string[]): { result: Record<string, unknown>; wall: number } {
   const built = fs.existsSync('dist/cli/main.js');
   const [cmd, pre] = built ? [process.execPath, ['dist/cli/main.js']] : ['npx', ['tsx', 'lib/cli/main.ts']];
+  const resolved = args.map((arg) => (arg.startsWith('@') ? datasetPath(arg.slice(1)) : arg));
   const started = Date.now();
-  const r = spawnSync(cmd, [...pre, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(cmd, [...pre, ...resolved, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const wall = (Date.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`unrolled ${args.join(' ')} failed:\n${r.stderr}`);
   const last = r.stdout.trim().split('\n').pop() as string;

@@ -11,7 +11,7 @@ import { formatSeconds } from '../training/progress';
 import { CharVocabulary } from '../data/text';
 import { CharLmTask, checkText, prepareCharLm, trainCharLm, sampleText } from '../tasks/char-lm';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
-import { CELLS, Out, bundled, readTaskCheckpoint } from './model-options';
+import { CELLS, Out, registered, readTaskCheckpoint } from './model-options';
 
 /** What `train --task char-lm` uses for the options it is not given. */
 export const CHAR_LM_DEFAULTS: Record<string, number> = {
@@ -22,7 +22,7 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(CHAR_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
   if (a.resume) throw new ValueError('train --resume: a char-lm run cannot be resumed (its checkpoint keeps the best weights for `unrolled sample`, not the optimizer state); start a new run');
   if (a.schedule === 'step') throw new ValueError('train --schedule: a char-lm run takes constant or cosine (to --min-lr, default lr / 10)');
-  const file = (a.data as string | null) ?? bundled('tinyshakespeare.txt');
+  const file = (a.data as string | null) ?? registered('tinyshakespeare', '--data FILE');
   if (!fs.existsSync(file)) throw new ValueError(`train --data: no such file ${JSON.stringify(file)}`);
   const text = fs.readFileSync(file, 'utf8');
   checkText(text, file);

@@ -10,11 +10,11 @@ import { ClassifyResult, ClassifyTask, trainClassifier } from '../tasks/classify
 import { formatSeconds } from '../training/progress';
 import { confusionMatrixChart } from '../diagnostics/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
-import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, bundled, Out } from './model-options';
+import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, registered, Out } from './model-options';
 import { defaultWorkers } from './train';
 
 export const CLASSIFY_OPTIONS: Record<string, OptionSpec> = {
-  'data-dir': { kind: 'string', help: 'a directory with one .txt file per class, one sample per line (default: the bundled surnames)' },
+  'data-dir': { kind: 'string', help: 'a directory with one .txt file per class, one sample per line (default: the names data set, surnames by language)' },
   data: { kind: 'string', help: 'or a CSV (.csv or .csv.gz) of numbers per row with the label last, read as steps of --step-size values' },
   'step-size': { kind: 'int', help: 'with --data: values per time step (8 for the 8×8 digits read row by row)', min: 1 },
   'test-fraction': { kind: 'number', help: 'share of every class held out for test', default: 0.2, positive: true },
@@ -97,7 +97,7 @@ function loadData(a: Parsed): { data: LabelledSequences; task: ClassifyTask; sou
     const task: ClassifyTask = { name: 'classify', classes, input: 'numeric', stepSize, steps: rows[0].length / stepSize, scaler: { shift: s.shift, scale: s.scale } };
     return { data: numericSequences(rows, labels, classes, stepSize, (v) => scale(s, v)), task, source: file };
   }
-  const dir = (a['data-dir'] as string | null) ?? bundled('names');
+  const dir = (a['data-dir'] as string | null) ?? registered('names', '--data-dir DIR');
   const { classes, texts, labels } = readClassDirectory(dir);
   const split = stratifiedSplit(labels, classes.length, a['test-fraction'] as number, a['val-fraction'] as number, a.seed as number);
   const vocab = CharVocabulary.fromTexts(split.train.map((i) => foldToAscii(texts[i]))); // characters seen in training

@@ -11,13 +11,13 @@ import { ForecastResult, ForecastStrategy, trainForecaster } from '../tasks/fore
 import { formatSeconds } from '../training/progress';
 import { lineChart } from '../diagnostics/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
-import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, bundled, Out } from './model-options';
+import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, registered, Out } from './model-options';
 
-/** The bundled example the command runs with no --data. */
-const EXAMPLE = { file: 'airline-passengers.csv', column: 'Passengers', dateColumn: 'Month', season: 12 };
+/** The example the command runs with no --data: the registry's airline data set. */
+const EXAMPLE = { dataset: 'airline', column: 'Passengers', dateColumn: 'Month', season: 12 };
 
 export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
-  data: { kind: 'string', help: `CSV file with a header row (default: the bundled ${EXAMPLE.file}, season 12)` },
+  data: { kind: 'string', help: `CSV file with a header row (default: the registry's ${EXAMPLE.dataset} data set, season 12)` },
   column: { kind: 'string', help: 'the value column (default: the second of a two-column file)' },
   'date-column': { kind: 'string', help: 'a date or label column, for the chart and the report (default: the first of a two-column file)' },
   fill: { kind: 'string', help: 'missing values: an error, or filled from the previous value or linearly', default: 'none', choices: ['none', 'previous', 'linear'] },
@@ -53,7 +53,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   }
   if ((a['look-back'] as number) < 1) throw new ValueError(`forecast --look-back: expected at least 1 past value for the model to read, got ${a['look-back']}`);
   const example = a.data === null;
-  const file = example ? bundled(EXAMPLE.file) : (a.data as string);
+  const file = example ? registered(EXAMPLE.dataset, '--data FILE.csv') : (a.data as string);
   checkDataFile(file, 'forecast --data');
   const table = parseCsv(fs.readFileSync(file, 'utf8'), file);
   const two = table.header.length === 2;

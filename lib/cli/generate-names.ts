@@ -1,14 +1,14 @@
 /**
  * `unrolled generate-names --language Russian --start RUS`: names of a given origin from a character model
  * conditioned on the language. Without --checkpoint it uses runs/names-lm/checkpoint.json, training it
- * first on the bundled surnames (`unrolled train --task names-lm`) if it is not there yet.
+ * first on the registry's surnames (`unrolled train --task names-lm`) if it is not there yet.
  */
 import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { modelFromCheckpoint } from '../training/checkpoint';
 import { NamesLmTask, generateName } from '../tasks/names-lm';
 import { OptionSpec, parseArgs, formatOptions } from './args';
-import { Out, bundled, readTaskCheckpoint } from './model-options';
+import { Out, registered, readTaskCheckpoint } from './model-options';
 import { readClassDirectory } from '../data/labelled';
 import { DEFAULT_NAMES_CHECKPOINT } from './names-lm';
 import { runTrain } from './train';
@@ -30,8 +30,8 @@ export function generateNamesHelp(): string {
   return `usage: unrolled generate-names --language NAME [--start LETTERS] [options]
 
 Generates surnames of a given language of origin from a character model that reads the language at
-every step. Without --checkpoint it uses ${DEFAULT_NAMES_CHECKPOINT}, training it first on the bundled
-surnames (about a minute or two) if it is not there.
+every step. Without --checkpoint it uses ${DEFAULT_NAMES_CHECKPOINT}, training it first on the
+registry's surnames (the names data set; about a minute or two) if it is not there.
 
 ${formatOptions(GENERATE_OPTIONS)}`;
 }
@@ -48,9 +48,9 @@ export function runGenerateNames(argv: string[], out: Out = process.stdout, err:
   if (file === null) {
     file = DEFAULT_NAMES_CHECKPOINT;
     if (!fs.existsSync(file)) {
-      const { classes } = readClassDirectory(bundled('names'));
-      if (!classes.includes(a.language as string)) throw new ValueError(`--language: unknown language ${JSON.stringify(a.language)}; the bundled surnames are ${classes.join(', ')}`);
-      err.write(`generate-names: no ${file} yet; training one on the bundled surnames first\n`);
+      const { classes } = readClassDirectory(registered('names', '--checkpoint FILE'));
+      if (!classes.includes(a.language as string)) throw new ValueError(`--language: unknown language ${JSON.stringify(a.language)}; the names data set has ${classes.join(', ')}`);
+      err.write(`generate-names: no ${file} yet; training one on the names data set first\n`);
       let log = '';
       runTrain(['--task', 'names-lm', '--checkpoint', file, '--json'], { write: (s: string) => (log += s) });
       err.write(log.trim().split('\n').pop() + '\n');

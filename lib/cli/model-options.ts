@@ -10,6 +10,7 @@ import { Progress } from '../training/progress';
 import { FitOptions } from '../tasks/fit';
 import { writeFileAtomic } from '../models/atomic-write';
 import { Checkpoint, readCheckpointJson, checkCheckpoint, checkpointTaskName } from '../training/checkpoint';
+import { datasetPath } from '../data/locate';
 import { OptionSpec, Parsed } from './args';
 
 export const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', relu: 'rnn_relu' };
@@ -90,11 +91,12 @@ export function checkDataFile(file: string, option: string): void {
   if (fs.statSync(file).isDirectory()) throw new ValueError(`${option}: ${JSON.stringify(file)} is a directory; expected a file`);
 }
 
-/** A bundled data file: from the working directory if it is there (a clone), else beside the package. */
-export function bundled(name: string): string {
-  const local = path.join('data', name);
-  if (fs.existsSync(local)) return local;
-  return path.join(__dirname, '..', '..', 'data', name);
+/**
+ * The file or folder of a registered data set (lib/data/datasets.ts), from UNROLLED_DATA or the download
+ * cache; when it is in neither, a one-line error says how to get it, or which `option` gives a file instead.
+ */
+export function registered(name: string, option: string): string {
+  return datasetPath(name, { option });
 }
 
 /**

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../models/atomic-write';
 import { readClassDirectory } from '../data/labelled';
 import { trainNamesLm } from '../tasks/names-lm';
 import { Parsed } from './args';
-import { CELLS, Out, bundled, attachProgress } from './model-options';
+import { CELLS, Out, registered, attachProgress } from './model-options';
 
 export const DEFAULT_NAMES_CHECKPOINT = path.join('runs', 'names-lm', 'checkpoint.json');
 
@@ -22,7 +22,7 @@ export function runNamesLmTrain(a: Parsed, out: Out): { file: string; seconds: n
   for (const [k, v] of Object.entries(NAMES_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
   if (a.resume) throw new ValueError('train --resume: a names-lm run cannot be resumed; start a new run');
   if (a.data !== null) throw new ValueError('train --data: names-lm reads a directory of class files; give --data-dir');
-  const dir = (a['data-dir'] as string | null) ?? bundled('names');
+  const dir = (a['data-dir'] as string | null) ?? registered('names', '--data-dir DIR');
   const { classes, texts, labels } = readClassDirectory(dir);
   const file = (a.checkpoint as string | null) ?? DEFAULT_NAMES_CHECKPOINT;
   const fitOpts = {

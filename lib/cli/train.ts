@@ -22,8 +22,8 @@ const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_ta
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   task: { kind: 'string', help: 'the task to train on', default: 'adding', choices: ['adding', 'char-lm', 'names-lm', 'translate'] },
-  data: { kind: 'string', help: 'char-lm: the text file (default: the bundled Tiny Shakespeare); translate: the sentence pairs (default: the bundled eng-fra-short.txt)' },
-  'data-dir': { kind: 'string', help: 'names-lm: one .txt file of names per language (default: the bundled surnames)' },
+  data: { kind: 'string', help: 'char-lm: the text file (default: the tinyshakespeare data set); translate: the sentence pairs (default: the eng-fra data set)' },
+  'data-dir': { kind: 'string', help: 'names-lm: one .txt file of names per language (default: the names data set)' },
   cell: { kind: 'string', help: 'recurrent cell', default: 'lstm', choices: Object.keys(CELLS) },
   hidden: { kind: 'int', help: 'hidden size H', default: 32, min: 1 },
   layers: { kind: 'int', help: 'stacked layers', default: 1, min: 1 },
@@ -72,12 +72,12 @@ Trains a recurrent network on a built-in task and reports training and validatio
 adding: the adding problem (Hochreiter & Schmidhuber, 1997). Each step carries a value from U(0,1)
 and a marker; two steps are marked, one in each half; the target is their sum. Always answering 1
 scores MSE 0.167; an LSTM that solves it reaches below 0.01.
-char-lm: a character language model on --data (default: Tiny Shakespeare), the last 10 % held out; truncated
+char-lm: a character language model on --data (default: the tinyshakespeare data set), the last 10 % held out; truncated
 BPTT over ${CHAR_LM_DEFAULTS.batch} parallel streams with the state carried across chunks. Its defaults differ: ${Object.entries(CHAR_LM_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
-names-lm: a character model of names conditioned on their language (--data-dir, default: the bundled surnames),
+names-lm: a character model of names conditioned on their language (--data-dir, default: the names data set),
 for \`unrolled generate-names\`; checkpoint runs/names-lm/checkpoint.json unless --checkpoint. Defaults: ${Object.entries(NAMES_LM_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
-translate: an encoder–decoder from French into English on sentence pairs (--data, default: the bundled
-eng-fra-short.txt); every 10th pair is validation, every 10th test; reports the test loss, exact match and
+translate: an encoder–decoder from French into English on sentence pairs (--data, default: the eng-fra
+data set); every 10th pair is validation, every 10th test; reports the test loss, exact match and
 BLEU-4; checkpoint runs/translate/checkpoint.json unless --checkpoint, for \`unrolled translate\`.
 Defaults: ${Object.entries(TRANSLATE_DEFAULTS).map(([k, v]) => `--${k} ${v}`).join(', ')}.
 

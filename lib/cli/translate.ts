@@ -14,7 +14,7 @@ import { WordVocabulary } from '../data/text';
 import { TranslateTask, prepareTranslation, buildTranslator, trainTranslator, scoreTranslations, translate, translateDefaults } from '../tasks/translate';
 import { attentionChart, lineChart } from '../diagnostics/svg';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
-import { CELLS, Out, bundled, writeOutputs } from './model-options';
+import { CELLS, Out, registered, writeOutputs } from './model-options';
 import { runTrain } from './train';
 
 export const DEFAULT_TRANSLATE_CHECKPOINT = path.join('runs', 'translate', 'checkpoint.json');
@@ -30,7 +30,7 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
   const other = ['bidirectional', 'weight-decay', 'momentum', 'clip-value', 'steps', 'eval-every', 'seq-len', 'train-size', 'val-size', 'schedule', 'step-size', 'gamma', 'min-lr', 'checkpoint-every', 'workers'].filter((k) => a._given.has(k));
   if (other.length) throw new ValueError(`train ${other.map((k) => `--${k}`).join(', ')}: not an option of the translate task (it trains with Adam for --epochs, validating after each, on one thread)`);
   if (a.optimizer !== 'adam') throw new ValueError('train --optimizer: the translate task trains with adam');
-  const file = (a.data as string | null) ?? bundled('eng-fra-short.txt');
+  const file = (a.data as string | null) ?? registered('eng-fra', '--data FILE');
   const reverse = a.direction === 'fra-eng';
   const pairs = readPairs(file, reverse);
   const data = prepareTranslation(pairs, a['min-count'] as number);
@@ -122,7 +122,7 @@ export function translateHelp(): string {
 Translates each sentence (French into English with the default model). The sentence is normalised as
 in training: lower case, accents dropped, letters, ! and ? only. A word the model never saw is read as
 <unk> (and named on stderr); a sentence with no known word is an error. Without --checkpoint it uses
-${DEFAULT_TRANSLATE_CHECKPOINT}, training it first on the bundled pairs (\`unrolled train --task translate\`,
+${DEFAULT_TRANSLATE_CHECKPOINT}, training it first on the eng-fra data set (\`unrolled train --task translate\`,
 about 40 minutes) if it is not there.
 
 ${formatOptions(TRANSLATE_OPTIONS)}`;
@@ -140,7 +140,8 @@ export function runTranslate(argv: string[], out: Out = process.stdout, err: Out
   if (file === null) {
     file = DEFAULT_TRANSLATE_CHECKPOINT;
     if (!fs.existsSync(file)) {
-      err.write(`translate: no ${file} yet; training one on the bundled sentence pairs first (about 40 minutes; progress below)\n`);
+      registered('eng-fra', '--checkpoint FILE'); // the data is there before anything is announced
+      err.write(`translate: no ${file} yet; training one on the eng-fra sentence pairs first (about 40 minutes; progress below)\n`);
       runTrain(['--task', 'translate', '--checkpoint', file], err); // its progress and scores go to stderr
     }
   }

@@ -3,8 +3,8 @@
  * PyTorch's tutorial "Translation with a Sequence to Sequence Network and Attention", measured on
  * held-out pairs.                                                             docs: docs/use-cases.md
  *
- * Split, by the position i of a pair in the file: i % 10 = 9 is the test part (1,144 of the bundled
- * 11,445 pairs), i % 10 = 8 the validation part that picks the best epoch, the rest (80 %) trains. The
+ * Split, by the position i of a pair in the file: i % 10 = 9 is the test part (1,144 of the eng-fra
+ * data set's 11,445 pairs), i % 10 = 8 the validation part that picks the best epoch, the rest (80 %) trains. The
  * word vocabularies come from the training part only; a held-out word never seen there reads as <unk>.
  * Each row of a batch is teacher-forced with probability `teacherForcing` (the tutorial's first version:
  * 0.5), else it reads its own greedy words. Test metrics: the teacher-forced loss per target word, the

@@ -1,26 +1,18 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ValueError } from '../../lib/kernels/tensor';
 import { runClassify } from '../../lib/cli/classify';
 import { runPredict } from '../../lib/cli/predict';
+import { tmpDir, writeDigitRows, writeNameFiles } from '../synthetic';
 
 function capture(isTTY = false) {
   let text = '';
   return { out: { write: (s: string) => (text += s), isTTY }, text: () => text };
 }
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'classify-'));
+const tmp = () => tmpDir('classify-');
 
-/** A small copy of the surnames: the first lines of four languages. */
-function smallNames(): string {
-  const dir = path.join(tmp(), 'names');
-  fs.mkdirSync(dir);
-  for (const lang of ['Greek', 'Japanese', 'Polish', 'Scottish']) {
-    const lines = fs.readFileSync(path.join('data/names', `${lang}.txt`), 'utf8').split('\n').slice(0, 40);
-    fs.writeFileSync(path.join(dir, `${lang}.txt`), lines.join('\n'));
-  }
-  return dir;
-}
+/** Four classes of 40 made-up names each (spec/synthetic.ts); none has a capital N. */
+const smallNames = () => writeNameFiles(path.join(tmp(), 'names'), ['Greek', 'Japanese', 'Polish', 'Scottish'], 40);
 
 describe('unrolled classify', () => {
   it('trains on a directory of class files, reports accuracy, macro-F1 and the confusion matrix; predict reloads it', () => {
@@ -51,14 +43,13 @@ describe('unrolled classify', () => {
     expect(c.text()).toContain('imbalance: the largest class');
   });
 
-  it('reads numeric rows as steps (the digits as 8 rows of 8 pixels)', () => {
-    const out = path.join(tmp(), 'digits'), c = capture();
-    expect(runClassify(['--data', 'data/digits.csv.gz', '--step-size', '8', '--epochs', '1', '--hidden', '8', '--out', out, '--json'], c.out)).toBe(0);
+  it('reads numeric rows as steps (8×8 images as 8 rows of 8 pixels)', () => {
+    const dir = tmp(), out = path.join(dir, 'digits'), c = capture();
+    const rows = writeDigitRows(dir, 20); // 10 classes × 20 rows, gzipped
+    expect(runClassify(['--data', rows, '--step-size', '8', '--epochs', '1', '--hidden', '8', '--out', out, '--json'], c.out)).toBe(0);
     const last = JSON.parse(c.text().trim().split('\n').pop() as string);
     expect(last.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    expect(last.sizes.test).toBe(359);
-    const row = fs.readFileSync('data/digits.csv.gz'); // any 64 values will do for predict's input check
-    expect(row.length).toBeGreaterThan(0);
+    expect(last.sizes).toEqual({ train: 140, validation: 20, test: 40 }); // 20 % and 10 % of each class of 20
     const p = capture();
     expect(runPredict(['--checkpoint', path.join(out, 'checkpoint.json'), '--top', '2', Array(64).fill(8).join(',')], p.out)).toBe(0);
     expect(p.text().trim().split('\n')).toHaveLength(3);
@@ -71,8 +62,9 @@ describe('unrolled classify', () => {
     fs.writeFileSync(path.join(dir, 'Korean.txt'), '');
     expect(run(['--data-dir', dir])).toThrow(new ValueError(`--data-dir: the class file ${path.join(dir, 'Korean.txt')} is empty; remove it or add one sample per line`));
     expect(run(['--data-dir', path.join(dir, 'nope')])).toThrow('--data-dir: no such directory');
-    expect(run(['--data', 'data/digits.csv.gz'])).toThrow('classify --step-size: with --data, say how many values make one time step');
-    expect(run(['--data', 'data/digits.csv.gz', '--step-size', '7'])).toThrow('each row of data/digits.csv.gz has 64 values, which cannot be cut into steps of 7');
+    const rows = writeDigitRows(tmp(), 3);
+    expect(run(['--data', rows])).toThrow('classify --step-size: with --data, say how many values make one time step');
+    expect(run(['--data', rows, '--step-size', '7'])).toThrow(`each row of ${rows} has 64 values, which cannot be cut into steps of 7`);
     expect(run(['--data', 'x.csv', '--data-dir', dir])).toThrow('classify: give --data-dir (text, one file per class) or --data (numeric rows), not both');
     expect(fs.existsSync(out)).toBe(false);
   });

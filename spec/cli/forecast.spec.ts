@@ -1,35 +1,64 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ValueError } from '../../lib/kernels/tensor';
 import { runForecast } from '../../lib/cli/forecast';
 import { runPredict } from '../../lib/cli/predict';
+import { monthlySeries, tmpDir, writeMonthlyCsv } from '../synthetic';
 
 function capture(isTTY = false) {
   let text = '';
   return { out: { write: (s: string) => (text += s), isTTY }, text: () => text };
 }
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'forecast-'));
+const tmp = () => tmpDir('forecast-');
 const quick = ['--epochs', '3', '--hidden', '4'];
 
+/** Runs `fn` with the data environment pointed at empty folders: no UNROLLED_DATA data, an empty cache. */
+function withoutData<T>(fn: () => T): T {
+  const saved = { data: process.env.UNROLLED_DATA, cache: process.env.XDG_CACHE_HOME };
+  process.env.UNROLLED_DATA = tmp();
+  process.env.XDG_CACHE_HOME = tmp();
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of [['UNROLLED_DATA', saved.data], ['XDG_CACHE_HOME', saved.cache]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 describe('unrolled forecast', () => {
-  it('runs on the bundled airline data by default; the last JSON line holds the test errors beside the baselines', () => {
-    const out = path.join(tmp(), 'run'), c = capture();
-    expect(runForecast([...quick, '--out', out, '--json'], c.out)).toBe(0);
+  it('forecasts a monthly CSV; the last JSON line holds the test errors beside the baselines', () => {
+    const dir = tmp(), out = path.join(dir, 'run'), c = capture();
+    const file = writeMonthlyCsv(dir);
+    expect(runForecast([...quick, '--data', file, '--season', '12', '--out', out, '--json'], c.out)).toBe(0);
     const last = JSON.parse(c.text().trim().split('\n').pop() as string);
-    expect(last).toMatchObject({ task: 'forecast', column: 'Passengers', n: 144, season: 12, log: true, split: { testStart: 96 }, windows: { test: 48 } });
+    expect(last).toMatchObject({ task: 'forecast', column: 'Units', n: 144, season: 12, log: true, split: { testStart: 96 }, windows: { test: 48 } });
     for (const k of ['testRmse', 'testMae', 'testSmape', 'seconds']) expect(Number.isFinite(last[k])).toBe(true);
-    expect(last.baselines.persistence.rmse).toBeCloseTo(48.041, 3); // the last 48 months
-    expect(last.baselines.seasonalNaive.rmse).toBeCloseTo(41.854, 3);
-    expect(last.baselines.mean.rmse).toBeCloseTo(214.341, 3);
+    // The test part is 4 whole years, where the baselines' errors are known (spec/synthetic.ts).
+    expect(last.baselines.seasonalNaive.rmse).toBeCloseTo(24, 10);
+    expect(last.baselines.persistence.rmse).toBeCloseTo(Math.sqrt(4 + 400 * (1 - Math.cos(Math.PI / 6))), 10);
+    const { values } = monthlySeries();
+    const mean = values.slice(0, 96).reduce((s, v) => s + v, 0) / 96; // 200 + 2·47.5: the sines cancel over 8 years
+    expect(mean).toBeCloseTo(295, 10);
+    const meanRmse = Math.sqrt(values.slice(96).reduce((s, v) => s + (v - 295) ** 2, 0) / 48);
+    expect(last.baselines.mean.rmse).toBeCloseTo(meanRmse, 10);
     expect(fs.readFileSync(path.join(out, 'forecast.svg'), 'utf8')).toMatch(/^<svg[\s\S]*seasonal naive[\s\S]*<\/svg>$/);
 
     const p = capture();
     expect(runPredict(['--checkpoint', path.join(out, 'checkpoint.json'), '--json'], p.out)).toBe(0);
     const pred = JSON.parse(p.text());
-    expect(pred).toMatchObject({ task: 'forecast', column: 'Passengers', after: '1960-12' });
+    expect(pred).toMatchObject({ task: 'forecast', column: 'Units', after: '2012-12' });
     expect(pred.forecast).toHaveLength(1);
-    expect(pred.forecast[0]).toBeGreaterThan(200);
+    expect(pred.forecast[0]).toBeGreaterThan(300); // the last value is 466; a log-difference model stays near it
+  });
+
+  it('without --data it reads the airline data set from the registry, and says in one line how to get it when it is not there', () => {
+    const out = path.join(tmp(), 'never');
+    expect(() => withoutData(() => runForecast([...quick, '--out', out], capture().out))).toThrow(
+      /^the airline data set is not downloaded: it is not in UNROLLED_DATA \(.*\) nor in the cache \(.*\); run `npx unrolled data download airline`, or set UNROLLED_DATA to a folder that holds airline-passengers.csv, or give --data FILE.csv$/,
+    );
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('prints a table for a person, with a note of which baselines the model does not beat', () => {
@@ -44,6 +73,9 @@ describe('unrolled forecast', () => {
 
   it('one-line errors for bad input, and nothing written', () => {
     const dir = tmp(), out = path.join(dir, 'never');
+    const monthly = writeMonthlyCsv(dir);
+    const counts = path.join(dir, 'counts.csv');
+    fs.writeFileSync(counts, 'month,Count\n' + Array.from({ length: 60 }, (_, t) => `${t},${t === 10 ? 0 : 5 + (t % 4)}`).join('\n'));
     const run = (args: string[]) => () => runForecast([...quick, '--out', out, ...args], capture().out);
     const file = path.join(dir, 'p.csv');
     fs.writeFileSync(file, 'date,price,volume\nd1,10,5\nd2,x,6\n');
@@ -52,8 +84,8 @@ describe('unrolled forecast', () => {
     expect(run(['--data', file, '--column', 'close'])).toThrow(`--column: no column "close" in ${file}; its columns are "date", "price", "volume"`);
     expect(run(['--data', file, '--column', 'price'])).toThrow(`${file} line 3: column "price" holds "x", which is not a number`);
     expect(run(['--look-back', '0'])).toThrow('forecast --look-back: expected at least 1 past value for the model to read, got 0');
-    expect(run(['--look-back', '90'])).toThrow('the series has 144 values; the training part (the first 82) is too short for --look-back 90');
-    expect(run(['--data', 'data/monthly-sunspots.csv', '--log', 'yes'])).toThrow('Sunspots: --log needs every value > 0');
+    expect(run(['--data', monthly, '--look-back', '90'])).toThrow('the series has 144 values; the training part (the first 82) is too short for --look-back 90');
+    expect(run(['--data', counts, '--log', 'yes'])).toThrow('Count: --log needs every value > 0');
     expect(fs.existsSync(out)).toBe(false);
   });
 });

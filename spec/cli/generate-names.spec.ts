@@ -4,6 +4,7 @@ import * as path from 'path';
 import { readClassDirectory } from '../../lib/data/labelled';
 import { runTrain } from '../../lib/cli/train';
 import { runGenerateNames } from '../../lib/cli/generate-names';
+import { writeNameFiles } from '../synthetic';
 
 function capture() {
   let text = '';
@@ -12,11 +13,7 @@ function capture() {
 
 describe('unrolled train --task names-lm, and generate-names', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'names-lm-'));
-  const data = path.join(dir, 'names');
-  fs.mkdirSync(data);
-  for (const lang of ['Greek', 'Japanese', 'Russian']) {
-    fs.writeFileSync(path.join(data, `${lang}.txt`), fs.readFileSync(path.join('data/names', `${lang}.txt`), 'utf8').split('\n').slice(0, 60).join('\n'));
-  }
+  const data = writeNameFiles(path.join(dir, 'names'), ['Greek', 'Japanese', 'Russian'], 60); // made-up names
   const ckpt = path.join(dir, 'names.json');
 
   it('trains, writes a checkpoint, and generates one name per start letter', () => {

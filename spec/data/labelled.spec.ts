@@ -7,6 +7,7 @@ import {
   readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,
 } from '../../lib/data/labelled';
 import { CharVocabulary, WordVocabulary, foldToAscii, tokenize, UNKNOWN } from '../../lib/data/text';
+import { writeDigitRows } from '../synthetic';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'labelled-'));
 
@@ -70,10 +71,12 @@ describe('numeric rows', () => {
     expect(() => readNumericRows(file)).toThrow(`${file} line 2: expected 2 values and a label as on the first row, got 1 values`);
   });
 
-  it('reads the bundled digits: 1,797 rows of 64 pixels, ten classes', () => {
-    const { rows, labels, classes } = readNumericRows('data/digits.csv.gz');
-    expect([rows.length, rows[0].length, classes.length]).toEqual([1797, 64, 10]);
-    expect(classCounts(labels, labels.map((_, i) => i), 10)).toEqual([178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+  it('reads gzipped rows in the digits layout: 64 pixels and the label, ten classes', () => {
+    const { rows, labels, classes } = readNumericRows(writeDigitRows(tmp(), 7)); // 7 rows of each class, in turn
+    expect([rows.length, rows[0].length, classes.length]).toEqual([70, 64, 10]);
+    expect(classCounts(labels, labels.map((_, i) => i), 10)).toEqual(Array(10).fill(7));
+    expect(labels.slice(0, 12)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    expect(Math.max(...rows.map((r) => Math.max(...r)))).toBeLessThanOrEqual(16);
   });
 });
 

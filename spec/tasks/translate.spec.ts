@@ -1,14 +1,20 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ValueError } from '../../lib/kernels/tensor';
 import { readPairs, SentencePair } from '../../lib/data/pairs';
 import { WordVocabulary } from '../../lib/data/text';
 import { prepareTranslation, buildTranslator, trainTranslator, scoreTranslations, translate, evaluateLoss, TranslateTask } from '../../lib/tasks/translate';
+import { madeUpPairs, tmpDir } from '../synthetic';
 
 describe('translation task', () => {
-  const pairs = readPairs('data/eng-fra-short.txt', true);
+  // 216 English<TAB>French pairs from a tiny grammar (spec/synthetic.ts), French read first.
+  const file = path.join(tmpDir('translate-'), 'pairs.txt');
+  fs.writeFileSync(file, madeUpPairs(216).join('\n') + '\n');
+  const pairs = readPairs(file, true);
 
   it('splits by position (i % 10 = 8 validation, 9 test) and builds the vocabularies from the training part only', () => {
     const data = prepareTranslation(pairs, 1);
-    expect([data.train.length, data.validation.length, data.test.length]).toEqual([9157, 1144, 1144]);
+    expect([data.train.length, data.validation.length, data.test.length]).toEqual([174, 21, 21]); // 8, 18, …, 208 and 9, …, 209
     expect(data.test[0]).toBe(pairs[9]);
     expect(data.validation[1]).toBe(pairs[18]);
     const trainWords = new Set(data.train.flatMap((p) => p.source.split(' ')));
