@@ -49,6 +49,8 @@ export type { Batch, Objective, LossAndGradients } from './models/objectives';
 export { lossAndGradients, lossOnly, lossAndOutput } from './models/objectives';
 export type { StateDict, HasParameters } from './models/state-dict';
 export { stateDict, loadStateDict, saveStateDict, loadStateDictFile } from './models/state-dict';
+export type { SafetensorsDtype, SafeTensor, SafeTensorInput, SafetensorsContent } from './models/safetensors';
+export { readSafetensors, writeSafetensors, parseSafetensors, serializeSafetensors, saveSafetensors, loadSafetensors } from './models/safetensors';
 export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache } from './models/seq2seq';
 export { Seq2Seq, argmaxWord, PAD_ID, SOS_ID, EOS_ID } from './models/seq2seq';
 export type { Decoded, BeamOptions } from './models/decoding';
@@ -82,17 +84,25 @@ export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from '.
 export { Trainer, TrainingError } from './training/trainer';
 export type { Seq2SeqCheckpoint } from './training/seq2seq-checkpoint';
 export { writeSeq2SeqCheckpoint, readSeq2SeqCheckpoint, seq2seqFromJson, SEQ2SEQ_FORMAT, SEQ2SEQ_VERSION } from './training/seq2seq-checkpoint';
+export type { ExportResult } from './training/weights-file';
+export { exportCheckpoint, importWeights } from './training/weights-file';
 export { subset, randomSplit } from './training/datasets';
 export { Progress } from './training/progress';
 
-// data: files to sequences
+// data: the dataset registry, and files to sequences
+export type { DatasetEntry, DatasetFile, DatasetCut } from './data/datasets';
+export { DATASETS, datasetEntry, datasetBytes } from './data/datasets';
+export type { DataEnv, DataRoot } from './data/locate';
+export { datasetPath, findDataset, cacheDir, dataRoots } from './data/locate';
+export type { DownloadEvents, DownloadOptions, DownloadedFile } from './data/download';
+export { downloadDataset, DownloadError } from './data/download';
 export type { CsvTable, Series as DataSeries, SeriesOptions, FillMethod } from './data/csv';
 export { parseCsv, seriesFromTable, readSeries } from './data/csv';
 export type { Scaler, ScalerKind, SeriesTransform, ChronoSplit } from './data/series';
 export { fitScaler, scale, unscale, applyTransform, invertTransform, chronologicalSplit, windowOrigins } from './data/series';
 export { CharVocabulary, WordVocabulary, foldToAscii, tokenize, UNKNOWN, PAD, SOS, EOS, UNK, SPECIAL_WORDS } from './data/text';
 export type { SentencePair } from './data/pairs';
-export { normalizeSentence, readPairs } from './data/pairs';
+export { normalizeSentence, readPairs, tutorialPairs, TUTORIAL_PREFIXES } from './data/pairs';
 export type { LabelledSequences } from './data/labelled';
 export {
   readClassDirectory, textSequences, readNumericRows, numericSequences, stratifiedSplit, classCounts, balancedClassWeights,

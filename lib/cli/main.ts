@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab | data | help`.
+ * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab | data |
+ * export | import | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1, and so does a failed download.
  */
@@ -16,6 +17,7 @@ import { runSample, sampleHelp } from './char-lm';
 import { runGenerateNames, generateNamesHelp } from './generate-names';
 import { runTranslate, translateHelp } from './translate';
 import { runData, dataHelp } from './data';
+import { runExport, runImport, exportHelp, importHelp } from './weights';
 
 const USAGE = `usage: unrolled <command> [options]
 
@@ -30,11 +32,13 @@ commands:
   translate  translate a sentence (French into English) with an encoder–decoder checkpoint
   lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
   data      the data sets the commands read: list, download (checked by sha256), verify, path
+  export    a checkpoint's weights as safetensors, for PyTorch (architecture and task in its metadata)
+  import    a checkpoint from safetensors weights (trained on in PyTorch, say)
   help      show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
 
-const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp, 'generate-names': generateNamesHelp, translate: translateHelp, data: dataHelp };
+const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp, 'generate-names': generateNamesHelp, translate: translateHelp, data: dataHelp, export: exportHelp, import: importHelp };
 
 /** Runs one command; resolves to its exit status (a download is asynchronous, the other commands are not). */
 export function main(argv: string[]): number | Promise<number> {
@@ -43,6 +47,10 @@ export function main(argv: string[]): number | Promise<number> {
     switch (command) {
       case 'data':
         return runData(rest).catch(exitStatus);
+      case 'export':
+        return runExport(rest);
+      case 'import':
+        return runImport(rest);
       case 'train':
         return runTrain(rest);
       case 'lab':

@@ -111,19 +111,7 @@ export function checkCheckpoint(json: unknown, what: string): Checkpoint {
   for (const key of ['model', 'weights', 'optimizer', 'schedule', 'rng', 'counters', 'trainer', 'task']) {
     if (!(key in c)) throw new ValueError(`${what}: missing key "${key}"`);
   }
-  const m = c.model as Record<string, unknown>;
-  if (typeof m !== 'object' || m === null) throw new ValueError(`${what}: model: expected an object`);
-  assertCellKind(m.mode, `${what}: model.mode`);
-  for (const k of ['inputSize', 'hiddenSize', 'numLayers']) {
-    if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}: model.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
-  }
-  for (const k of ['bidirectional', 'bias']) {
-    if (typeof m[k] !== 'boolean') throw new ValueError(`${what}: model.${k}: expected true or false, got ${JSON.stringify(m[k])}`);
-  }
-  const head = m.head as Record<string, unknown> | null;
-  if (head !== null && (typeof head !== 'object' || (head.mode !== 'last' && head.mode !== 'all') || !Number.isInteger(head.outFeatures) || typeof head.bias !== 'boolean')) {
-    throw new ValueError(`${what}: model.head: expected null or {mode: "last"|"all", outFeatures, bias}, got ${JSON.stringify(head)}`);
-  }
+  checkModelConfig(c.model, `${what}: model`);
   if (typeof c.weights !== 'object' || c.weights === null) throw new ValueError(`${what}: weights: expected an object of named tensors`);
   const o = c.optimizer as Record<string, unknown> | null;
   if (o !== null && (typeof o !== 'object' || typeof o.optimizer !== 'string' || typeof o.hyperparams !== 'object' || typeof o.state !== 'object')) {
@@ -152,6 +140,24 @@ export function checkCheckpoint(json: unknown, what: string): Checkpoint {
     }
   }
   return c as unknown as Checkpoint;
+}
+
+/** Checks an architecture (`SequenceModel.toConfig()`, as a checkpoint stores it); `what` names it in errors. */
+export function checkModelConfig(config: unknown, what: string): SequenceModelConfig {
+  const m = config as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ValueError(`${what}: expected an object`);
+  assertCellKind(m.mode, `${what}.mode`);
+  for (const k of ['inputSize', 'hiddenSize', 'numLayers']) {
+    if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
+  }
+  for (const k of ['bidirectional', 'bias']) {
+    if (typeof m[k] !== 'boolean') throw new ValueError(`${what}.${k}: expected true or false, got ${JSON.stringify(m[k])}`);
+  }
+  const head = m.head as Record<string, unknown> | null;
+  if (head !== null && (typeof head !== 'object' || (head.mode !== 'last' && head.mode !== 'all') || !Number.isInteger(head.outFeatures) || typeof head.bias !== 'boolean')) {
+    throw new ValueError(`${what}.head: expected null or {mode: "last"|"all", outFeatures, bias}, got ${JSON.stringify(head)}`);
+  }
+  return m as unknown as SequenceModelConfig;
 }
 
 /**

@@ -47,22 +47,28 @@ export function readSeq2SeqCheckpoint(file: string): { model: Seq2Seq; ckpt: Seq
   return seq2seqFromJson(readCheckpointJson(file), `checkpoint ${file}`);
 }
 
+/** Checks an encoder–decoder architecture (`Seq2Seq.toConfig()`); `what` names it in errors. */
+export function checkSeq2SeqConfig(config: unknown, what: string): Seq2SeqConfig {
+  const m = config as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ValueError(`${what}: expected an object`);
+  assertCellKind(m.mode, `${what}.mode`);
+  for (const k of ['sourceVocabSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers']) {
+    if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
+  }
+  if (typeof m.attention !== 'boolean') throw new ValueError(`${what}.attention: expected true or false, got ${JSON.stringify(m.attention)}`);
+  return m as unknown as Seq2SeqConfig;
+}
+
 /** Checks a parsed encoder–decoder checkpoint (format, architecture, every weight's name and shape) and builds its model. */
 export function seq2seqFromJson(parsed: unknown, what: string): { model: Seq2Seq; ckpt: Seq2SeqCheckpoint } {
   const json = parsed as Record<string, unknown>;
   if (typeof json !== 'object' || json === null) throw new ValueError(`${what}: expected a JSON object`);
   if (json.format !== SEQ2SEQ_FORMAT) throw new ValueError(`${what}: format: expected "${SEQ2SEQ_FORMAT}", got ${JSON.stringify(json.format)}`);
   if (json.format_version !== SEQ2SEQ_VERSION) throw new ValueError(`${what}: format_version: expected ${SEQ2SEQ_VERSION}, got ${JSON.stringify(json.format_version)}`);
-  const m = json.model as Record<string, unknown>;
-  if (typeof m !== 'object' || m === null) throw new ValueError(`${what}: model: expected an object`);
-  assertCellKind(m.mode, `${what}: model.mode`);
-  for (const k of ['sourceVocabSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers']) {
-    if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}: model.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
-  }
-  if (typeof m.attention !== 'boolean') throw new ValueError(`${what}: model.attention: expected true or false, got ${JSON.stringify(m.attention)}`);
+  const config = checkSeq2SeqConfig(json.model, `${what}: model`);
   const task = json.task as Record<string, unknown> | null;
   if (typeof task?.name !== 'string') throw new ValueError(`${what}: task: expected an object with a name`);
-  const model = new Seq2Seq(m as unknown as Seq2SeqConfig);
+  const model = new Seq2Seq(config);
   loadStateDict(model, json.weights, `${what}: weights`);
   return { model, ckpt: json as unknown as Seq2SeqCheckpoint };
 }

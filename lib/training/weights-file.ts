@@ -1,0 +1,135 @@
+/**
+ * Checkpoints to safetensors and back: what `unrolled export` and `unrolled import` do.   docs: docs/pytorch.md
+ *
+ * export: the checkpoint's model (its best validated weights by default) under PyTorch's state_dict
+ * names, and in __metadata__ everything needed to rebuild it:
+ *   format        "unrolled-checkpoint" or "unrolled-seq2seq" (the checkpoint's format)
+ *   model, task   the architecture and the task (vocabularies, scaler, …) as JSON text
+ *   weights       "best" or "latest"
+ *   cell, inputSize, hiddenSize, numLayers, bidirectional, bias   (a recurrent model: the architecture
+ *                 flat, for reading from Python)
+ * import: a checkpoint that the commands read (predict, sample, translate, train --resume), from a
+ * safetensors file and either `like`, a checkpoint of the same architecture (its task, optimizer settings
+ * and counters are kept; the optimizer's moments and the best-weights bookkeeping start afresh, since
+ * they belonged to other weights), or, without `like`, the file's own metadata.
+ */
+import { ValueError } from '../kernels/tensor';
+import { SequenceModel } from '../models/sequence-model';
+import { Seq2Seq } from '../models/seq2seq';
+import { stateDict } from '../models/state-dict';
+import { SafetensorsDtype, loadTensors, readSafetensors, saveSafetensors } from '../models/safetensors';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint, checkCheckpoint, checkModelConfig, modelFromCheckpoint, readCheckpointJson, writeCheckpoint } from './checkpoint';
+import { SEQ2SEQ_FORMAT, Seq2SeqCheckpoint, checkSeq2SeqConfig, seq2seqFromJson, writeSeq2SeqCheckpoint } from './seq2seq-checkpoint';
+
+export interface ExportResult {
+  format: string;
+  tensors: number;
+  weights: 'best' | 'latest';
+  metadata: Map<string, string>;
+}
+
+/** Writes the model of checkpoint `file` to `out` as safetensors, with the metadata above. */
+export function exportCheckpoint(file: string, out: string, options: { weights?: 'best' | 'latest'; dtype?: SafetensorsDtype } = {}): ExportResult {
+  const json = readCheckpointJson(file) as { format?: unknown };
+  const what = `checkpoint ${file}`;
+  const metadata = new Map<string, string>();
+  let model: SequenceModel | Seq2Seq, weights: 'best' | 'latest';
+  if (json?.format === SEQ2SEQ_FORMAT) {
+    const r = seq2seqFromJson(json, what);
+    model = r.model;
+    weights = 'best'; // an encoder–decoder checkpoint keeps only its best validated weights
+    metadata.set('format', SEQ2SEQ_FORMAT).set('model', JSON.stringify(r.ckpt.model)).set('task', JSON.stringify(r.ckpt.task));
+  } else {
+    const ckpt = checkCheckpoint(json, what);
+    weights = options.weights === 'latest' || !ckpt.trainer?.bestWeights ? 'latest' : 'best';
+    model = modelFromCheckpoint(ckpt, what, { best: weights === 'best' });
+    const c = ckpt.model;
+    metadata.set('format', CHECKPOINT_FORMAT).set('model', JSON.stringify(c)).set('task', JSON.stringify(ckpt.task));
+    metadata.set('cell', c.mode).set('inputSize', String(c.inputSize)).set('hiddenSize', String(c.hiddenSize))
+      .set('numLayers', String(c.numLayers)).set('bidirectional', String(c.bidirectional)).set('bias', String(c.bias));
+  }
+  metadata.set('weights', weights);
+  saveSafetensors(model, out, metadata, options.dtype ?? 'F64');
+  return { format: metadata.get('format')!, tensors: model.namedParameters().length, weights, metadata };
+}
+
+/**
+ * Writes to `out` a checkpoint holding the weights of safetensors file `weightsFile`, built like the
+ * checkpoint `like`, or from the file's metadata when `like` is null. Nothing is written unless every
+ * tensor matches the model.
+ */
+export function importWeights(weightsFile: string, like: string | null, out: string): { format: string; from: 'like' | 'metadata' } {
+  const { tensors, metadata } = readSafetensors(weightsFile);
+  const meta = (key: string) => metadata?.get(key) ?? null;
+  const stated = (key: string): string => {
+    const text = meta(key);
+    if (text === null) throw new ValueError(`${weightsFile}: its metadata has no "${key}" (a file saved without the metadata \`unrolled export\` writes); give --like CHECKPOINT, a checkpoint of the same architecture`);
+    return text;
+  };
+  const parsed = (key: string): unknown => {
+    const text = stated(key);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ValueError(`${weightsFile}: metadata "${key}" is not JSON: ${text.slice(0, 60)}`);
+    }
+  };
+  const base: unknown = like === null ? null : readCheckpointJson(like);
+  const format = like === null ? stated('format') : (base as { format?: unknown })?.format;
+  if (format === SEQ2SEQ_FORMAT) {
+    const template = like === null ? null : seq2seqFromJson(base, `checkpoint ${like}`).ckpt;
+    const config = template ? sameArchitecture(template.model, meta('model'), weightsFile, like!) : checkSeq2SeqConfig(parsed('model'), `${weightsFile}: metadata model`);
+    const task = (template ? template.task : parsed('task')) as Seq2SeqCheckpoint['task'];
+    if (typeof task?.name !== 'string') throw new ValueError(`${weightsFile}: metadata task: expected an object with a name`);
+    const model = new Seq2Seq(config);
+    loadTensors(model, tensors, weightsFile);
+    writeSeq2SeqCheckpoint(out, model, task, null); // no metrics: they measured other weights
+    return { format: SEQ2SEQ_FORMAT, from: template ? 'like' : 'metadata' };
+  }
+  if (format !== CHECKPOINT_FORMAT) {
+    throw new ValueError(like === null
+      ? `${weightsFile}: metadata "format" is ${JSON.stringify(format)}; expected "${CHECKPOINT_FORMAT}" or "${SEQ2SEQ_FORMAT}" (or give --like CHECKPOINT)`
+      : `--like: ${like} is not a checkpoint (format ${JSON.stringify(format)})`);
+  }
+  const template = like === null ? null : checkCheckpoint(base, `checkpoint ${like}`);
+  const config = template ? sameArchitecture(template.model, meta('model'), weightsFile, like!) : checkModelConfig(parsed('model'), `${weightsFile}: metadata model`);
+  const model = new SequenceModel(config);
+  loadTensors(model, tensors, weightsFile);
+  const weights = stateDict(model);
+  const ckpt: Checkpoint = template
+    ? {
+      ...template, weights,
+      optimizer: template.optimizer && { ...template.optimizer, state: {} }, // same optimizer and settings, fresh moments
+      trainer: template.trainer && { ...template.trainer, bestWeights: weights, bestValLoss: null, bestStep: null, evalsSinceBest: 0 },
+    }
+    : {
+      format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_VERSION, model: config, weights, optimizer: null, schedule: { type: 'constant' },
+      rng: null, counters: { step: 0, epoch: 0, batchInEpoch: 0 }, trainer: null, task: parsed('task'),
+    };
+  writeCheckpoint(out, checkCheckpoint(ckpt, `${weightsFile}: the checkpoint it makes`));
+  return { format: CHECKPOINT_FORMAT, from: template ? 'like' : 'metadata' };
+}
+
+/**
+ * The architecture of `like`, after checking that the file's own, when it states one, is the same: shapes
+ * alone cannot tell a tanh RNN from a ReLU one, or a 'last' head from an 'all' head.
+ */
+function sameArchitecture<T>(config: T, stated: string | null, weightsFile: string, like: string): T {
+  let theirs: unknown = null;
+  try {
+    theirs = stated === null ? null : JSON.parse(stated);
+  } catch {
+    throw new ValueError(`${weightsFile}: metadata "model" is not JSON: ${stated!.slice(0, 60)}`);
+  }
+  if (theirs !== null && canonical(theirs) !== canonical(config)) {
+    throw new ValueError(`${weightsFile} was exported from a model ${stated}, but --like ${like} is ${JSON.stringify(config)}; give a checkpoint of the same architecture`);
+  }
+  return config;
+}
+
+/** JSON with every object's keys sorted, so that two equal configurations compare equal as text. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
