@@ -83,7 +83,10 @@ function list(sets: DatasetEntry[], json: boolean, out: Out, env: DataEnv): numb
     return { name: d.name, files: d.files.length, bytes: datasetBytes(d), licence: d.licence, where, title: d.title };
   });
   if (json) {
-    for (const r of rows) out.write(JSON.stringify(r) + '\n');
+    sets.forEach((d, k) => out.write(JSON.stringify({
+      ...rows[k], source: d.source, licenceNote: d.licenceNote, citation: d.citation,
+      fileList: d.files.map((f) => ({ name: f.name, bytes: f.bytes, sha256: f.sha256, url: f.url ?? f.cut?.url, cut: f.cut?.how })),
+    }) + '\n'));
     return 0;
   }
   const nameWidth = Math.max(...rows.map((r) => r.name.length + (r.files > 1 ? ` (${r.files} files)`.length : 0)), 4);

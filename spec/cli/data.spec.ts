@@ -50,7 +50,10 @@ describe('unrolled data', () => {
     ]);
     const json = capture();
     await runData(['list', 'three', '--json'], json.out, capture().out, env, REGISTRY);
-    expect(JSON.parse(json.text())).toEqual({ name: 'three', files: 1, bytes: 6, licence: 'none stated', where: 'not downloaded', title: 'the three set' });
+    expect(JSON.parse(json.text())).toEqual({
+      name: 'three', files: 1, bytes: 6, licence: 'none stated', where: 'not downloaded', title: 'the three set', source: 's', licenceNote: 'n', citation: 'c',
+      fileList: [{ name: 'three.txt', bytes: 6, sha256: sha256(A), url: 'https://example.invalid/three.txt' }],
+    });
 
     const where = capture();
     expect(await runData(['path', 'two'], where.out, capture().out, env, REGISTRY)).toBe(0);
