@@ -3,6 +3,8 @@
 # uses it from there with require() and with import, as a user who installed `unrolled` would.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# A data folder given relative to where this was started stays the same folder after the cd's below.
+if [ -n "${UNROLLED_DATA:-}" ]; then UNROLLED_DATA=$(cd "$UNROLLED_DATA" && pwd); export UNROLLED_DATA; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -72,6 +74,9 @@ npx --no-install unrolled data verify names eng-fra airline | tail -n 3
 npx --no-install unrolled forecast --epochs 2 --out runs/forecast --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled classify --epochs 1 --hidden 4 --test-fraction 0.5 --out runs/classify --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled predict --checkpoint runs/classify/checkpoint.json Dostoevsky
+npx --no-install unrolled export --checkpoint runs/classify/checkpoint.json --out names.safetensors
+npx --no-install unrolled import --weights names.safetensors --out runs/names-back.json
+npx --no-install unrolled predict --checkpoint runs/names-back.json Dostoevsky
 head -n 120 "$(npx --no-install unrolled data path eng-fra)" > pairs.txt
 npx --no-install unrolled train --task translate --data pairs.txt --hidden 8 --epochs 1 --beam 1 --checkpoint runs/translate.json --json | tail -n 1 | cut -c1-80
 npx --no-install unrolled translate --checkpoint runs/translate.json "je suis calme ."

@@ -92,7 +92,7 @@ async function fromSource(f: DatasetFile, options: DownloadOptions): Promise<{ b
   const cut = f.cut;
   if (!cut) throw new DownloadError(`${f.name}: the registry gives no URL for it`);
   const archive = await fetchBytes(cut.url, f.name, options);
-  let member: Buffer;
+  let member: Uint8Array;
   try {
     member = readZipMember(archive, cut.member, cut.url);
   } catch (err) {
@@ -101,7 +101,7 @@ async function fromSource(f: DatasetFile, options: DownloadOptions): Promise<{ b
   if (member.length !== cut.bytes || sha256(member) !== cut.sha256) {
     throw new DownloadError(`${f.name}: ${cut.member} in ${cut.url} is not the file it is cut from (${member.length} bytes, sha256 ${sha256(member)}; expected ${cut.bytes} bytes, sha256 ${cut.sha256}); nothing was kept`);
   }
-  const bytes = Buffer.from(cut.select(member.toString('utf8')), 'utf8');
+  const bytes = Buffer.from(cut.select(new TextDecoder('utf-8').decode(member)), 'utf8');
   checked(f, bytes, `${cut.url} (${cut.member}, cut)`);
   return { bytes, url: cut.url };
 }
@@ -115,7 +115,7 @@ function checked(f: DatasetFile, bytes: Buffer, from: string): void {
  * GET `url` into memory, following up to 5 redirects. Fails on an HTTP status other than 200, on a body
  * shorter than its Content-Length or cut off before its end, and after `timeoutMs` of silence.
  */
-export function fetchBytes(url: string, file: string, options: DownloadOptions = {}, redirects = 5): Promise<Buffer> {
+function fetchBytes(url: string, file: string, options: DownloadOptions = {}, redirects = 5): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
     let parsed: URL;

@@ -13,12 +13,13 @@ const CENTRAL = 0x02014b50; // central directory file header
 const LOCAL = 0x04034b50; // local file header
 
 /** The names of the members of a zip archive, in the order of its central directory. */
-export function zipMembers(zip: Buffer, what = 'zip archive'): string[] {
-  return centralEntries(zip, what).map((e) => e.name);
+export function zipMembers(archive: Uint8Array, what = 'zip archive'): string[] {
+  return centralEntries(asBuffer(archive), what).map((e) => e.name);
 }
 
 /** The bytes of the member called `member`; an error names the archive and what is wrong. */
-export function readZipMember(zip: Buffer, member: string, what = 'zip archive'): Buffer {
+export function readZipMember(archive: Uint8Array, member: string, what = 'zip archive'): Uint8Array {
+  const zip = asBuffer(archive);
   const entries = centralEntries(zip, what);
   const e = entries.find((x) => x.name === member);
   if (!e) throw new ValueError(`${what}: no member ${JSON.stringify(member)} (it has ${entries.slice(0, 5).map((x) => x.name).join(', ')}${entries.length > 5 ? ', …' : ''})`);
@@ -42,6 +43,9 @@ export function readZipMember(zip: Buffer, member: string, what = 'zip archive')
   if (bytes.length !== e.size) throw new ValueError(`${what}: ${member} inflates to ${bytes.length} bytes; the archive says ${e.size}`);
   return bytes;
 }
+
+/** The same bytes as a Buffer, for its little-endian readers (no copy). */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 interface CentralEntry {
   name: string;

@@ -135,7 +135,7 @@ export interface SafeTensorInput {
  * The bytes of a safetensors file holding `tensors` (F32 values are rounded to the nearest float32) and,
  * if given, `metadata` (written in its own key order). The layout is the reference writer's (see top).
  */
-export function serializeSafetensors(tensors: ReadonlyMap<string, SafeTensorInput>, metadata: ReadonlyMap<string, string> | null = null): Buffer {
+export function serializeSafetensors(tensors: ReadonlyMap<string, SafeTensorInput>, metadata: ReadonlyMap<string, string> | null = null): Uint8Array {
   for (const [name, t] of tensors) {
     if (name === '' || name === '__metadata__' || name === '__proto__') throw new ValueError(`writeSafetensors: ${JSON.stringify(name)} cannot name a tensor`);
     if (t.dtype !== 'F64' && t.dtype !== 'F32') throw new ValueError(`writeSafetensors: tensor "${name}": dtype must be F64 or F32, got ${JSON.stringify(t.dtype)}`);
