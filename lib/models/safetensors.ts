@@ -21,7 +21,10 @@
  */
 import * as fs from 'fs';
 import { Mat, ValueError, assertFinite, copyInto, fromArray, shapeString, toFlat } from '../kernels/tensor';
+import { Recurrent } from '../layers/recurrent';
 import { HasParameters } from './state-dict';
+import { SequenceModel } from './sequence-model';
+import { Seq2Seq } from './seq2seq';
 import { JsonValue, parseStrictJson } from './strict-json';
 import { writeFileAtomic } from './atomic-write';
 
@@ -186,8 +189,8 @@ export function writeSafetensors(file: string, tensors: ReadonlyMap<string, Safe
 }
 
 /**
- * Saves a model's parameters under their state_dict names (`weight_ih_l0`, `head.weight`, …), with
- * `metadata` (`unrolled export` puts the architecture and the task there: lib/training/weights-file.ts).
+ * Saves a model's parameters under their state_dict names (`weight_ih_l0`, `head.weight`, …). The metadata
+ * holds the architecture (`architectureMetadata`), then `metadata` (`unrolled export` adds the task).
  * Weights that are not all finite are refused and nothing is written.
  */
 export function saveSafetensors(model: HasParameters, file: string, metadata: ReadonlyMap<string, string> | null = null, dtype: SafetensorsDtype = 'F64'): void {
@@ -196,7 +199,22 @@ export function saveSafetensors(model: HasParameters, file: string, metadata: Re
     assertFinite(p.value, `saveSafetensors: weight "${p.name}"`);
     tensors.set(p.name, { dtype, shape: p.value.shape, data: toFlat(p.value) }); // row-major, whatever view the parameter is
   }
-  writeSafetensors(file, tensors, metadata);
+  writeSafetensors(file, tensors, new Map([...architectureMetadata(model), ...(metadata ?? [])]));
+}
+
+/**
+ * What rebuilds a model, as metadata strings: `kind` ("SequenceModel" or "Seq2Seq"; a `Recurrent` is a
+ * SequenceModel without a head: the same parameters), `model` (its config as JSON) and, for a recurrent
+ * model, the same flat for reading from Python: cell, inputSize, hiddenSize, numLayers, bidirectional, bias.
+ * Empty for any other model.
+ */
+export function architectureMetadata(model: HasParameters): Map<string, string> {
+  const m = new Map<string, string>();
+  if (model instanceof Seq2Seq) return m.set('kind', 'Seq2Seq').set('model', JSON.stringify(model.toConfig()));
+  const config = model instanceof SequenceModel ? model.toConfig() : model instanceof Recurrent ? { ...model.config, head: null } : null;
+  if (!config) return m;
+  return m.set('kind', 'SequenceModel').set('model', JSON.stringify(config)).set('cell', config.mode).set('inputSize', String(config.inputSize))
+    .set('hiddenSize', String(config.hiddenSize)).set('numLayers', String(config.numLayers)).set('bidirectional', String(config.bidirectional)).set('bias', String(config.bias));
 }
 
 /**

@@ -3,11 +3,11 @@
  *
  * export: the checkpoint's model (its best validated weights by default) under PyTorch's state_dict
  * names, and in __metadata__ everything needed to rebuild it:
+ *   kind, model   "SequenceModel" or "Seq2Seq", and the architecture as JSON (saveSafetensors writes these,
+ *                 and for a recurrent model cell, inputSize, hiddenSize, numLayers, bidirectional, bias)
  *   format        "unrolled-checkpoint" or "unrolled-seq2seq" (the checkpoint's format)
- *   model, task   the architecture and the task (vocabularies, scaler, …) as JSON text
+ *   task          what the task needs (vocabularies, scaler, …) as JSON
  *   weights       "best" or "latest"
- *   cell, inputSize, hiddenSize, numLayers, bidirectional, bias   (a recurrent model: the architecture
- *                 flat, for reading from Python)
  * import: a checkpoint that the commands read (predict, sample, translate, train --resume), from a
  * safetensors file and either `like`, a checkpoint of the same architecture (its task, optimizer settings
  * and counters are kept; the optimizer's moments and the best-weights bookkeeping start afresh, since
@@ -17,7 +17,7 @@ import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
 import { Seq2Seq } from '../models/seq2seq';
 import { stateDict } from '../models/state-dict';
-import { SafetensorsDtype, loadTensors, readSafetensors, saveSafetensors } from '../models/safetensors';
+import { SafetensorsDtype, architectureMetadata, loadTensors, readSafetensors, saveSafetensors } from '../models/safetensors';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint, checkCheckpoint, checkModelConfig, modelFromCheckpoint, readCheckpointJson, writeCheckpoint } from './checkpoint';
 import { SEQ2SEQ_FORMAT, Seq2SeqCheckpoint, checkSeq2SeqConfig, seq2seqFromJson, writeSeq2SeqCheckpoint } from './seq2seq-checkpoint';
 
@@ -32,25 +32,20 @@ export interface ExportResult {
 export function exportCheckpoint(file: string, out: string, options: { weights?: 'best' | 'latest'; dtype?: SafetensorsDtype } = {}): ExportResult {
   const json = readCheckpointJson(file) as { format?: unknown };
   const what = `checkpoint ${file}`;
-  const metadata = new Map<string, string>();
-  let model: SequenceModel | Seq2Seq, weights: 'best' | 'latest';
+  let model: SequenceModel | Seq2Seq, weights: 'best' | 'latest', task: unknown;
   if (json?.format === SEQ2SEQ_FORMAT) {
     const r = seq2seqFromJson(json, what);
-    model = r.model;
+    [model, task] = [r.model, r.ckpt.task];
     weights = 'best'; // an encoder–decoder checkpoint keeps only its best validated weights
-    metadata.set('format', SEQ2SEQ_FORMAT).set('model', JSON.stringify(r.ckpt.model)).set('task', JSON.stringify(r.ckpt.task));
   } else {
     const ckpt = checkCheckpoint(json, what);
     weights = options.weights === 'latest' || !ckpt.trainer?.bestWeights ? 'latest' : 'best';
-    model = modelFromCheckpoint(ckpt, what, { best: weights === 'best' });
-    const c = ckpt.model;
-    metadata.set('format', CHECKPOINT_FORMAT).set('model', JSON.stringify(c)).set('task', JSON.stringify(ckpt.task));
-    metadata.set('cell', c.mode).set('inputSize', String(c.inputSize)).set('hiddenSize', String(c.hiddenSize))
-      .set('numLayers', String(c.numLayers)).set('bidirectional', String(c.bidirectional)).set('bias', String(c.bias));
+    [model, task] = [modelFromCheckpoint(ckpt, what, { best: weights === 'best' }), ckpt.task];
   }
-  metadata.set('weights', weights);
-  saveSafetensors(model, out, metadata, options.dtype ?? 'F64');
-  return { format: metadata.get('format')!, tensors: model.namedParameters().length, weights, metadata };
+  const format = model instanceof Seq2Seq ? SEQ2SEQ_FORMAT : CHECKPOINT_FORMAT;
+  const extra = new Map([['format', format], ['task', JSON.stringify(task)], ['weights', weights]]);
+  saveSafetensors(model, out, extra, options.dtype ?? 'F64');
+  return { format, tensors: model.namedParameters().length, weights, metadata: new Map([...architectureMetadata(model), ...extra]) };
 }
 
 /**
@@ -75,7 +70,9 @@ export function importWeights(weightsFile: string, like: string | null, out: str
     }
   };
   const base: unknown = like === null ? null : readCheckpointJson(like);
-  const format = like === null ? stated('format') : (base as { format?: unknown })?.format;
+  // Without --like: the checkpoint format export wrote, else the one a model saved by saveSafetensors belongs to.
+  const kinds: Record<string, string> = { SequenceModel: CHECKPOINT_FORMAT, Seq2Seq: SEQ2SEQ_FORMAT };
+  const format = like !== null ? (base as { format?: unknown })?.format : meta('format') ?? kinds[meta('kind') ?? ''] ?? stated('format');
   if (format === SEQ2SEQ_FORMAT) {
     const template = like === null ? null : seq2seqFromJson(base, `checkpoint ${like}`).ckpt;
     const config = template ? sameArchitecture(template.model, meta('model'), weightsFile, like!) : checkSeq2SeqConfig(parsed('model'), `${weightsFile}: metadata model`);
@@ -104,7 +101,7 @@ export function importWeights(weightsFile: string, like: string | null, out: str
     }
     : {
       format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_VERSION, model: config, weights, optimizer: null, schedule: { type: 'constant' },
-      rng: null, counters: { step: 0, epoch: 0, batchInEpoch: 0 }, trainer: null, task: parsed('task'),
+      rng: null, counters: { step: 0, epoch: 0, batchInEpoch: 0 }, trainer: null, task: meta('task') === null ? null : parsed('task'),
     };
   writeCheckpoint(out, checkCheckpoint(ckpt, `${weightsFile}: the checkpoint it makes`));
   return { format: CHECKPOINT_FORMAT, from: template ? 'like' : 'metadata' };

@@ -3,8 +3,9 @@ import * as path from 'path';
 import { ValueError, toFlat } from '../../lib/kernels/tensor';
 import { Recurrent } from '../../lib/layers/recurrent';
 import { SequenceModel } from '../../lib/models/sequence-model';
+import { Seq2Seq } from '../../lib/models/seq2seq';
 import {
-  SafeTensorInput, loadSafetensors, parseSafetensors, readSafetensors, saveSafetensors, serializeSafetensors, writeSafetensors,
+  SafeTensorInput, architectureMetadata, loadSafetensors, parseSafetensors, readSafetensors, saveSafetensors, serializeSafetensors, writeSafetensors,
 } from '../../lib/models/safetensors';
 import { tmpDir } from '../synthetic';
 
@@ -121,6 +122,19 @@ describe('writing safetensors', () => {
 });
 
 describe('a model saved and loaded', () => {
+  it('carries its architecture in the metadata: kind, model, and the recurrent part flat', () => {
+    const dir = tmpDir('st-');
+    const rnn = new Recurrent({ mode: 'rnn_relu', inputSize: 2, hiddenSize: 3, numLayers: 2, bias: false });
+    saveSafetensors(rnn, path.join(dir, 'r.safetensors'), new Map([['cell', 'overridden by the caller'], ['extra', 'x']]));
+    expect(Object.fromEntries(readSafetensors(path.join(dir, 'r.safetensors')).metadata!)).toEqual({
+      kind: 'SequenceModel', model: JSON.stringify({ mode: 'rnn_relu', inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: false, bias: false, head: null }),
+      cell: 'overridden by the caller', inputSize: '2', hiddenSize: '3', numLayers: '2', bidirectional: 'false', bias: 'false', extra: 'x',
+    });
+    const seq = new Seq2Seq({ mode: 'gru', sourceVocabSize: 7, targetVocabSize: 6, embeddingSize: 3, hiddenSize: 4, numLayers: 1, attention: true });
+    expect(architectureMetadata(seq)).toEqual(new Map([['kind', 'Seq2Seq'], ['model', JSON.stringify(seq.toConfig())]]));
+    expect(architectureMetadata({ namedParameters: () => [] })).toEqual(new Map());
+  });
+
   it('comes back bit for bit, in F64; in F32 each weight rounds to float32', () => {
     const dir = tmpDir('st-');
     const a = new SequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, seed: 1, head: { mode: 'all', outFeatures: 5 } });

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ValueError } from '../../lib/kernels/tensor';
-import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors } from '../../lib/models/safetensors';
+import { parseSafetensors, readSafetensors, saveSafetensors, serializeSafetensors, writeSafetensors } from '../../lib/models/safetensors';
+import { SequenceModel } from '../../lib/models/sequence-model';
+import { stateDict } from '../../lib/models/state-dict';
 import { readCheckpoint } from '../../lib/training/checkpoint';
 import { exportCheckpoint, importWeights } from '../../lib/training/weights-file';
 import { runTrain } from '../../lib/cli/train';
@@ -31,7 +33,7 @@ describe('checkpoints to safetensors and back', () => {
     expect([...tensors.keys()]).toEqual(['bias_hh_l0', 'bias_ih_l0', 'head.bias', 'head.weight', 'weight_hh_l0', 'weight_ih_l0']);
     expect(Array.from(tensors.get('weight_hh_l0')!.data)).toEqual((c.trainer!.bestWeights!.weight_hh_l0 as number[][]).flat());
     expect(Object.fromEntries(metadata!)).toEqual({
-      format: 'unrolled-checkpoint', model: JSON.stringify(c.model), task: JSON.stringify(c.task),
+      kind: 'SequenceModel', format: 'unrolled-checkpoint', model: JSON.stringify(c.model), task: JSON.stringify(c.task),
       cell: 'lstm', inputSize: '2', hiddenSize: '5', numLayers: '1', bidirectional: 'false', bias: 'true', weights: 'best',
     });
     exportCheckpoint(ckpt, out, { weights: 'latest' });
@@ -59,6 +61,16 @@ describe('checkpoints to safetensors and back', () => {
     const before = readCheckpoint(ckpt), after = readCheckpoint(out);
     expect([after.model, after.task, after.weights]).toEqual([before.model, before.task, before.trainer!.bestWeights]);
     expect([after.optimizer, after.trainer]).toEqual([null, null]);
+  });
+
+  it('a model saved by saveSafetensors alone imports too: its architecture is in the metadata, with no task', () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, seed: 4, head: { mode: 'all', outFeatures: 2 } });
+    const weights = path.join(dir, 'model.safetensors'), out = path.join(dir, 'model.json');
+    saveSafetensors(model, weights);
+    expect(importWeights(weights, null, out)).toEqual({ format: 'unrolled-checkpoint', from: 'metadata' });
+    const c = readCheckpoint(out);
+    expect([c.model, c.task]).toEqual([model.toConfig(), null]);
+    expect(c.weights).toEqual(stateDict(model));
   });
 
   it('a classifier comes back predicting the same probabilities, bit for bit', () => {
