@@ -63,8 +63,12 @@ export async function downloadDataset(entry: DatasetEntry, options: DownloadOpti
       continue;
     }
     const { bytes, url } = mirror ? await fromMirror(f, mirror, options) : await fromSource(f, options);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    writeFileAtomic(target, bytes);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writeFileAtomic(target, bytes);
+    } catch (err) {
+      throw new DownloadError(`${f.name}: checked, but it cannot be written into the cache ${dir} (${(err as Error).message})`);
+    }
     options.events?.done?.(f.name, 'downloaded', bytes.length);
     out.push({ name: f.name, status: 'downloaded', path: target, url });
   }
@@ -164,6 +168,6 @@ function fetchBytes(url: string, file: string, options: DownloadOptions = {}, re
       });
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer for ${timeoutMs / 1000} s`)));
-    req.on('error', (err) => fail(`cannot download ${url} (${err.message})`));
+    req.on('error', (err) => fail(`cannot download ${url} (${err.message}); with no network, set UNROLLED_DATA to a folder of the files or UNROLLED_DATA_MIRROR to a server of them`));
   });
 }

@@ -88,6 +88,14 @@ describe('downloading a data set (offline, from a mirror on 127.0.0.1)', () => {
     expect(mirror.requests.slice(before)).toEqual(['/half/b.txt']);
   });
 
+  it('a cache that cannot be written: an error that says so, after the check', async () => {
+    mirror.put('blocked.txt', A);
+    const e = env();
+    fs.writeFileSync(path.join(e.XDG_CACHE_HOME, 'unrolled'), 'a file where the cache folder should be');
+    await expect(downloadDataset(entry('blocked', [{ name: 'blocked.txt', bytes: A }]), { env: e }))
+      .rejects.toThrow(`blocked.txt: checked, but it cannot be written into the cache ${path.join(e.XDG_CACHE_HOME, 'unrolled')}`);
+  });
+
   it('follows a redirect', async () => {
     mirror.put('moved.txt', TEXT);
     const e = env();
