@@ -50,7 +50,7 @@ export { lossAndGradients, lossOnly, lossAndOutput } from './models/objectives';
 export type { StateDict, HasParameters } from './models/state-dict';
 export { stateDict, loadStateDict, saveStateDict, loadStateDictFile } from './models/state-dict';
 export type { SafetensorsDtype, SafeTensor, SafeTensorInput, SafetensorsContent } from './models/safetensors';
-export { readSafetensors, writeSafetensors, parseSafetensors, serializeSafetensors, saveSafetensors, loadSafetensors } from './models/safetensors';
+export { readSafetensors, writeSafetensors, parseSafetensors, serializeSafetensors, saveSafetensors, loadSafetensors, architectureMetadata } from './models/safetensors';
 export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache } from './models/seq2seq';
 export { Seq2Seq, argmaxWord, PAD_ID, SOS_ID, EOS_ID } from './models/seq2seq';
 export type { Decoded, BeamOptions } from './models/decoding';
