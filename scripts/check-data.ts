@@ -1,7 +1,7 @@
 /**
  * The figures of the real data sets that the docs quote, read through the registry (UNROLLED_DATA or the
  * download cache). The specs never read these files (they make their own inputs); this script, which CI
- * runs with UNROLLED_DATA=../shared/data, holds the readers to the real files.
+ * runs with UNROLLED_DATA set to a folder of the real files, holds the readers to them.
  *
  *   npm run check-data              every data set that is there; exits 1 on any figure that differs
  *   npm run check-data -- --all     and fails when a data set is missing

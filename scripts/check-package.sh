@@ -66,9 +66,7 @@ extra=$(tar -tzf "$tarball" | grep -vE '^package/(dist/|package\.json$|README\.m
 if [ -n "$extra" ]; then echo "check-package: the package ships files outside dist/: $extra"; exit 1; fi
 echo "the package holds dist/ and no data: OK"
 
-# The commands run from the installed package, on real data read through the registry (UNROLLED_DATA,
-# or ../shared/data beside the clone).
-if [ -z "${UNROLLED_DATA:-}" ] && [ -d "$root/../shared/data" ]; then export UNROLLED_DATA="$root/../shared/data"; fi
+# The commands run from the installed package, on real data read through the registry (UNROLLED_DATA).
 if [ -z "${UNROLLED_DATA:-}" ]; then echo "check-package: set UNROLLED_DATA to a data folder for the command runs"; exit 1; fi
 npx --no-install unrolled data verify names eng-fra airline | tail -n 3
 npx --no-install unrolled forecast --epochs 2 --out runs/forecast --json | tail -n 1 | cut -c1-80

@@ -14,7 +14,7 @@ import * as path from 'path';
 
 const [folder, ...rest] = process.argv.slice(2);
 if (!folder || !fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-  process.stderr.write(`serve-data: give a data folder, e.g. npx tsx scripts/serve-data.ts ../shared/data${folder ? ` (${JSON.stringify(folder)} is not a directory)` : ''}\n`);
+  process.stderr.write(`serve-data: give a data folder, e.g. npx tsx scripts/serve-data.ts "$UNROLLED_DATA"${folder ? ` (${JSON.stringify(folder)} is not a directory)` : ''}\n`);
   process.exit(2);
 }
 const portAt = rest.indexOf('--port');
