@@ -10,6 +10,21 @@ import * as zlib from 'zlib';
 
 export const tmpDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
+/** Runs `fn` with the data environment pointed at empty folders (UNROLLED_DATA and the cache), then restores it. */
+export function withoutData<T>(fn: () => T): T {
+  const saved = { UNROLLED_DATA: process.env.UNROLLED_DATA, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+  process.env.UNROLLED_DATA = tmpDir('data-');
+  process.env.XDG_CACHE_HOME = tmpDir('cache-');
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 /**
  * A monthly series of 144 values from 2001-01 to 2012-12: x_t = 200 + 2t + 20·sin(2πt/12). Over whole
  * years its errors are known in closed form: seasonal naive is off by exactly 12·2 = 24 at every step;

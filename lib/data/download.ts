@@ -57,8 +57,9 @@ export async function downloadDataset(entry: DatasetEntry, options: DownloadOpti
   const out: DownloadedFile[] = [];
   for (const f of entry.files) {
     const target = path.join(dir, ...f.name.split('/'));
-    if (fs.existsSync(target) && fileProblem(f, fs.readFileSync(target)) === null) {
-      options.events?.done?.(f.name, 'present', fs.statSync(target).size);
+    const there = fs.existsSync(target) ? fs.readFileSync(target) : null;
+    if (there && fileProblem(f, there) === null) {
+      options.events?.done?.(f.name, 'present', there.length);
       out.push({ name: f.name, status: 'present', path: target, url: null });
       continue;
     }

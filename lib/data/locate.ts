@@ -83,8 +83,8 @@ export function datasetPathIn(entry: DatasetEntry, dir: string): string {
   return path.join(dir, ...(entry.folder ?? entry.files[0].name).split('/'));
 }
 
-/** Looks at one root. `check: false` only tests that the files exist (for a quick listing). */
-export function presenceIn(entry: DatasetEntry, dir: string, check = true): Presence {
+/** Looks at one root: every file there, and each with the registry's bytes? */
+export function presenceIn(entry: DatasetEntry, dir: string): Presence {
   const problems: string[] = [];
   let found = 0;
   for (const f of entry.files) {
@@ -94,7 +94,7 @@ export function presenceIn(entry: DatasetEntry, dir: string, check = true): Pres
       continue;
     }
     found++;
-    const problem = check ? fileProblem(f, fs.readFileSync(file)) : null;
+    const problem = fileProblem(f, fs.readFileSync(file));
     if (problem) problems.push(`${file} is not the registry's file: ${problem}`);
   }
   if (found === 0) return { state: 'absent' };

@@ -190,16 +190,18 @@ export function writeSafetensors(file: string, tensors: ReadonlyMap<string, Safe
 
 /**
  * Saves a model's parameters under their state_dict names (`weight_ih_l0`, `head.weight`, …). The metadata
- * holds the architecture (`architectureMetadata`), then `metadata` (`unrolled export` adds the task).
- * Weights that are not all finite are refused and nothing is written.
+ * holds the architecture (`architectureMetadata`), then `metadata` (`unrolled export` adds the task); it is
+ * returned as written. Weights that are not all finite are refused and nothing is written.
  */
-export function saveSafetensors(model: HasParameters, file: string, metadata: ReadonlyMap<string, string> | null = null, dtype: SafetensorsDtype = 'F64'): void {
+export function saveSafetensors(model: HasParameters, file: string, metadata: ReadonlyMap<string, string> | null = null, dtype: SafetensorsDtype = 'F64'): Map<string, string> {
   const tensors = new Map<string, SafeTensorInput>();
   for (const p of model.namedParameters()) {
     assertFinite(p.value, `saveSafetensors: weight "${p.name}"`);
     tensors.set(p.name, { dtype, shape: p.value.shape, data: toFlat(p.value) }); // row-major, whatever view the parameter is
   }
-  writeSafetensors(file, tensors, new Map([...architectureMetadata(model), ...(metadata ?? [])]));
+  const written = new Map([...architectureMetadata(model), ...(metadata ?? [])]);
+  writeSafetensors(file, tensors, written);
+  return written;
 }
 
 /**

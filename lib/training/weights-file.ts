@@ -17,7 +17,7 @@ import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
 import { Seq2Seq } from '../models/seq2seq';
 import { stateDict } from '../models/state-dict';
-import { SafetensorsDtype, architectureMetadata, loadTensors, readSafetensors, saveSafetensors } from '../models/safetensors';
+import { SafetensorsDtype, loadTensors, readSafetensors, saveSafetensors } from '../models/safetensors';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint, checkCheckpoint, checkModelConfig, modelFromCheckpoint, readCheckpointJson, writeCheckpoint } from './checkpoint';
 import { SEQ2SEQ_FORMAT, Seq2SeqCheckpoint, checkSeq2SeqConfig, seq2seqFromJson, writeSeq2SeqCheckpoint } from './seq2seq-checkpoint';
 
@@ -44,8 +44,8 @@ export function exportCheckpoint(file: string, out: string, options: { weights?:
   }
   const format = model instanceof Seq2Seq ? SEQ2SEQ_FORMAT : CHECKPOINT_FORMAT;
   const extra = new Map([['format', format], ['task', JSON.stringify(task)], ['weights', weights]]);
-  saveSafetensors(model, out, extra, options.dtype ?? 'F64');
-  return { format, tensors: model.namedParameters().length, weights, metadata: new Map([...architectureMetadata(model), ...extra]) };
+  const metadata = saveSafetensors(model, out, extra, options.dtype ?? 'F64');
+  return { format, tensors: model.namedParameters().length, weights, metadata };
 }
 
 /**
@@ -69,13 +69,14 @@ export function importWeights(weightsFile: string, like: string | null, out: str
       throw new ValueError(`${weightsFile}: metadata "${key}" is not JSON: ${text.slice(0, 60)}`);
     }
   };
+  const statedModel = () => (meta('model') === null ? null : parsed('model')); // the architecture the file states, if any
   const base: unknown = like === null ? null : readCheckpointJson(like);
   // Without --like: the checkpoint format export wrote, else the one a model saved by saveSafetensors belongs to.
   const kinds: Record<string, string> = { SequenceModel: CHECKPOINT_FORMAT, Seq2Seq: SEQ2SEQ_FORMAT };
   const format = like !== null ? (base as { format?: unknown })?.format : meta('format') ?? kinds[meta('kind') ?? ''] ?? stated('format');
   if (format === SEQ2SEQ_FORMAT) {
     const template = like === null ? null : seq2seqFromJson(base, `checkpoint ${like}`).ckpt;
-    const config = template ? sameArchitecture(template.model, meta('model'), weightsFile, like!) : checkSeq2SeqConfig(parsed('model'), `${weightsFile}: metadata model`);
+    const config = template ? sameArchitecture(template.model, statedModel(), weightsFile, like!) : checkSeq2SeqConfig(parsed('model'), `${weightsFile}: metadata model`);
     const task = (template ? template.task : parsed('task')) as Seq2SeqCheckpoint['task'];
     if (typeof task?.name !== 'string') throw new ValueError(`${weightsFile}: metadata task: expected an object with a name`);
     const model = new Seq2Seq(config);
@@ -89,7 +90,7 @@ export function importWeights(weightsFile: string, like: string | null, out: str
       : `--like: ${like} is not a checkpoint (format ${JSON.stringify(format)})`);
   }
   const template = like === null ? null : checkCheckpoint(base, `checkpoint ${like}`);
-  const config = template ? sameArchitecture(template.model, meta('model'), weightsFile, like!) : checkModelConfig(parsed('model'), `${weightsFile}: metadata model`);
+  const config = template ? sameArchitecture(template.model, statedModel(), weightsFile, like!) : checkModelConfig(parsed('model'), `${weightsFile}: metadata model`);
   const model = new SequenceModel(config);
   loadTensors(model, tensors, weightsFile);
   const weights = stateDict(model);
@@ -111,15 +112,9 @@ export function importWeights(weightsFile: string, like: string | null, out: str
  * The architecture of `like`, after checking that the file's own, when it states one, is the same: shapes
  * alone cannot tell a tanh RNN from a ReLU one, or a 'last' head from an 'all' head.
  */
-function sameArchitecture<T>(config: T, stated: string | null, weightsFile: string, like: string): T {
-  let theirs: unknown = null;
-  try {
-    theirs = stated === null ? null : JSON.parse(stated);
-  } catch {
-    throw new ValueError(`${weightsFile}: metadata "model" is not JSON: ${stated!.slice(0, 60)}`);
-  }
-  if (theirs !== null && canonical(theirs) !== canonical(config)) {
-    throw new ValueError(`${weightsFile} was exported from a model ${stated}, but --like ${like} is ${JSON.stringify(config)}; give a checkpoint of the same architecture`);
+function sameArchitecture<T>(config: T, stated: unknown, weightsFile: string, like: string): T {
+  if (stated !== null && canonical(stated) !== canonical(config)) {
+    throw new ValueError(`${weightsFile} was exported from a model ${JSON.stringify(stated)}, but --like ${like} is ${JSON.stringify(config)}; give a checkpoint of the same architecture`);
   }
   return config;
 }

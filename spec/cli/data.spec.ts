@@ -6,7 +6,7 @@ import { sha256 } from '../../lib/data/locate';
 import { runData } from '../../lib/cli/data';
 import { runClassify } from '../../lib/cli/classify';
 import { runTrain } from '../../lib/cli/train';
-import { tmpDir } from '../synthetic';
+import { tmpDir, withoutData } from '../synthetic';
 import { Mirror } from '../mirror';
 
 function capture(isTTY = false) {
@@ -111,17 +111,6 @@ describe('unrolled data', () => {
 });
 
 describe('commands with a data default, when the data set is not there', () => {
-  const saved = { data: process.env.UNROLLED_DATA, cache: process.env.XDG_CACHE_HOME };
-  beforeAll(() => {
-    process.env.UNROLLED_DATA = tmpDir('data-');
-    process.env.XDG_CACHE_HOME = tmpDir('cache-');
-  });
-  afterAll(() => {
-    for (const [k, v] of [['UNROLLED_DATA', saved.data], ['XDG_CACHE_HOME', saved.cache]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
   const hint = (name: string, holds: string, option: string) =>
     new RegExp(`^the ${name} data set is not downloaded: .*; run \`npx unrolled data download ${name}\`, or set UNROLLED_DATA to a folder that holds ${holds}, or give ${option}$`);
 
@@ -131,6 +120,6 @@ describe('commands with a data default, when the data set is not there', () => {
     ['train --task names-lm', () => runTrain(['--task', 'names-lm', '--epochs', '1'], capture().out), hint('names', 'names/', '--data-dir DIR')],
     ['train --task translate', () => runTrain(['--task', 'translate', '--epochs', '1'], capture().out), hint('eng-fra', 'eng-fra-short.txt', '--data FILE')],
   ])('%s says how to get it, in one line', (_name, run, message) => {
-    expect(run).toThrow(message);
+    expect(() => withoutData(run)).toThrow(message);
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ValueError } from '../../lib/kernels/tensor';
 import { runForecast } from '../../lib/cli/forecast';
 import { runPredict } from '../../lib/cli/predict';
-import { monthlySeries, tmpDir, writeMonthlyCsv } from '../synthetic';
+import { monthlySeries, tmpDir, withoutData, writeMonthlyCsv } from '../synthetic';
 
 function capture(isTTY = false) {
   let text = '';
@@ -11,21 +11,6 @@ function capture(isTTY = false) {
 }
 const tmp = () => tmpDir('forecast-');
 const quick = ['--epochs', '3', '--hidden', '4'];
-
-/** Runs `fn` with the data environment pointed at empty folders: no UNROLLED_DATA data, an empty cache. */
-function withoutData<T>(fn: () => T): T {
-  const saved = { data: process.env.UNROLLED_DATA, cache: process.env.XDG_CACHE_HOME };
-  process.env.UNROLLED_DATA = tmp();
-  process.env.XDG_CACHE_HOME = tmp();
-  try {
-    return fn();
-  } finally {
-    for (const [k, v] of [['UNROLLED_DATA', saved.data], ['XDG_CACHE_HOME', saved.cache]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 describe('unrolled forecast', () => {
   it('forecasts a monthly CSV; the last JSON line holds the test errors beside the baselines', () => {
