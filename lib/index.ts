@@ -7,7 +7,7 @@
 // kernels: the tensor type and the typed-array loops everything is built from
 export type { Mat } from './kernels/tensor';
 export { ShapeError, ValueError, zeros, fromArray, fromNested, toNested, toFlat, clone, assertShape, norm2, flattenRows } from './kernels/tensor';
-export { matmulAdd, matmulAddBackward, T } from './kernels/matmul';
+export { matmulAdd, matmulAddBackward, transposed } from './kernels/matmul';
 export { addRowVector, addRowVectorBackward, setRowsToBias } from './kernels/bias';
 export type { Activation } from './kernels/activations';
 export {
@@ -19,12 +19,14 @@ export { Rng, fillUniform, fillNormal } from './kernels/random';
 // cells: one time step forward and backward
 export type { CellKind, CellParams } from './cells/cell-params';
 export { CELL_KINDS, gateCount, initCellParams, zeroCellParams } from './cells/cell-params';
-export type { RnnStep, RnnWork, RnnNonlinearity } from './cells/rnn-cell';
-export { rnnCellForward, rnnCellBackward, createRnnWork } from './cells/rnn-cell';
-export type { LstmStep, LstmWork } from './cells/lstm-cell';
-export { lstmCellForward, lstmCellBackward, createLstmWork } from './cells/lstm-cell';
+export type { Cell, StepBase, StepGrads, RecurrentWeights } from './cells/cell';
+export { cellFor } from './cells/cells';
+export type { RnnStep, RnnNonlinearity } from './cells/rnn-cell';
+export { rnnTanhCell, rnnReluCell, rnnTanhForward, rnnTanhBackward, rnnReluForward, rnnReluBackward } from './cells/rnn-cell';
+export type { LstmStep } from './cells/lstm-cell';
+export { lstmCell, lstmCellForward, lstmCellBackward } from './cells/lstm-cell';
 export type { GruStep, GruWork } from './cells/gru-cell';
-export { gruCellForward, gruCellBackward, createGruWork } from './cells/gru-cell';
+export { gruCell, gruCellForward, gruCellBackward } from './cells/gru-cell';
 
 // layers: cells unrolled over time (BPTT), the Linear head, losses
 export type {

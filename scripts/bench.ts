@@ -11,12 +11,12 @@ import * as path from 'path';
 import { SequenceModel } from '../lib/models/sequence-model';
 import { lossAndGradients } from '../lib/models/objectives';
 import { createOptimizer } from '../lib/training/optimizers';
-import { zeros, Mat } from '../lib/kernels/tensor';
+import { zeros } from '../lib/kernels/tensor';
 import { Rng, fillNormal } from '../lib/kernels/random';
 import { CellKind, gateCount } from '../lib/cells/cell-params';
 import { RecurrentCache } from '../lib/layers/recurrent';
 import { gemm, GemmWorkspace } from '../lib/kernels/gemm';
-import { matmulAdd, T as transposed } from '../lib/kernels/matmul';
+import { matmulAdd, transposed } from '../lib/kernels/matmul';
 import { ParallelTrainer } from '../lib/training/parallel';
 
 const args = process.argv.slice(2);
@@ -41,19 +41,11 @@ function stats(times: number[]) {
   return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
 }
 
-/** Bytes of the activations a forward pass keeps for backward (every buffer reachable from the cache, once). */
+/** Bytes of the activations a forward pass keeps for backward (every buffer the caches took, once). */
 function activationBytes(cache: RecurrentCache): number {
   const seen = new Set<ArrayBufferLike>();
-  const add = (m: Mat | null | undefined) => { if (m) seen.add(m.data.buffer); };
   for (const layer of cache.layers) {
-    for (const d of layer.dirs) {
-      add(d.h);
-      if (d.cell === 'lstm') add(d.c);
-      const s0 = d.steps[0] as { gates?: Mat; vn?: Mat; tc?: Mat };
-      add(s0.gates);
-      add(s0.vn);
-      add(s0.tc);
-    }
+    for (const d of layer.dirs) for (const m of d.pooled) seen.add(m.data.buffer);
   }
   let bytes = 0;
   for (const b of seen) bytes += b.byteLength;

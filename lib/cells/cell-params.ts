@@ -1,7 +1,7 @@
 /**
  * The parameters of one recurrent cell (one layer, one direction), stored as PyTorch stores them.
  *
- *   weight_ih  [G·H, D]   input → gates       (D = the layer's input width)
+ *   weight_ih  [G·H, I]   input → gates       (I = the layer's input width)
  *   weight_hh  [G·H, H]   hidden → gates
  *   bias_ih    [G·H]      (absent when bias = false)
  *   bias_hh    [G·H]
@@ -23,7 +23,7 @@ export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 export const CELL_KINDS: readonly CellKind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
 
 export interface CellParams {
-  weight_ih: Mat; // [G·H, D]
+  weight_ih: Mat; // [G·H, I]
   weight_hh: Mat; // [G·H, H]
   bias_ih: Mat | null; // [G·H]
   bias_hh: Mat | null; // [G·H]

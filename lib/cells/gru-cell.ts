@@ -19,109 +19,88 @@
  *
  * u_t, the input half of (GRU-1), is computed by the layer for all steps before the time loop; of
  * (GRU-1'), the cell does dh_{t−1} += dv·W_hh and the layer sums the rest over t after the loop
- * (docs/layers/bptt.md, BPTT-0 and BPTT-4).
+ * (docs/layers/bptt.md, BPTT-0 and BPTT-4). The layer owns every buffer (lib/cells/cell.ts): each [B,·]
+ * tensor here is row-major from offset 0, so (b, j) is b·H + j in a [B,H] tensor, and gate j of row b
+ * sits at 3H·b + (block) + j in a [B,3H] one.
  */
-import { Mat, assertShape, assertRowContiguous, zeros } from '../kernels/tensor';
-import { T } from '../kernels/matmul';
-import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
+import { Mat, assertShape, zeros } from '../kernels/tensor';
+import { gemmPacked } from '../kernels/gemm';
 import { setRowsToBias } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
-import { CellParams, remember } from './cell-params';
-import { ScratchPool } from '../kernels/scratch';
+import { CellParams } from './cell-params';
+import { Cell, RecurrentWeights, StepBase, StepGrads } from './cell';
+import { assertPlain } from './rnn-cell';
 
 /**
- * Views for one time step. Kept for backward: h_{t−1}, the gate values r, z, n (written over u_t) and
- * v_n (the hidden projection of the candidate, which the reset gate multiplied).
+ * One time step. Kept for backward: h_{t−1}, the gate values r, z, n and v_n (the hidden projection of
+ * the candidate, which the reset gate multiplied).
  */
-export interface GruStep {
-  gates: Mat; // [B,3H]  u_t on entry; [r | z | n] after forward
-  hPrev: Mat; // [B,H]   h_{t−1}
-  vn: Mat; // [B,H]   v_n = h_{t−1}·W_hnᵀ + b_hn
-  h: Mat; // [B,H]   h_t, written by forward
+export interface GruStep extends StepBase {
+  gates: Mat; // [B,3H]  [r | z | n], written by forward
+  vn: Mat; // [B,H]   v_n = h_{t−1}·W_hnᵀ + b_hn, written by forward
 }
 
-/** Made once per sequence and reused at every step: no buffer or view is created in the time loop. */
+/** Scratch reused at every step. */
 export interface GruWork {
-  gemm: GemmWorkspace; // packing space of the fast matrix product
-  W_hhT: PackedB; // [H,3H]  weight_hhᵀ, packed once per sequence for the products in the loop
-  W_hh: PackedB; // [3H,H]  weight_hh, packed likewise
-  v: Mat; // [B,3H]  v_t = h_{t−1}·W_hhᵀ + b_hh
+  v: Mat; // [B,3H]  v_t = h_{t−1}·W_hhᵀ + b_hh = [v_r | v_z | v_n]
 }
 
-/** One GRU step: turns u_t in `s.gates` into [r | z | n], and fills `s.vn` and `s.h`. */
-export function gruCellForward(p: CellParams, s: GruStep, work: GruWork): void {
-  const u = s.gates, v = work.v;
-  const [B, H3] = u.shape;
-  const H = H3 / 3;
-  setRowsToBias(v, p.bias_hh, null); //          [B,3H] = b_hh per row              (GRU-1)
-  gemmPacked(v, s.hPrev, work.W_hhT, work.gemm); //    [B,3H] += [B,H]·[H,3H]             (GRU-1)
-  const U = u.data, V = v.data, VN = s.vn.data, Hd = s.h.data, Hp = s.hPrev.data; // contiguous rows (checkGruStep)
+/** One GRU step: from u_t = [u_r | u_z | u_n] in `u_t` [B,3H] (only read), fills the gate values [r | z | n], `s.vn` and `s.h`. */
+export function gruCellForward(p: CellParams, w: RecurrentWeights, u_t: Mat, s: GruStep, work: GruWork): void {
+  setRowsToBias(work.v, p.bias_hh, null); //             [B,3H] = b_hh per row              (GRU-1)
+  gemmPacked(work.v, s.hPrev, w.W_hhT, w.gemm); //       [B,3H] += [B,H]·[H,3H]             (GRU-1)
+  const [B, H] = s.h.shape;
+  const u = u_t.data, v = work.v.data, gate = s.gates.data, vn = s.vn.data, h = s.h.data, hPrev = s.hPrev.data;
   for (let b = 0; b < B; b++) {
-    const ur = u.offset + b * u.stride[0], vr = v.offset + b * v.stride[0]; // r block at +0, z at +H, n at +2H
-    const nr = s.vn.offset + b * s.vn.stride[0], hr = s.h.offset + b * s.h.stride[0], pr = s.hPrev.offset + b * s.hPrev.stride[0];
+    const rAt = 3 * H * b, zAt = rAt + H, nAt = rAt + 2 * H; // row b's r, z, n blocks in u_t, v_t and the gate values
     for (let j = 0; j < H; j++) {
-      const r = sigmoid(U[ur + j] + V[vr + j]); //                             (GRU-2)
-      const z = sigmoid(U[ur + H + j] + V[vr + H + j]); //                     (GRU-3)
-      const vn = V[vr + 2 * H + j];
-      const n = tanh(U[ur + 2 * H + j] + r * vn); //                           (GRU-4)
-      U[ur + j] = r;
-      U[ur + H + j] = z;
-      U[ur + 2 * H + j] = n;
-      VN[nr + j] = vn;
-      Hd[hr + j] = (1 - z) * n + z * Hp[pr + j]; //                            (GRU-5)
+      const k = H * b + j; // (b, j) in every [B,H] tensor
+      const r = sigmoid(u[rAt + j] + v[rAt + j]); //                             (GRU-2)
+      const z = sigmoid(u[zAt + j] + v[zAt + j]); //                             (GRU-3)
+      const v_n = v[nAt + j];
+      const n = tanh(u[nAt + j] + r * v_n); //                                   (GRU-4)
+      gate[rAt + j] = r;
+      gate[zAt + j] = z;
+      gate[nAt + j] = n;
+      vn[k] = v_n;
+      h[k] = (1 - z) * n + z * hPrev[k]; //                                      (GRU-5)
     }
   }
 }
 
 /**
- * Given dh = ∂L/∂h_t [B,H], writes du = ∂L/∂u_t and dv = ∂L/∂v_t into `du`, `dv` [B,3H], and adds
- * ∂L/∂h_{t−1} into `dhPrev` [B,H] (the caller zeroes it).
+ * Given d.dh = ∂L/∂h_t, writes d.da = ∂L/∂u_t and d.dv = ∂L/∂v_t [B,3H], and adds ∂L/∂h_{t−1} into
+ * d.dhPrev [B,H].
  */
-export function gruCellBackward(s: GruStep, dh: Mat, du: Mat, dv: Mat, dhPrev: Mat, work: GruWork): void {
-  const [B, H3] = du.shape;
-  const H = H3 / 3;
-  assertRowContiguous(dh, 'gruCellBackward dh'); // O(1), and no allocation: these run at every step
-  assertRowContiguous(du, 'gruCellBackward du');
-  assertRowContiguous(dv, 'gruCellBackward dv');
-  assertRowContiguous(dhPrev, 'gruCellBackward dhPrev');
-  const G = s.gates.data, Hp = s.hPrev.data, VN = s.vn.data;
-  const DH = dh.data, DU = du.data, DV = dv.data, DHp = dhPrev.data;
+export function gruCellBackward(w: RecurrentWeights, s: GruStep, d: StepGrads): void {
+  const [B, H] = s.h.shape;
+  const gate = s.gates.data, hPrev = s.hPrev.data, vn = s.vn.data;
+  const dh = d.dh.data, du = d.da.data, dv = d.dv.data, dhPrev = d.dhPrev.data;
   for (let b = 0; b < B; b++) {
-    const gr = s.gates.offset + b * s.gates.stride[0], pr = s.hPrev.offset + b * s.hPrev.stride[0], nr = s.vn.offset + b * s.vn.stride[0];
-    const dhr = dh.offset + b * dh.stride[0], dur = du.offset + b * du.stride[0], dvr = dv.offset + b * dv.stride[0];
-    const dpr = dhPrev.offset + b * dhPrev.stride[0];
+    const rAt = 3 * H * b, zAt = rAt + H, nAt = rAt + 2 * H; // row b's r, z, n blocks in the gate values, du and dv
     for (let j = 0; j < H; j++) {
-      const r = G[gr + j], z = G[gr + H + j], n = G[gr + 2 * H + j];
-      const dhv = DH[dhr + j];
-      const dn = dhv * (1 - z); //                                             (GRU-5')
-      const dz = dhv * (Hp[pr + j] - n); //                                    (GRU-5')
-      DHp[dpr + j] += dhv * z; //                                              (GRU-5')
-      const dun = dn * (1 - n * n); //                                         (GRU-4')
-      const dr = dun * VN[nr + j]; //                                          (GRU-4')
-      const dar = dr * r * (1 - r); //                                         (GRU-2')
-      const daz = dz * z * (1 - z); //                                         (GRU-3')
-      DU[dur + j] = dar;
-      DV[dvr + j] = dar;
-      DU[dur + H + j] = daz;
-      DV[dvr + H + j] = daz;
-      DU[dur + 2 * H + j] = dun;
-      DV[dvr + 2 * H + j] = dun * r; //                                        (GRU-4')
+      const k = H * b + j;
+      const r = gate[rAt + j], z = gate[zAt + j], n = gate[nAt + j];
+      const dh_t = dh[k];
+      const d_n = dh_t * (1 - z); //                                            (GRU-5')
+      const d_z = dh_t * (hPrev[k] - n); //                                     (GRU-5')
+      dhPrev[k] += dh_t * z; //                                                 (GRU-5')
+      const du_n = d_n * (1 - n * n); //                                        (GRU-4')
+      const d_r = du_n * vn[k]; //                                              (GRU-4')
+      const du_r = d_r * r * (1 - r); //                                        (GRU-2')
+      const du_z = d_z * z * (1 - z); //                                        (GRU-3')
+      du[rAt + j] = du_r;
+      dv[rAt + j] = du_r;
+      du[zAt + j] = du_z;
+      dv[zAt + j] = du_z;
+      du[nAt + j] = du_n;
+      dv[nAt + j] = du_n * r; //                                                (GRU-4')
     }
   }
-  gemmPacked(dhPrev, dv, work.W_hh, work.gemm); //       [B,H] += [B,3H]·[3H,H]      (GRU-1')
+  gemmPacked(d.dhPrev, d.dv, w.W_hh, w.gemm); //         [B,H] += [B,3H]·[3H,H]      (GRU-1')
 }
 
-/** The workspace for these parameters and a batch of B rows; `pool` lends buffers kept from earlier calls. */
-export function createGruWork(p: CellParams, B: number, pool: ScratchPool | null = null): GruWork {
-  return remember(pool, {
-    gemm: pool?.gemm ?? new GemmWorkspace(),
-    W_hhT: packB(T(p.weight_hh), pool?.packed.get('W_hhT') ?? null), // repacked into last call's buffer
-    W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null),
-    v: zeros([B, 3 * p.weight_hh.shape[1]]),
-  });
-}
-
-/** Checks the shapes of one step against the parameters (called once per sequence, not per step). */
+/** Checks one step's views against the parameters (once per sequence, not per step). */
 export function checkGruStep(p: CellParams, s: GruStep, what: string): void {
   const H = p.weight_hh.shape[1];
   const B = s.h.shape[0];
@@ -129,5 +108,29 @@ export function checkGruStep(p: CellParams, s: GruStep, what: string): void {
   assertShape(s.hPrev, [B, H], `${what} h_{t-1}`);
   assertShape(s.vn, [B, H], `${what} v_n`);
   assertShape(s.h, [B, H], `${what} h_t`);
-  for (const [m, name] of [[s.gates, 'gates'], [s.hPrev, 'h_{t-1}'], [s.vn, 'v_n'], [s.h, 'h_t']] as const) assertRowContiguous(m, `${what} ${name}`);
+  const views = [[s.gates, 'gates'], [s.hPrev, 'h_{t-1}'], [s.vn, 'v_n'], [s.h, 'h_t']] as const;
+  for (const [m, name] of views) assertPlain(m, `${what} ${name}`);
 }
+
+const GATES = ['r', 'z', 'n'];
+
+/** The GRU as the layer runs it. */
+export const gruCell: Cell<GruStep, GruWork> = {
+  name: 'gru',
+  gateCount: 3,
+  hasCellState: false,
+  splitBiases: true,
+  makeStep(base, take) {
+    const [B, H] = base.h.shape;
+    return { ...base, gates: take([B, 3 * H]), vn: take([B, H]) };
+  },
+  check: checkGruStep,
+  createWork: (B, H) => ({ v: zeros([B, 3 * H]) }),
+  forward: gruCellForward,
+  backward: gruCellBackward,
+  computed(s) {
+    const [B, H] = s.h.shape;
+    const gates = GATES.map((name, k): [string, Mat] => [`gate ${name}`, s.gates.hi(B, (k + 1) * H).lo(0, k * H)]);
+    return [...gates, ['h_t', s.h]];
+  },
+};

@@ -11,14 +11,14 @@
 import { Mat, ShapeError, shapeString } from './tensor';
 
 /** A transposed view of a 2-D tensor: [M,N] → [N,M], no copy. */
-export function T(m: Mat): Mat {
+export function transposed(m: Mat): Mat {
   return m.transpose(1, 0);
 }
 
 /**
  * out += a·b  (C += op(A)·op(B)), out: [M,N]  a: [M,K]  b: [K,N], each with any strides.
  * Adds into `out`, never overwrites it: clear it first for a plain product. `out` must not share memory with `a` or `b`.
- * @example matmulAdd(out, x, T(W))   // [B,H] += [B,D]·[D,H], with W: [H,D]
+ * @example matmulAdd(out, x, transposed(W))   // [B,H] += [B,I]·[I,H], with W: [H,I]
  */
 export function matmulAdd(out: Mat, a: Mat, b: Mat): void {
   checkMatmulShapes(out, a, b, 'matmulAdd');
@@ -45,8 +45,8 @@ export function matmulAdd(out: Mat, a: Mat, b: Mat): void {
  *   db += aᵀ·dout   [K,N] += [K,M]·[M,N]
  */
 export function matmulAddBackward(da: Mat, db: Mat, dout: Mat, a: Mat, b: Mat): void {
-  matmulAdd(da, dout, T(b)); // [M,K] += [M,N]·[N,K]
-  matmulAdd(db, T(a), dout); // [K,N] += [K,M]·[M,N]
+  matmulAdd(da, dout, transposed(b)); // [M,K] += [M,N]·[N,K]
+  matmulAdd(db, transposed(a), dout); // [K,N] += [K,M]·[M,N]
 }
 
 function checkMatmulShapes(out: Mat, a: Mat, b: Mat, op: string): void {

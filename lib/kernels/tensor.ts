@@ -2,7 +2,7 @@
  * The one tensor type of the engine, and the small helpers every other file uses.
  *
  * A `Mat` is an `ndarray` view `{ data, shape, stride, offset }` over a `Float64Array`, of any rank
- * (1-D biases, 2-D weights and batches, 3-D time-major sequences `[T,B,D]`).
+ * (1-D biases, 2-D weights and batches, 3-D time-major sequences `[T,B,N]`).
  * - *Owned* tensors come from `zeros(shape)`: row-major, contiguous, offset 0. Flat loops over `.data`
  *   are allowed on owned tensors only.
  * - *Views* (`pick`, `transpose`, `lo`, `hi`) share the buffer and cost O(1). The kernels take any
@@ -55,21 +55,21 @@ export function assertRowContiguous(m: Mat, what: string): void {
   }
 }
 
-/** True if a 3-D view [T,B,D] covers one contiguous row-major run of its buffer (a slice of whole steps). */
+/** True if a 3-D view [T,B,N] covers one contiguous row-major run of its buffer (a slice of whole steps). */
 export function isContiguous3d(m: Mat): boolean {
   if (m.dimension !== 3) return false;
-  const [, B, D] = m.shape;
-  return m.stride[2] === 1 && m.stride[1] === D && m.stride[0] === B * D;
+  const [, B, N] = m.shape;
+  return m.stride[2] === 1 && m.stride[1] === N && m.stride[0] === B * N;
 }
 
 /**
- * [T,B,D] → [T·B,D]: the same numbers viewed as one row per (step, batch item), no copy. The view must be
+ * [T,B,N] → [T·B,N]: the same numbers viewed as one row per (step, batch item), no copy. The view must be
  * contiguous (an owned sequence, or a slice of whole steps of one).
  */
 export function flattenRows(m: Mat): Mat {
-  if (!isContiguous3d(m)) throw new ShapeError(`flattenRows: expected a contiguous [T,B,D] tensor, got shape ${shapeString(m.shape)} with strides ${shapeString(m.stride)}`);
-  const [T, B, D] = m.shape;
-  return ndarray(m.data, [T * B, D], [D, 1], m.offset);
+  if (!isContiguous3d(m)) throw new ShapeError(`flattenRows: expected a contiguous [T,B,N] tensor, got shape ${shapeString(m.shape)} with strides ${shapeString(m.stride)}`);
+  const [T, B, N] = m.shape;
+  return ndarray(m.data, [T * B, N], [N, 1], m.offset);
 }
 
 /** `[2,3]` → `"[2,3]"`, for messages. */

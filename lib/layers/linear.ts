@@ -8,7 +8,7 @@
  * many-to-one passes the last step's [B,F] (`output.pick(T − 1)`).
  */
 import { Mat, zeros, assertShape, ShapeError, ValueError, shapeString } from '../kernels/tensor';
-import { T } from '../kernels/matmul';
+import { transposed } from '../kernels/matmul';
 import { gemm, GemmWorkspace } from '../kernels/gemm';
 import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
 import { Rng, fillUniform } from '../kernels/random';
@@ -52,14 +52,14 @@ export class Linear {
     }
     const y = zeros([x.shape[0], this.outFeatures]);
     setRowsToBias(y, this.params.bias, null); // [N,K] = b per row          (LIN-1)
-    gemm(y, x, T(this.params.weight), this.work); // [N,K] += [N,F]·[F,K]  (LIN-1)
+    gemm(y, x, transposed(this.params.weight), this.work); // [N,K] += [N,F]·[F,K]  (LIN-1)
     return { y, cache: { x } };
   }
 
   /** Given dy = ∂L/∂y [N,K], adds into `this.grads` and returns dx = ∂L/∂x [N,F]. */
   backward(cache: LinearCache, dy: Mat): Mat {
     assertShape(dy, [cache.x.shape[0], this.outFeatures], 'Linear.backward dy');
-    gemm(this.grads.weight, T(dy), cache.x, this.work); //              [K,F] += [K,N]·[N,F]   (LIN-1')
+    gemm(this.grads.weight, transposed(dy), cache.x, this.work); //              [K,F] += [K,N]·[N,F]   (LIN-1')
     if (this.grads.bias) addRowVectorBackward(this.grads.bias, dy); // [K] += Σ_n [N,K]       (LIN-1')
     const dx = zeros(cache.x.shape);
     gemm(dx, dy, this.params.weight, this.work); //                     [N,F] += [N,K]·[K,F]   (LIN-1')

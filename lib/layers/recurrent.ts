@@ -9,13 +9,15 @@
  *   c_n     [L·D,B,H]    LSTM only
  *   lengths [B]          optional: sequence b has lengths[b] valid steps; the rest is padding (PyTorch's packed
  *                        sequences: output 0 at padded positions, h_n/c_n at each sequence's own last step)
- * Layer k ≥ 1 reads layer k−1's output [T,B,D·H]. Parameters carry PyTorch's state_dict names.
+ * Layer k ≥ 1 reads layer k−1's output [T,B,D·H]. Parameters carry PyTorch's state_dict names. As in
+ * PyTorch's documentation, D is always the number of directions and I the input width.
  */
 import { Mat, zeros, assertShape, assertFinite, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
 import { CellKind, CellParams, assertCellKind, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
 import { DirectionCache, unrollForward, unrollBackward } from './unroll';
+import { cellFor } from '../cells/cells';
 import { checkLengths, copyValidSteps } from './lengths';
 import { ScratchPool } from '../kernels/scratch';
 
@@ -128,6 +130,7 @@ export class Recurrent {
     const D = this.numDirections;
     const [T, B] = this.checkInput(x, h0, c0);
     const lens = lengths ? checkLengths(lengths, T, B, 'Recurrent.forward lengths') : null;
+    const cell = cellFor(mode);
     const h_n = zeros([L * D, B, H]);
     const c_n = mode === 'lstm' ? zeros([L * D, B, H]) : null;
     const cache: RecurrentCache = { x, lengths: lens, layers: [] };
@@ -139,11 +142,11 @@ export class Recurrent {
         const row = l * D + d;
         const h0ld = h0 ? h0.pick(row) : zeros([B, H]);
         const c0ld = mode === 'lstm' ? (c0 ? c0.pick(row) : zeros([B, H])) : null;
-        const dir = unrollForward(mode, this.params[l][d], input, h0ld, c0ld, d === 1, lens, this.pools[l][d]);
+        const dir = unrollForward(cell, this.params[l][d], input, h0ld, c0ld, d === 1, lens, this.pools[l][d]);
         copyValidSteps(out.lo(0, 0, d * H).hi(T, B, H), dir.h, lens); // this direction's column block
         const last = d === 1 ? 0 : T - 1; // the step a direction ends on (a finished sequence holds its state)
         copy2d(h_n.pick(row), dir.h.pick(last));
-        if (c_n && dir.cell === 'lstm') copy2d(c_n.pick(row), dir.c.pick(last));
+        if (c_n && dir.c) copy2d(c_n.pick(row), dir.c.pick(last));
         dirs.push(dir);
       }
       cache.layers.push({ input, dirs });

@@ -187,7 +187,7 @@ export class Seq2Seq {
   private encoderBackward(enc: Encoded, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void {
     const dKeys = keyGrads ? keyGrads.dKeys : zeros(enc.keys.shape);
     if (this.attention && enc.attention && keyGrads) this.attention.prepareBackward(enc.attention, keyGrads.dP, dKeys); // (ATT-1')
-    const g = this.encoder.backward(enc.cache.rnn, dKeys, dh, dc); //  BPTT over the source
+    const g = this.encoder.backward(enc.cache.rnn, dKeys, dh, dc); //  BPTT over the source   (SEQ-1')
     this.sourceEmbedding.backward(enc.cache.emb, g.dx); //                                  (EMB-1')
   }
 

@@ -10,7 +10,6 @@
 import { Mat } from '../kernels/tensor';
 import { SequenceModel, SequenceModelOutput } from '../models/sequence-model';
 import { RecurrentGrads } from '../layers/recurrent';
-import { DirectionCache } from '../layers/unroll';
 
 export interface NonFiniteReport {
   phase: 'forward' | 'loss' | 'backward';
@@ -22,8 +21,6 @@ export interface NonFiniteReport {
   message: string; // one line naming all of the above
 }
 
-const GATE_NAMES: Record<DirectionCache['cell'], string[]> = { rnn: [], lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
-
 /** The first non-finite value of a forward pass, or null if it is all finite. */
 export function findNonFiniteForward(forward: SequenceModelOutput): NonFiniteReport | null {
   for (const [l, layer] of forward.cache.rnn.layers.entries()) {
@@ -31,21 +28,10 @@ export function findNonFiniteForward(forward: SequenceModelOutput): NonFiniteRep
       const T = dir.steps.length;
       for (let n = 0; n < T; n++) {
         const t = dir.reverse ? T - 1 - n : n;
-        const s = dir.steps[t];
-        const H = s.h.shape[1];
-        if ('gates' in s) {
-          const names = GATE_NAMES[dir.cell];
-          for (let gate = 0; gate < names.length; gate++) {
-            const bad = firstNonFinite(s.gates.hi(s.gates.shape[0], (gate + 1) * H).lo(0, gate * H));
-            if (bad !== null) return report('forward', `gate ${names[gate]}`, l, d, t, bad);
-          }
+        for (const [name, m] of dir.cell.computed(dir.steps[t])) { // the gates by name, then c_t, then h_t
+          const bad = firstNonFinite(m);
+          if (bad !== null) return report('forward', name, l, d, t, bad);
         }
-        if ('c' in s) {
-          const bad = firstNonFinite(s.c);
-          if (bad !== null) return report('forward', 'c_t', l, d, t, bad);
-        }
-        const bad = firstNonFinite(s.h);
-        if (bad !== null) return report('forward', 'h_t', l, d, t, bad);
       }
     }
   }

@@ -2,7 +2,8 @@ import { zeros } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { sigmoid } from '../../lib/kernels/activations';
 import { initCellParams } from '../../lib/cells/cell-params';
-import { gruCellForward, createGruWork, checkGruStep } from '../../lib/cells/gru-cell';
+import { gruCell, gruCellForward, checkGruStep } from '../../lib/cells/gru-cell';
+import { packed } from './cell-check';
 import { describeCellGradients } from './cells.shared';
 
 describeCellGradients('gru');
@@ -17,8 +18,8 @@ describe('gru cell forward', () => {
     const hPrev = zeros([1, 1]);
     hPrev.set(0, 0, -0.5);
     const u = () => { const m = zeros([1, 3]); [0.1, 0.2, 0.3].forEach((w, k) => m.set(0, k, w * 1.5 + [0.01, 0.02, 0.03][k])); return m; }; // x = 1.5
-    const s = { gates: u(), hPrev, vn: zeros([1, 1]), h: zeros([1, 1]) };
-    gruCellForward(p, s, createGruWork(p, 1));
+    const s = { gates: zeros([1, 3]), hPrev, vn: zeros([1, 1]), h: zeros([1, 1]), cPrev: null, c: null };
+    gruCellForward(p, packed(p), u(), s, gruCell.createWork(1, 1));
     const r = sigmoid(0.1 * 1.5 + 0.01 + 0.4 * -0.5 + 0.04);
     const z = sigmoid(0.2 * 1.5 + 0.02 + 0.5 * -0.5 + 0.05);
     const n = Math.tanh(0.3 * 1.5 + 0.03 + r * (0.6 * -0.5 + 0.06));
@@ -26,15 +27,15 @@ describe('gru cell forward', () => {
     // Moving b_hn into b_in would change the result: the two biases are not interchangeable.
     p.bias_hh!.set(2, 0);
     const h1 = s.h.get(0, 0);
-    s.gates = u();
-    s.gates.set(0, 2, s.gates.get(0, 2) + 0.06);
-    gruCellForward(p, s, createGruWork(p, 1));
+    const moved = u();
+    moved.set(0, 2, moved.get(0, 2) + 0.06);
+    gruCellForward(p, packed(p), moved, s, gruCell.createWork(1, 1));
     expect(Math.abs(s.h.get(0, 0) - h1)).toBeGreaterThan(1e-3);
   });
 
   it('names the step tensor of the wrong shape', () => {
     const p = initCellParams('gru', 4, 5, true, new Rng(0));
-    const s = { gates: zeros([2, 15]), hPrev: zeros([3, 5]), vn: zeros([2, 5]), h: zeros([2, 5]) };
+    const s = { gates: zeros([2, 15]), hPrev: zeros([3, 5]), vn: zeros([2, 5]), h: zeros([2, 5]), cPrev: null, c: null };
     expect(() => checkGruStep(p, s, 'gru layer')).toThrow('gru layer h_{t-1}: expected [2,5], got [3,5]');
   });
 });

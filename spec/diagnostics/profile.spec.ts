@@ -1,6 +1,7 @@
 import { zeros, toFlat, Mat } from '../../lib/kernels/tensor';
 import { Rng } from '../../lib/kernels/random';
 import { CELL_KINDS } from '../../lib/cells/cell-params';
+import type { LstmStep } from '../../lib/cells/lstm-cell';
 import { Recurrent } from '../../lib/layers/recurrent';
 import { numericalGradient } from '../../lib/diagnostics/gradcheck';
 import { temporalProfile, verdictOf, summarize, sparkline } from '../../lib/diagnostics/profile';
@@ -40,7 +41,7 @@ describe('temporal gradient profile', () => {
       const h = zeros([1, B, H]), c = mode === 'lstm' ? zeros([1, B, H]) : null;
       for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) {
         h.set(0, b, j, states.h.get(t, b, j));
-        if (c && states.cell === 'lstm') c.set(0, b, j, states.c.get(t, b, j));
+        if (c && states.c) c.set(0, b, j, states.c.get(t, b, j));
       }
       const unit = 1 / Math.sqrt(B * H);
       const LT = () => {
@@ -52,9 +53,9 @@ describe('temporal gradient profile', () => {
       const g = toFlat(numericalGradient(LT, h));
       const norm = Math.sqrt(g.reduce((a, v) => a + v * v, 0));
       expect(Math.abs(profile.hNorms[t] - norm)).toBeLessThan(1e-7 * Math.max(1, norm));
-      if (c && profile.cNorms && states.cell === 'lstm') {
+      if (c && profile.cNorms) {
         // ∂L_T/∂c_t in total: c_t reaches the rest through c and through h_t = o_t ⊙ tanh(c_t), o_t held.
-        const o = states.steps[t].gates;
+        const o = (states.steps[t] as LstmStep).gates;
         const LTofC = () => {
           for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) h.set(0, b, j, o.get(b, 3 * H + j) * Math.tanh(c.get(0, b, j)));
           return LT();

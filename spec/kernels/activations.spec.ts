@@ -3,7 +3,7 @@ import { zeros, fromNested, ShapeError } from '../../lib/kernels/tensor';
 import {
   sigmoid, tanh, relu, sigmoidGradFromOutput, tanhGradFromOutput, reluGradFromOutput, activateInPlace, activationBackward, Activation,
 } from '../../lib/kernels/activations';
-import { T } from '../../lib/kernels/matmul';
+import { transposed } from '../../lib/kernels/matmul';
 import { Rng } from '../../lib/kernels/random';
 import { randn, toRows, maxAbsDiff } from '../helpers';
 
@@ -51,7 +51,7 @@ describe('activations', () => {
 
   it.each(kinds)('activateInPlace(%s) applies f to every entry of a transposed view', (f) => {
     const base = randn([4, 3], rng);
-    const view = T(base); // [3,4]
+    const view = transposed(base); // [3,4]
     const expected = toRows(view).map((row) => row.map(oracle[f]));
     activateInPlace(view, f);
     expect(maxAbsDiff(toRows(view), expected)).toBeLessThanOrEqual(1e-15);

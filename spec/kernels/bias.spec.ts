@@ -1,7 +1,7 @@
 import { add, multiply, ones } from 'mathjs';
 import { zeros, fromNested, toNested, ShapeError } from '../../lib/kernels/tensor';
 import { addRowVector, addRowVectorBackward, setRowsToBias } from '../../lib/kernels/bias';
-import { T } from '../../lib/kernels/matmul';
+import { transposed } from '../../lib/kernels/matmul';
 import { Rng } from '../../lib/kernels/random';
 import { randn, toRows, maxAbsDiff } from '../helpers';
 
@@ -17,7 +17,7 @@ describe('row-vector bias', () => {
   });
 
   it('addRowVectorBackward adds the column sums (1ᵀ·dm), also on a transposed view', () => {
-    const dm = T(randn([4, 3], rng)); // [3,4] view
+    const dm = transposed(randn([4, 3], rng)); // [3,4] view
     const dv = randn([4], rng);
     const columnSums = (multiply([[1, 1, 1]], toRows(dm)) as number[][])[0];
     const expected = add(toNested(dv) as number[], columnSums) as number[];

@@ -1,12 +1,12 @@
 import { zeros, toFlat, ShapeError, Mat } from '../../lib/kernels/tensor';
-import { matmulAdd, T } from '../../lib/kernels/matmul';
+import { matmulAdd, transposed } from '../../lib/kernels/matmul';
 import { gemm, GemmWorkspace } from '../../lib/kernels/gemm';
 import { Rng } from '../../lib/kernels/random';
 import { randn } from '../helpers';
 
 const rng = new Rng(81);
 const ws = new GemmWorkspace();
-const operand = (rows: number, cols: number, transposed: boolean): Mat => (transposed ? T(randn([cols, rows], rng)) : randn([rows, cols], rng));
+const operand = (rows: number, cols: number, isTransposed: boolean): Mat => (isTransposed ? transposed(randn([cols, rows], rng)) : randn([rows, cols], rng));
 
 /** The fast product and its reference twin, on the same inputs: equal up to summation order. */
 function expectTwins(out: Mat, a: Mat, b: Mat): void {

@@ -1,14 +1,14 @@
 import { multiply, add, transpose } from 'mathjs';
 import { Mat, zeros, ShapeError } from '../../lib/kernels/tensor';
-import { matmulAdd, matmulAddBackward, T } from '../../lib/kernels/matmul';
+import { matmulAdd, matmulAddBackward, transposed } from '../../lib/kernels/matmul';
 import { Rng } from '../../lib/kernels/random';
 import { randn, toRows, maxAbsDiff } from '../helpers';
 
 const rng = new Rng(11);
 
 /** [M,K] as an owned tensor, or as the transposed view of an owned [K,M] one. */
-function operand(rows: number, cols: number, transposed: boolean): Mat {
-  return transposed ? T(randn([cols, rows], rng)) : randn([rows, cols], rng);
+function operand(rows: number, cols: number, isTransposed: boolean): Mat {
+  return isTransposed ? transposed(randn([cols, rows], rng)) : randn([rows, cols], rng);
 }
 
 describe('matmulAdd: out += a·b on strided views, against mathjs', () => {
@@ -42,7 +42,7 @@ describe('matmulAdd: out += a·b on strided views, against mathjs', () => {
     const W = randn([6, 5], rng); //    [H,D]
     const outs = zeros([4, 3, 12]); //  [T,B,2H]
     const block = outs.lo(0, 0, 6).hi(4, 3, 6).pick(2); // step 2, second column block
-    matmulAdd(block, xs.pick(2), T(W));
+    matmulAdd(block, xs.pick(2), transposed(W));
     const expected = multiply(toRows(xs.pick(2)), transpose(toRows(W))) as number[][];
     expect(maxAbsDiff(toRows(block), expected)).toBeLessThan(1e-12);
     // nothing outside the block was touched
@@ -68,7 +68,7 @@ describe('matmulAdd: out += a·b on strided views, against mathjs', () => {
 
 describe('matmulAddBackward', () => {
   it('adds dout·bᵀ into da and aᵀ·dout into db, against mathjs', () => {
-    const a = randn([3, 5], rng), b = T(randn([4, 5], rng)), dout = randn([3, 4], rng);
+    const a = randn([3, 5], rng), b = transposed(randn([4, 5], rng)), dout = randn([3, 4], rng);
     const da = randn([3, 5], rng), db = randn([5, 4], rng);
     const expectDa = add(toRows(da), multiply(toRows(dout), transpose(toRows(b)))) as number[][];
     const expectDb = add(toRows(db), multiply(transpose(toRows(a)), toRows(dout))) as number[][];

@@ -3,7 +3,7 @@ import {
   zeros, fromNested, toNested, toFlat, assertShape, assertFinite, clone, copyInto, fill, isOwned, norm2, ShapeError, ValueError,
 } from '../../lib/kernels/tensor';
 import { add2d, copy2d, zero2d, norm2d } from '../../lib/kernels/elementwise';
-import { T } from '../../lib/kernels/matmul';
+import { transposed } from '../../lib/kernels/matmul';
 import { Rng } from '../../lib/kernels/random';
 import { randn, toRows } from '../helpers';
 
@@ -33,7 +33,7 @@ describe('tensor helpers', () => {
 
   it('copies, clones and fills views without touching the rest of the buffer', () => {
     const base = randn([3, 4], rng);
-    const view = T(base);
+    const view = transposed(base);
     expect(isOwned(base)).toBe(true);
     expect(isOwned(view)).toBe(false);
     const c = clone(view);
@@ -57,7 +57,7 @@ describe('tensor helpers', () => {
 
 describe('elementwise 2-D helpers on views', () => {
   it('add2d, copy2d, zero2d and norm2d agree with plain arithmetic', () => {
-    const a = T(randn([3, 2], rng)), b = randn([2, 3], rng), out = zeros([2, 3]);
+    const a = transposed(randn([3, 2], rng)), b = randn([2, 3], rng), out = zeros([2, 3]);
     add2d(out, a, b);
     expect(toRows(out)).toEqual(toRows(a).map((row, i) => row.map((v, j) => v + b.get(i, j))));
     copy2d(out, a);
