@@ -119,18 +119,19 @@ async function benchTf(backend: 'cpu' | 'wasm', cell: CellKind, T: number, B: nu
   };
 }
 
-/** GFLOP/s of the fast product (and of its reference twin) on the shapes a step uses, in both layouts. */
-function benchKernels(): { shape: string; gflops: number; referenceGflops: number }[] {
-  const rng = new Rng(3);
-  const ws = new GemmWorkspace();
-  const shapes: [string, number, number, number, boolean, boolean][] = [
+const KERNEL_SHAPES: [string, number, number, number, boolean, boolean][] = [
     ['[32×192]·[192×512]', 32, 192, 512, false, false],
     ['[32×192]·[512×192]ᵀ', 32, 192, 512, false, true],
     ['[1600×64]·[64×512]', 1600, 64, 512, false, false],
     ['[1600×512]ᵀ·[1600×64]', 512, 1600, 64, true, false],
     ['[1600×512]·[512×64]', 1600, 512, 64, false, false],
-  ];
-  return shapes.map(([shape, M, K, N, ta, tb]) => {
+];
+
+/** GFLOP/s of the fast product (and of its reference twin) on the shapes a step uses, in both layouts. */
+function benchKernels(): { shape: string; gflops: number; referenceGflops: number }[] {
+  const rng = new Rng(3);
+  const ws = new GemmWorkspace();
+  return KERNEL_SHAPES.map(([shape, M, K, N, ta, tb]) => {
     const a = ta ? transposed(zeros([K, M])) : zeros([M, K]);
     const b = tb ? transposed(zeros([N, K])) : zeros([K, N]);
     fillNormal(a, rng);
@@ -147,6 +148,52 @@ function benchKernels(): { shape: string; gflops: number; referenceGflops: numbe
     const ref = time(() => matmulAdd(out, a, b), QUICK ? 1 : 3);
     return { shape, gflops: flops / fast / 1e6, referenceGflops: flops / ref / 1e6 };
   });
+}
+
+/**
+ * A whole step's rate as a share of the kernel's, with the two timed in alternation (the kernel's shapes
+ * once, one training step, the kernel again, …) so that a machine whose speed drifts during the run moves
+ * both alike: the median over the pairs of (step GFLOP/s) / (kernel GFLOP/s, mean over its shapes).
+ */
+function stepShareOfKernel(cell: CellKind, T: number, B: number, I: number, H: number, pairs: number): number {
+  const model = new SequenceModel({ mode: cell, inputSize: I, hiddenSize: H, seed: 1 });
+  const rng = new Rng(2);
+  const x = zeros([T, B, I]), G = zeros([T, B, H]);
+  fillNormal(x, rng);
+  fillNormal(G, rng);
+  const objective = { type: 'probe' as const, G, Gh: zeros([1, B, H]), Gc: cell === 'lstm' ? zeros([1, B, H]) : null };
+  const opt = createOptimizer('SGD', { lr: 1e-4 });
+  const ws = new GemmWorkspace();
+  const products = KERNEL_SHAPES.map(([, M, K, N, ta, tb]) => {
+    const a = ta ? transposed(zeros([K, M])) : zeros([M, K]);
+    const b = tb ? transposed(zeros([N, K])) : zeros([K, N]);
+    fillNormal(a, rng);
+    fillNormal(b, rng);
+    const out = zeros([M, N]);
+    return { run: () => gemm(out, a, b, ws), flops: 2 * M * N * K };
+  });
+  const kernelRate = () => {
+    let rate = 0;
+    for (const p of products) {
+      const t0 = performance.now();
+      for (let r = 0; r < 3; r++) p.run();
+      rate += (3 * p.flops) / (performance.now() - t0) / 1e6;
+    }
+    return rate / products.length;
+  };
+  const stepRate = () => {
+    const t0 = performance.now();
+    lossAndGradients(model, { x }, objective);
+    opt.step(model.namedParameters());
+    return stepFlops(cell, T, B, I, H) / (performance.now() - t0) / 1e6;
+  };
+  for (let k = 0; k < WARMUP; k++) { kernelRate(); stepRate(); }
+  const shares: number[] = [];
+  for (let k = 0; k < pairs; k++) {
+    const before = kernelRate(), step = stepRate(), after = kernelRate();
+    shares.push(step / ((before + after) / 2));
+  }
+  return stats(shares).median;
 }
 
 const fmtRow = (r: Row, ratio: string) =>
@@ -166,6 +213,7 @@ async function main(): Promise<void> {
   // Ours first, all of it, before TensorFlow.js is loaded into the process (its heap would tax our GC).
   for (const cell of cells) rows.push(benchOurs(cell, T, B, I, H));
   const twoCores = cells.map((cell) => benchOurs(cell, T, B, I, H, REPS, 2));
+  const shares = cells.map((cell) => ({ cell, share: stepShareOfKernel(cell, T, B, I, H, 2 * REPS) }));
   const scaling: Row[] = [];
   const grid: [number, number][] = [[25, 128], [50, 128], [100, 128], [200, 128], [50, 64], [50, 256]];
   for (const [t, h] of grid) scaling.push(benchOurs('lstm', t, B, I, h, QUICK ? 2 : 5));
@@ -186,13 +234,15 @@ async function main(): Promise<void> {
   }
   for (const n of new Set(notes)) say(`note: ${n}`);
   for (const r of rows) say(`${r.cell}: whole step ${r.gflops.toFixed(2)} GFLOP/s = ${((100 * r.gflops) / kernelGflops).toFixed(0)}% of the kernel's mean ${kernelGflops.toFixed(2)}`);
+  say(`Timed in alternation with the kernel (median of ${2 * REPS} step/kernel pairs; steadier on a machine whose speed drifts):`);
+  for (const r of shares) say(`${r.cell}: whole step at ${(100 * r.share).toFixed(0)}% of the kernel's rate`);
 
   say('\nScaling (LSTM, B=32, I=64): cost linear in T, quadratic in H; stored activations linear in T.');
   say(`${'T'.padStart(5)} ${'H'.padStart(5)} ${'ms/step'.padStart(8)} ${'ms per T·H²·1e-6'.padStart(17)} ${'GFLOP/s'.padStart(8)} ${'activations MB'.padStart(15)}`);
   for (const r of scaling) {
     say(`${String(r.T).padStart(5)} ${String(r.H).padStart(5)} ${r.msPerStep.toFixed(0).padStart(8)} ${(r.msPerStep / (r.T * r.H * r.H * 1e-6)).toFixed(1).padStart(17)} ${r.gflops.toFixed(2).padStart(8)} ${(r.activationMB ?? 0).toFixed(1).padStart(15)}`);
   }
-  if (JSON_OUT) console.log(JSON.stringify({ config: { T, B, I, H }, kernels, kernelGflops, rows: [...rows, ...twoCores, ...scaling], others, notes }));
+  if (JSON_OUT) console.log(JSON.stringify({ config: { T, B, I, H }, kernels, kernelGflops, rows: [...rows, ...twoCores, ...scaling], stepShares: shares, others, notes }));
 }
 
 main().catch((err) => {

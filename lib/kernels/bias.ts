@@ -20,9 +20,10 @@ export function addRowVector(m: Mat, v: Mat): void {
 export function addRowVectorBackward(dv: Mat, dm: Mat): void {
   checkRowVector(dm, dv, 'addRowVectorBackward');
   const [B, N] = dm.shape;
+  const dvData = dv.data, dmData = dm.data, v0 = dv.stride[0], d1 = dm.stride[1];
   for (let b = 0; b < B; b++) {
     const row = dm.offset + b * dm.stride[0];
-    for (let j = 0; j < N; j++) dv.data[dv.offset + j * dv.stride[0]] += dm.data[row + j * dm.stride[1]];
+    for (let j = 0; j < N; j++) dvData[dv.offset + j * v0] += dmData[row + j * d1];
   }
 }
 
@@ -42,11 +43,14 @@ export function setRowsToBias(m: Mat, v1: Mat | null, v2: Mat | null): void {
   if (v1) checkRowVector(m, v1, 'setRowsToBias');
   if (v2) checkRowVector(m, v2, 'setRowsToBias');
   const [B, N] = m.shape;
-  for (let b = 0; b < B; b++) {
-    const row = m.offset + b * m.stride[0];
-    for (let j = 0; j < N; j++) {
-      const v = (v1 ? v1.data[v1.offset + j * v1.stride[0]] : 0) + (v2 ? v2.data[v2.offset + j * v2.stride[0]] : 0);
-      m.data[row + j * m.stride[1]] = v;
-    }
+  if (B === 0) return;
+  const data = m.data, s0 = m.stride[0], s1 = m.stride[1];
+  const first = m.offset; // row 0 gets the sum; every other row is a copy of row 0
+  for (let j = 0; j < N; j++) {
+    data[first + j * s1] = (v1 ? v1.data[v1.offset + j * v1.stride[0]] : 0) + (v2 ? v2.data[v2.offset + j * v2.stride[0]] : 0);
+  }
+  for (let b = 1; b < B; b++) {
+    const row = m.offset + b * s0;
+    for (let j = 0; j < N; j++) data[row + j * s1] = data[first + j * s1];
   }
 }

@@ -9,11 +9,11 @@ export function add2d(out: Mat, a: Mat, b: Mat): void {
   check2d(out, a, 'add2d a');
   check2d(out, b, 'add2d b');
   const [M, N] = out.shape;
+  const O = out.data, A = a.data, Bd = b.data;
+  const o1 = out.stride[1], a1 = a.stride[1], b1 = b.stride[1];
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      out.data[out.offset + i * out.stride[0] + j * out.stride[1]] =
-        a.data[a.offset + i * a.stride[0] + j * a.stride[1]] + b.data[b.offset + i * b.stride[0] + j * b.stride[1]];
-    }
+    const oRow = out.offset + i * out.stride[0], aRow = a.offset + i * a.stride[0], bRow = b.offset + i * b.stride[0];
+    for (let j = 0; j < N; j++) O[oRow + j * o1] = A[aRow + j * a1] + Bd[bRow + j * b1];
   }
 }
 
@@ -21,10 +21,10 @@ export function add2d(out: Mat, a: Mat, b: Mat): void {
 export function copy2d(out: Mat, src: Mat): void {
   check2d(out, src, 'copy2d src');
   const [M, N] = out.shape;
+  const O = out.data, S = src.data, o1 = out.stride[1], s1 = src.stride[1];
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      out.data[out.offset + i * out.stride[0] + j * out.stride[1]] = src.data[src.offset + i * src.stride[0] + j * src.stride[1]];
-    }
+    const oRow = out.offset + i * out.stride[0], sRow = src.offset + i * src.stride[0];
+    for (let j = 0; j < N; j++) O[oRow + j * o1] = S[sRow + j * s1];
   }
 }
 
@@ -32,8 +32,10 @@ export function copy2d(out: Mat, src: Mat): void {
 export function zero2d(m: Mat): void {
   if (m.dimension !== 2) throw new ShapeError(`zero2d m: expected a 2-D tensor, got ${shapeString(m.shape)}`);
   const [M, N] = m.shape;
+  const data = m.data, s1 = m.stride[1];
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) m.data[m.offset + i * m.stride[0] + j * m.stride[1]] = 0;
+    const row = m.offset + i * m.stride[0];
+    for (let j = 0; j < N; j++) data[row + j * s1] = 0;
   }
 }
 
@@ -41,10 +43,12 @@ export function zero2d(m: Mat): void {
 export function norm2d(m: Mat): number {
   if (m.dimension !== 2) throw new ShapeError(`norm2d m: expected a 2-D tensor, got ${shapeString(m.shape)}`);
   const [M, N] = m.shape;
+  const data = m.data, s1 = m.stride[1];
   let sum = 0;
   for (let i = 0; i < M; i++) {
+    const row = m.offset + i * m.stride[0];
     for (let j = 0; j < N; j++) {
-      const v = m.data[m.offset + i * m.stride[0] + j * m.stride[1]];
+      const v = data[row + j * s1];
       sum += v * v;
     }
   }

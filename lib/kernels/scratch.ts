@@ -49,10 +49,16 @@ export class ScratchPool {
 
   /** A zero-filled tensor of `shape`, the same one on every call with the same key and shape. */
   zeros(key: string, shape: number[]): Mat {
+    const m = this.scratch(key, shape);
+    m.data.fill(0);
+    return m;
+  }
+
+  /** The same tensor of `shape` on every call with the same key and shape, holding whatever it held last. */
+  scratch(key: string, shape: number[]): Mat {
     const id = `${key}:${shape.join('x')}`;
     let m = this.buffers.get(id);
-    if (m) m.data.fill(0);
-    else {
+    if (!m) {
       m = zeros(shape);
       this.buffers.set(id, m);
     }

@@ -118,9 +118,12 @@ export function forEachIndex(m: Mat, fn: (index: number, k: number) => void): vo
 /** Throws a `ValueError` naming the first non-finite (NaN, ±Infinity) entry of `m`. */
 export function assertFinite(m: Mat, what: string): void {
   let bad = -1;
-  forEachIndex(m, (i, k) => {
-    if (bad < 0 && !Number.isFinite(m.data[i])) bad = k;
-  });
+  if (isOwned(m)) bad = m.data.findIndex((v) => !Number.isFinite(v));
+  else {
+    forEachIndex(m, (i, k) => {
+      if (bad < 0 && !Number.isFinite(m.data[i])) bad = k;
+    });
+  }
   if (bad >= 0) {
     throw new ValueError(`${what}: expected finite values, got ${toFlat(m)[bad]} at row-major index ${bad} of ${shapeString(m.shape)}`);
   }
@@ -135,6 +138,10 @@ export function fill(m: Mat, value: number): void {
 /** dst[...] = src[...]; same shape required. */
 export function copyInto(dst: Mat, src: Mat): void {
   assertShape(src, dst.shape, 'copyInto src');
+  if (isOwned(dst) && isOwned(src)) {
+    dst.data.set(src.data); // both row-major from 0: one block copy
+    return;
+  }
   const values = new Float64Array(src.size);
   forEachIndex(src, (i, k) => (values[k] = src.data[i]));
   forEachIndex(dst, (i, k) => (dst.data[i] = values[k]));
@@ -142,6 +149,7 @@ export function copyInto(dst: Mat, src: Mat): void {
 
 /** A new owned copy of any view. */
 export function clone(m: Mat): Mat {
+  if (isOwned(m)) return fromArray(m.data.slice(), m.shape);
   const out = zeros(m.shape);
   forEachIndex(m, (i, k) => (out.data[k] = m.data[i]));
   return out;

@@ -63,10 +63,12 @@ export function movePaddedRows(dst: Mat, src: Mat, lengths: Int32Array, t: numbe
  */
 export function copyValidSteps(out: Mat, hs: Mat, lengths: Int32Array | null): void {
   const [T, B, H] = hs.shape;
+  const O = out.data, S = hs.data, o2 = out.stride[2], s2 = hs.stride[2];
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       if (lengths && t >= lengths[b]) continue;
-      for (let j = 0; j < H; j++) out.set(t, b, j, hs.get(t, b, j));
+      const oRow = out.offset + t * out.stride[0] + b * out.stride[1], sRow = hs.offset + t * hs.stride[0] + b * hs.stride[1];
+      for (let j = 0; j < H; j++) O[oRow + j * o2] = S[sRow + j * s2];
     }
   }
 }

@@ -103,7 +103,7 @@ export function unrollForward<S extends StepBase, W>(
   const X = flattenRows(isContiguous3d(xs) ? xs : clone(xs)); // [T·B,I]
   // The pre-activations' input half for every step. Forward alone reads it, so it is the pool's scratch,
   // reused by the next call, and no cache keeps it.
-  const A = pool ? pool.zeros('A', [T, B, GH]) : zeros([T, B, GH]);
+  const A = pool ? pool.scratch('A', [T, B, GH]) : zeros([T, B, GH]); // every entry is set just below
   const Af = flattenRows(A);
   // RNN and LSTM use b_ih and b_hh only as their sum, so both are added here, once; the GRU's b_hh sits
   // inside the reset gate's product and stays with the recurrent half.
