@@ -6,6 +6,7 @@
 
 // kernels: the tensor type and the typed-array loops everything is built from
 export type { Mat } from './kernels/tensor';
+export type { NamedParameter } from './kernels/parameter';
 export { ShapeError, ValueError, zeros, fromArray, fromNested, toNested, toFlat, clone, assertShape, norm2, flattenRows } from './kernels/tensor';
 export { matmulAdd, matmulAddBackward, transposed } from './kernels/matmul';
 export { addRowVector, addRowVectorBackward, setRowsToBias } from './kernels/bias';
@@ -30,7 +31,7 @@ export { gruCell, gruCellForward, gruCellBackward } from './cells/gru-cell';
 
 // layers: cells unrolled over time (BPTT), the Linear head, losses
 export type {
-  RecurrentOptions, RecurrentConfig, RecurrentCache, RecurrentOutput, RecurrentGrads, StepGradNorms, NamedParameter,
+  RecurrentOptions, RecurrentConfig, RecurrentCache, RecurrentOutput, RecurrentGrads, StepGradNorms,
 } from './layers/recurrent';
 export { Recurrent } from './layers/recurrent';
 export type { DirectionCache, DirectionGrads } from './layers/unroll';
@@ -135,8 +136,10 @@ export type { GradcheckConfig } from './diagnostics/gradcheck-suite';
 export { gradcheckMatrix, configLabel, runGradcheckConfig } from './diagnostics/gradcheck-suite';
 export type { Seq2SeqCheckConfig } from './diagnostics/gradcheck-seq2seq';
 export { seq2seqMatrix, seq2seqLabel, runSeq2SeqGradcheck } from './diagnostics/gradcheck-seq2seq';
-export type { TensorComparison, CaseReport } from './diagnostics/conformance';
-export { compareTensors, runGoldenCase, runGoldenDir, VALUE_TOLERANCE, GRAD_TOLERANCE } from './diagnostics/conformance';
+export type { TensorComparison } from './diagnostics/compare';
+export { compareTensors, VALUE_TOLERANCE, GRAD_TOLERANCE } from './diagnostics/compare';
+export type { CaseReport } from './diagnostics/conformance';
+export { runGoldenCase, runGoldenDir } from './diagnostics/conformance';
 
 // diagnostics: gradient flow
 export type { LayerProfile, ProfileOptions, Verdict, VerdictThresholds, VerdictReport } from './diagnostics/profile';
@@ -145,5 +148,5 @@ export type { ParameterStat } from './diagnostics/measurements';
 export { parameterStats, formatProfile } from './diagnostics/measurements';
 export type { LabOptions, LabResult, LabModelResult } from './diagnostics/lab';
 export { runLab } from './diagnostics/lab';
-export type { Series, LineChartOptions, HeatmapOptions, MatrixChartOptions, AttentionChartOptions } from './diagnostics/svg';
-export { lineChart, heatmap, confusionMatrixChart, attentionChart } from './diagnostics/svg';
+export type { Series, LineChartOptions, HeatmapOptions, MatrixChartOptions, AttentionChartOptions } from './charts/svg';
+export { lineChart, heatmap, confusionMatrixChart, attentionChart } from './charts/svg';

@@ -7,7 +7,8 @@
  *   values     |ours − torch| ≤ 1e-12 + 1e-10·|torch|
  *   gradients  |ours − torch| ≤ 1e-9·|torch| + 1e-30
  */
-import { runGoldenDir, CaseReport, VALUE_TOLERANCE, GRAD_TOLERANCE } from '../lib/diagnostics/conformance';
+import { runGoldenDir, CaseReport } from '../lib/diagnostics/conformance';
+import { VALUE_TOLERANCE, GRAD_TOLERANCE } from '../lib/diagnostics/compare';
 
 function printCase(r: CaseReport, verbose: boolean): void {
   if (r.error) {

@@ -8,10 +8,10 @@ import { CharVocabulary, foldToAscii } from '../data/text';
 import { fitScaler, scale } from '../data/series';
 import { ClassifyResult, ClassifyTask, trainClassifier } from '../tasks/classify';
 import { formatSeconds } from '../training/progress';
-import { confusionMatrixChart } from '../diagnostics/svg';
+import { confusionMatrixChart } from '../charts/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
 import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, registered, Out } from './model-options';
-import { defaultWorkers } from './train';
+import { defaultWorkers } from './train-options';
 
 export const CLASSIFY_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': { kind: 'string', help: 'a directory with one .txt file per class, one sample per line (default: the names data set, surnames by language)' },

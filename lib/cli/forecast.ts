@@ -9,7 +9,7 @@ import { ScalerKind } from '../data/series';
 import { ErrorMetrics } from '../tasks/metrics';
 import { ForecastResult, ForecastStrategy, trainForecaster } from '../tasks/forecast';
 import { formatSeconds } from '../training/progress';
-import { lineChart } from '../diagnostics/svg';
+import { lineChart } from '../charts/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
 import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, registered, Out } from './model-options';
 

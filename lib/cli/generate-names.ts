@@ -10,8 +10,8 @@ import { NamesLmTask, generateName } from '../tasks/names-lm';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { Out, registered, readTaskCheckpoint } from './model-options';
 import { readClassDirectory } from '../data/labelled';
-import { DEFAULT_NAMES_CHECKPOINT } from './names-lm';
-import { runTrain } from './train';
+import { DEFAULT_NAMES_CHECKPOINT, runNamesLmTrain } from './names-lm';
+import { TRAIN_OPTIONS } from './train-options';
 
 export const GENERATE_OPTIONS: Record<string, OptionSpec> = {
   language: { kind: 'string', help: 'the language of origin (a class file name, e.g. Russian) (required)' },
@@ -52,7 +52,7 @@ export function runGenerateNames(argv: string[], out: Out = process.stdout, err:
       if (!classes.includes(a.language as string)) throw new ValueError(`--language: unknown language ${JSON.stringify(a.language)}; the names data set has ${classes.join(', ')}`);
       err.write(`generate-names: no ${file} yet; training one on the names data set first\n`);
       let log = '';
-      runTrain(['--task', 'names-lm', '--checkpoint', file, '--json'], { write: (s: string) => (log += s) });
+      runNamesLmTrain(parseArgs(['--task', 'names-lm', '--checkpoint', file, '--json'], TRAIN_OPTIONS, 'train'), { write: (s: string) => (log += s) });
       err.write(log.trim().split('\n').pop() + '\n');
     }
   }

@@ -1,110 +1,19 @@
 /**
- * `unrolled train --task translate`: an encoder–decoder from French into English on sentence pairs, with
- * held-out loss, exact match and BLEU-4, and the loss curve (loss.svg beside the checkpoint). `unrolled translate "je suis tres fatigue ."`: a translation from
- * such a checkpoint, with its attention weights as a chart.
+ * `unrolled translate "je suis tres fatigue ."`: a translation from a checkpoint of
+ * `unrolled train --task translate` (lib/cli/translate-train.ts), with its attention weights as a chart.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ValueError } from '../kernels/tensor';
-import { formatSeconds } from '../training/progress';
-import { writeSeq2SeqCheckpoint, seq2seqFromJson } from '../training/seq2seq-checkpoint';
+import { seq2seqFromJson } from '../training/seq2seq-checkpoint';
 import { readCheckpointJson, checkpointTaskName } from '../training/checkpoint';
-import { readPairs } from '../data/pairs';
 import { WordVocabulary } from '../data/text';
-import { TranslateTask, prepareTranslation, buildTranslator, trainTranslator, scoreTranslations, translate, translateDefaults } from '../tasks/translate';
-import { attentionChart, lineChart } from '../diagnostics/svg';
-import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
-import { CELLS, Out, registered, writeOutputs } from './model-options';
-import { runTrain } from './train';
-
-export const DEFAULT_TRANSLATE_CHECKPOINT = path.join('runs', 'translate', 'checkpoint.json');
-
-/** What `train --task translate` uses for the options it is not given. */
-export const TRANSLATE_DEFAULTS: Record<string, number | string> = { cell: 'gru', hidden: 128, batch: 32, epochs: 20, patience: 5, lr: 0.001, clip: 5 };
-
-/** Trains and scores an encoder–decoder; checkpoints at every better validation loss, metrics at the end. */
-export function runTranslateTrain(a: Parsed, out: Out): number {
-  for (const [k, v] of Object.entries(TRANSLATE_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
-  if (a.resume) throw new ValueError('train --resume: a translate run cannot be resumed (its checkpoint keeps the best weights for `unrolled translate`); start a new run');
-  if (a['data-dir'] !== null) throw new ValueError('train --data-dir: translate reads one file of sentence pairs; give --data');
-  const other = ['bidirectional', 'weight-decay', 'momentum', 'clip-value', 'steps', 'eval-every', 'seq-len', 'train-size', 'val-size', 'schedule', 'step-size', 'gamma', 'min-lr', 'checkpoint-every', 'workers'].filter((k) => a._given.has(k));
-  if (other.length) throw new ValueError(`train ${other.map((k) => `--${k}`).join(', ')}: not an option of the translate task (it trains with Adam for --epochs, validating after each, on one thread)`);
-  if (a.optimizer !== 'adam') throw new ValueError('train --optimizer: the translate task trains with adam');
-  const file = (a.data as string | null) ?? registered('eng-fra', '--data FILE');
-  const reverse = a.direction === 'fra-eng';
-  const pairs = readPairs(file, reverse);
-  const data = prepareTranslation(pairs, a['min-count'] as number);
-  const checkpoint = (a.checkpoint as string | null) ?? DEFAULT_TRANSLATE_CHECKPOINT;
-  const o = {
-    cell: CELLS[a.cell as string], hidden: a.hidden as number, embedding: (a.embedding as number | null) ?? undefined, layers: a.layers as number,
-    attention: a.attention === 'yes', lr: a.lr as number, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
-    clip: a.clip as number, teacherForcing: a['teacher-forcing'] as number, maxSeconds: (a['max-seconds'] as number | null) ?? null, seed: a.seed as number,
-  };
-  translateDefaults(o); // checks them before any work
-  const json = (a.json as boolean) || !out.isTTY;
-  const line = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : `\r\x1b[K${text}\n`);
-  const task: TranslateTask = { name: 'translate', sourceVocabulary: data.source.toJSON(), targetVocabulary: data.target.toJSON() };
-  const taskJson = { ...task, data: file, direction: a.direction };
-  line({ event: 'start', data: file, pairs: { train: data.train.length, validation: data.validation.length, test: data.test.length }, sourceWords: data.source.size, targetWords: data.target.size },
-    `translate ${a.direction} on ${file}: ${data.train.length} training, ${data.validation.length} validation and ${data.test.length} test pairs; `
-    + `${data.source.size} source and ${data.target.size} target words; ${a.cell} H=${o.hidden}${o.attention ? ' with attention' : ''}`);
-  fs.mkdirSync(path.dirname(path.resolve(checkpoint)), { recursive: true });
-  const model = buildTranslator(data, o);
-  const batches = Math.ceil(data.train.length / o.batchSize);
-  const started = Date.now();
-  let lastDraw = 0, lossAvg: number | null = null, epochLoss = 0, epochSteps = 0;
-  const curve: { epoch: number; train: number; validation: number }[] = []; // for loss.svg
-  const result = trainTranslator(model, data, {
-    ...o,
-    onStep: (s) => {
-      if (s.applied) {
-        lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
-        epochLoss += s.loss;
-        epochSteps++;
-      }
-      else line({ event: 'non-finite', step: s.step }, `step ${s.step}: non-finite loss or gradient, skipped`);
-      const now = Date.now();
-      if (!json && now - lastDraw > 200) {
-        lastDraw = now;
-        out.write(`\repoch ${s.epoch + 1} batch ${((s.step - 1) % batches) + 1}/${batches}  loss ${lossAvg?.toFixed(3)} nats/word  ${formatSeconds((now - started) / 1000)}\x1b[K`);
-      }
-    },
-    onEval: (e) => {
-      const train = epochLoss / Math.max(1, epochSteps); // the mean over the epoch's batches
-      curve.push({ epoch: e.epoch, train, validation: e.valLoss });
-      epochLoss = epochSteps = 0;
-      line({ event: 'eval', ...e, trainLoss: train, seconds: (Date.now() - started) / 1000 },
-        `epoch ${e.epoch}: train ${train.toFixed(3)}, validation ${e.valLoss.toFixed(3)} nats/word${e.improved ? ' (best)' : ''}  ${formatSeconds((Date.now() - started) / 1000)}`);
-    },
-    onBest: (m) => writeSeq2SeqCheckpoint(checkpoint, m, taskJson, null),
-  });
-  if (!Number.isFinite(result.valLoss)) throw new ValueError('train: no epoch finished within --max-seconds, so there is no validated model; allow more time');
-  const greedy = scoreTranslations(model, data, data.test);
-  const beamWidth = a.beam as number;
-  const beam = beamWidth > 1 ? scoreTranslations(model, data, data.test, { beam: beamWidth, loss: greedy.loss }) : null; // the loss does not depend on decoding
-  const test = (s: typeof greedy) => ({ decoding: s.decoding, loss: s.loss, exactMatch: s.exactMatch, bleu: s.bleu, precisions: s.precisions, brevityPenalty: s.brevityPenalty });
-  const metrics = { epochs: result.epochs, steps: result.steps, seconds: result.seconds, stoppedBy: result.stoppedBy, valLoss: result.valLoss, test: test(greedy), testBeam: beam ? test(beam) : null };
-  writeSeq2SeqCheckpoint(checkpoint, model, taskJson, metrics); // the best weights again, now with their scores
-  const chart = writeOutputs(path.dirname(path.resolve(checkpoint)), {
-    'loss.svg': lineChart({
-      title: `translate ${a.direction}, ${a.cell} H=${o.hidden}${o.attention ? ', attention' : ''}: loss per target word`, xLabel: 'epoch', yLabel: 'nats per word',
-      series: [{ name: 'training (mean over the epoch)', points: curve.map((c) => [c.epoch, c.train]) }, { name: 'validation', points: curve.map((c) => [c.epoch, c.validation]) }],
-    }),
-  })[0];
-  const summary = {
-    task: 'translate', cell: a.cell, hidden: o.hidden, attention: o.attention, teacherForcing: o.teacherForcing, ...metrics,
-    testPairs: data.test.length, bleuSmoothing: 'none', examples: greedy.examples.slice(0, 5), checkpoint, lossChart: chart,
-  };
-  if (json) out.write(JSON.stringify(summary) + '\n');
-  else {
-    const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
-    out.write(`done: ${result.epochs} epochs (${result.stoppedBy}) in ${formatSeconds(result.seconds)}; best validation ${result.valLoss.toFixed(3)} nats/word\n`);
-    for (const s of [greedy, beam]) if (s) out.write(`test (${s.pairs} pairs, ${s.decoding}): loss ${s.loss.toFixed(3)} nats/word, exact match ${pct(s.exactMatch)}, BLEU-4 ${(100 * s.bleu).toFixed(1)} (no smoothing)\n`);
-    for (const e of greedy.examples.slice(0, 5)) out.write(`  ${e.source}  →  ${e.output}   [${e.reference}]\n`);
-    out.write(`checkpoint: ${checkpoint}; loss curve: ${chart}\n`);
-  }
-  return 0;
-}
+import { TranslateTask, translate } from '../tasks/translate';
+import { attentionChart } from '../charts/svg';
+import { OptionSpec, parseArgs, formatOptions } from './args';
+import { Out, registered, writeOutputs } from './model-options';
+import { TRAIN_OPTIONS } from './train-options';
+import { DEFAULT_TRANSLATE_CHECKPOINT, runTranslateTrain } from './translate-train';
 
 export const TRANSLATE_OPTIONS: Record<string, OptionSpec> = {
   checkpoint: { kind: 'string', help: `a translate checkpoint (default ${DEFAULT_TRANSLATE_CHECKPOINT}, trained first if missing)` },
@@ -142,7 +51,7 @@ export function runTranslate(argv: string[], out: Out = process.stdout, err: Out
     if (!fs.existsSync(file)) {
       registered('eng-fra', '--checkpoint FILE'); // the data is there before anything is announced
       err.write(`translate: no ${file} yet; training one on the eng-fra sentence pairs first (about 40 minutes; progress below)\n`);
-      runTrain(['--task', 'translate', '--checkpoint', file], err); // its progress and scores go to stderr
+      runTranslateTrain(parseArgs(['--task', 'translate', '--checkpoint', file], TRAIN_OPTIONS, 'train'), err); // its progress and scores go to stderr
     }
   }
   if (!fs.existsSync(file)) throw new ValueError(`translate --checkpoint: no such file ${JSON.stringify(file)}`);

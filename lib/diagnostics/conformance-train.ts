@@ -12,11 +12,11 @@
  * and absent (null) buffers must match exactly.
  */
 import { Mat, zeros, fromNested, toFlat, fromArray, ValueError } from '../kernels/tensor';
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { createOptimizer } from '../training/optimizers';
 import { OptimizerStateJson } from '../training/optimizer';
 import { clipGradNorm, clipGradValue } from '../training/clip';
-import { TensorComparison, compareTensors } from './conformance';
+import { TensorComparison, compareTensors } from './compare';
 
 interface OptimCase {
   optimizer: string;

@@ -1,34 +1,18 @@
 /**
  * PyTorch conformance: runs the cases exported from PyTorch (`rnn-golden` format, described in
  * spec/fixtures/golden/FORMAT.md) through the engine and compares every number, element by element.
- * `optim-golden` and `clip-golden` cases are handed to conformance-train.ts.
- *
- *   values (output, h_n, c_n, head output, loss)   |ours − torch| ≤ 1e-12 + 1e-10·|torch|
- *   gradients (every parameter, x, h0, c0)          |ours − torch| ≤ 1e-9·|torch| + 1e-30
- *
- * Gradients get a purely relative test: a gradient that has vanished over many steps can be far
- * below any absolute tolerance, and must still be right.
+ * `optim-golden` and `clip-golden` cases are handed to conformance-train.ts. The tolerances and the
+ * element-by-element comparison are in compare.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Mat, fromNested, toFlat, shapeString, ValueError } from '../kernels/tensor';
+import { Mat, fromNested, toFlat, ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { SequenceModel, SequenceModelOptions } from '../models/sequence-model';
 import { Objective, lossAndGradients } from '../models/objectives';
 import { loadStateDict } from '../models/state-dict';
 import { OptimCase, ClipCase, runOptimCase, runClipCase } from './conformance-train';
-
-export const VALUE_TOLERANCE = { abs: 1e-12, rel: 1e-10 };
-export const GRAD_TOLERANCE = { abs: 1e-30, rel: 1e-9 };
-
-export interface TensorComparison {
-  name: string; // e.g. "output", "grads.weight_hh_l0"
-  kind: 'value' | 'grad';
-  count: number;
-  maxAbsError: number; // max |ours − torch|
-  maxRelError: number; // max |ours − torch| / |torch| over entries with torch ≠ 0
-  ok: boolean; // every element within its tolerance
-}
+import { TensorComparison, compareTensors } from './compare';
 
 export interface CaseReport {
   file: string;
@@ -36,23 +20,6 @@ export interface CaseReport {
   ok: boolean;
   comparisons: TensorComparison[];
   error: string | null; // set when the case could not be run (bad file, unsupported feature)
-}
-
-/** Compares element-wise; `ours` and `torch` must have the same shape. */
-export function compareTensors(name: string, kind: 'value' | 'grad', ours: Mat, torch: Mat): TensorComparison {
-  if (ours.shape.join() !== torch.shape.join()) {
-    throw new ValueError(`${name}: shape ${shapeString(ours.shape)} differs from the case's ${shapeString(torch.shape)}`);
-  }
-  const tol = kind === 'value' ? VALUE_TOLERANCE : GRAD_TOLERANCE;
-  const a = toFlat(ours), b = toFlat(torch);
-  let maxAbsError = 0, maxRelError = 0, ok = true;
-  for (let k = 0; k < a.length; k++) {
-    const err = Math.abs(a[k] - b[k]);
-    if (!(err <= tol.abs + tol.rel * Math.abs(b[k]))) ok = false; // written so that NaN fails
-    if (!(err <= maxAbsError)) maxAbsError = err;
-    if (b[k] !== 0 && !(err / Math.abs(b[k]) <= maxRelError)) maxRelError = err / Math.abs(b[k]);
-  }
-  return { name, kind, count: a.length, maxAbsError, maxRelError, ok };
 }
 
 /** Runs one parsed case file. Never throws: a case that cannot be run is reported with `error`. */

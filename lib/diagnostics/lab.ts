@@ -13,7 +13,7 @@ import { Trainer, StepInfo } from '../training/trainer';
 import { AddingProblem, addingDatasets, ADDING_BASELINE_MSE } from '../tasks/adding';
 import { temporalProfile, verdictOf, LayerProfile, VerdictReport } from './profile';
 import { formatProfile } from './measurements';
-import { lineChart, heatmap, Series } from './svg';
+import { lineChart, heatmap, Series } from '../charts/svg';
 
 export interface LabOptions {
   seqLen: number;

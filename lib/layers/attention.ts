@@ -23,7 +23,7 @@
 import { Mat, zeros, flattenRows, fromArray, assertShape, isOwned, ShapeError, shapeString } from '../kernels/tensor';
 import { Rng, fillUniform } from '../kernels/random';
 import { Linear, LinearCache } from './linear';
-import { NamedParameter } from './recurrent';
+import { NamedParameter } from '../kernels/parameter';
 
 /** The keys of one batch of sources, projected once (ATT-1), and what the steps need to read them. */
 export interface AttentionKeys {

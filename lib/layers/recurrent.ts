@@ -20,6 +20,7 @@ import { DirectionCache, unrollForward, unrollBackward } from './unroll';
 import { cellFor } from '../cells/cells';
 import { checkLengths, copyValidSteps } from './lengths';
 import { ScratchPool } from '../kernels/scratch';
+import { NamedParameter } from '../kernels/parameter';
 
 export interface RecurrentOptions {
   mode: CellKind; // 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru'
@@ -34,12 +35,6 @@ export interface RecurrentOptions {
 
 export type RecurrentConfig = Required<Omit<RecurrentOptions, 'seed' | 'trackGradNorms'>>;
 
-/** A named tensor with its gradient, in state_dict order: what optimizers and checkers walk. */
-export interface NamedParameter {
-  name: string;
-  value: Mat;
-  grad: Mat;
-}
 
 export interface RecurrentCache {
   x: Mat; // [T,B,I]

@@ -20,11 +20,13 @@
  * A free-running step's argmax is a choice, not a function with a gradient: nothing flows back through it
  * (as `topi.detach()` in PyTorch's tutorial).
  */
-import { Mat, zeros, fromArray, flattenRows, ValueError } from '../kernels/tensor';
+import { Mat, zeros, clone, fromArray, flattenRows, ValueError } from '../kernels/tensor';
+import { PAD_ID, SOS_ID, argmaxWord } from './word-ids';
 import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
 import { CellKind, assertCellKind } from '../cells/cell-params';
-import { Recurrent, RecurrentCache, NamedParameter } from '../layers/recurrent';
+import { Recurrent, RecurrentCache } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { Embedding, EmbeddingCache } from '../layers/embedding';
 import { Linear, LinearCache } from '../layers/linear';
 import { AdditiveAttention, AttentionKeys, AttentionStepCache } from '../layers/attention';
@@ -40,8 +42,7 @@ export interface Seq2SeqConfig {
   attention: boolean;
 }
 
-/** The special word ids (those of WordVocabulary). */
-export const PAD_ID = 0, SOS_ID = 1, EOS_ID = 2;
+export { PAD_ID, SOS_ID, EOS_ID, argmaxWord } from './word-ids';
 
 /** A batch: each source and each target is a list of word ids ending in <eos>. */
 export interface Seq2SeqBatch {
@@ -141,7 +142,7 @@ export class Seq2Seq {
 
   /** (SEQ-2) The decoder's first state: the encoder's final one (copied, so the decoder never writes into it). */
   initialState(enc: Encoded): DecoderState {
-    return { h: copyOf(enc.h_n), c: enc.c_n ? copyOf(enc.c_n) : null }; // s₀ = h_S, c₀ = c_S   (SEQ-2)
+    return { h: clone(enc.h_n), c: enc.c_n ? clone(enc.c_n) : null }; //  s₀ = h_S, c₀ = c_S   (SEQ-2)
   }
 
   /** (SEQ-3, SEQ-4) One decoder step for the words `tokens` [B]: the logits [B,V], the next state, α [B,S] if attending. */
@@ -243,18 +244,4 @@ export class Seq2Seq {
   toConfig(): Seq2SeqConfig {
     return { ...this.config };
   }
-}
-
-/** The most probable word of row b of logits [B,V], never <pad> or <sos> (which are never targets). */
-export function argmaxWord(logits: Mat, b: number): number {
-  const V = logits.shape[1];
-  let best = EOS_ID;
-  for (let k = EOS_ID + 1; k < V; k++) if (logits.get(b, k) > logits.get(b, best)) best = k;
-  return best;
-}
-
-function copyOf(m: Mat): Mat {
-  const c = zeros(m.shape);
-  for (let r = 0; r < m.shape[0]; r++) copy2d(c.pick(r), m.pick(r));
-  return c;
 }

@@ -11,7 +11,8 @@
  */
 import { Mat, zeros, assertShape, copyInto, ValueError, fromArray, flattenRows } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
-import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads, NamedParameter } from '../layers/recurrent';
+import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { Linear, LinearCache } from '../layers/linear';
 
 export type HeadMode = 'none' | 'last' | 'all';

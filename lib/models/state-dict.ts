@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import { Mat, fromNested, toNested, assertFinite, copyInto, shapeString, ValueError } from '../kernels/tensor';
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { writeFileAtomic } from './atomic-write';
 
 export type StateDict = Record<string, unknown>;

@@ -6,7 +6,7 @@
  *   (ADAGRAD-3)  sum = sum + d²                                    sum starts at initial_accumulator_value
  *   (ADAGRAD-4)  p = p − clr · d / (√sum + eps)                    eps outside the square root
  */
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { Optimizer, ParamState, checkHyper } from './optimizer';
 
 export interface AdagradOptions {

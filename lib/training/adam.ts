@@ -10,7 +10,7 @@
  *   (ADAM-4)  denom = √v / √(1 − β₂^step) + eps           eps added after the bias correction
  *             p = p − (lr / (1 − β₁^step)) · m / denom
  */
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { ValueError } from '../kernels/tensor';
 import { Optimizer, ParamState, checkHyper } from './optimizer';
 

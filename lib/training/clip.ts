@@ -8,7 +8,7 @@
  *   (CLIP-3)  by value: g = min(max(g, −clip_value), clip_value)
  */
 import { ValueError } from '../kernels/tensor';
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 
 export interface ClipResult {
   normBefore: number; // the global norm before clipping (PyTorch's return value), in the norm used

@@ -6,7 +6,7 @@
  * flat `.data` of each parameter, which is valid because parameters are owned, contiguous tensors.
  */
 import { ValueError } from '../kernels/tensor';
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 
 export type OptimizerName = 'SGD' | 'Adagrad' | 'RMSprop' | 'Adam' | 'AdamW';
 

@@ -8,7 +8,7 @@
  *   (RMS-4)  momentum > 0: buf = momentum · buf + d / avg;  p = p − lr · buf
  *            otherwise:    p = p − lr · d / avg
  */
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { Optimizer, ParamState, checkHyper } from './optimizer';
 
 export interface RmspropOptions {

@@ -7,7 +7,7 @@
  *   (SGD-3)  d = d + momentum · buf (Nesterov)   or   d = buf                  (only when momentum ≠ 0)
  *   (SGD-4)  p = p − lr · d
  */
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 import { ValueError } from '../kernels/tensor';
 import { Optimizer, ParamState, checkHyper } from './optimizer';
 

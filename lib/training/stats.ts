@@ -2,7 +2,7 @@
  * Per-tensor gradient statistics, cheap enough for every training step: ‖∂L/∂W‖, ‖W‖, their ratio (how
  * large a step the gradient asks for, relative to the weights), and the global gradient norm.
  */
-import { NamedParameter } from '../layers/recurrent';
+import { NamedParameter } from '../kernels/parameter';
 
 export interface ParameterStat {
   name: string;

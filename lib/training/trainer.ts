@@ -9,82 +9,21 @@
 import { Rng } from '../kernels/random';
 import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
-import { Batch, Objective, LossAndGradients, lossAndGradients, lossOnly } from '../models/objectives';
+import { LossAndGradients, lossAndGradients, lossOnly } from '../models/objectives';
 import { loadStateDict } from '../models/state-dict';
-import { StepGradNorms } from '../layers/recurrent';
 import { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizers';
 import { ClipResult, clipGradNorm, clipGradValue } from './clip';
-import { ScheduleConfig, learningRateAt } from './schedules';
+import { learningRateAt } from './schedules';
 import { NonFiniteReport, findNonFinite } from './nonfinite';
 import { ParallelTrainer } from './parallel';
-import { ParameterStat, parameterStats } from './stats';
+import { parameterStats } from './stats';
+import { Dataset, TrainerOptions, StepInfo, TrainResult, TrainingError, checkOptions } from './trainer-options';
+import { bucketedOrder } from './batch-order';
 import { Checkpoint, TrainerCounters, TrainerBookkeeping, writeCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, modelFromCheckpoint } from './checkpoint';
 
-/** Samples addressed by index; `batch` assembles the inputs and the objective of any subset. */
-export interface Dataset {
-  readonly size: number;
-  batch(indices: readonly number[]): { batch: Batch; objective: Objective };
-  /** The number of steps of sample i, for datasets of variable-length sequences (see bucketByLength). */
-  lengthOf?(i: number): number;
-}
-
-export interface TrainerOptions {
-  batchSize: number;
-  maxSteps?: number | null; // stop after this many updates
-  epochs?: number | null; // or after this many passes over the training set
-  maxSeconds?: number | null; // or after this much wall-clock time
-  evalEvery?: number; // validate every this many steps (default: once per epoch)
-  patience?: number | null; // stop after this many validations without improvement (null: never)
-  clip?: { maxNorm: number; normType?: 2 | 'inf' } | { value: number } | null;
-  schedule?: ScheduleConfig;
-  seed?: number;
-  maxNonFiniteSteps?: number; // stop after this many non-finite steps in a row (default 5)
-  workers?: number; // threads over which the batch is split (default 1): see parallel.ts
-  bucketByLength?: boolean; // batches of similar lengths (less padding), when the dataset has lengthOf
-  checkpointPath?: string | null;
-  checkpointEvery?: number | null; // steps; a checkpoint is also written at the end
-  task?: unknown; // saved in checkpoints for the task to rebuild its data
-  onStep?: (info: StepInfo) => void;
-  onEval?: (info: EvalInfo) => void;
-}
-
-export interface StepInfo {
-  step: number; // 1-based count after this step
-  epoch: number;
-  loss: number;
-  lr: number;
-  gradNorm: number; // global 2-norm before clipping
-  clip: ClipResult | null;
-  applied: boolean; // false when the step was skipped as non-finite
-  nonFinite: NonFiniteReport | null;
-  stepGradNorms: StepGradNorms[]; // empty when the batch is split over several workers
-  parameters: ParameterStat[]; // per tensor: gradient norm (before clipping), weight norm (before the update), ratio
-}
-
-export interface EvalInfo {
-  step: number;
-  valLoss: number;
-  bestValLoss: number;
-  improved: boolean;
-}
-
-export interface TrainResult {
-  steps: number;
-  epochs: number;
-  trainLoss: number; // mean loss over the last (up to) 50 applied steps
-  valLoss: number | null; // the best validation loss (the weights are restored to it), or null
-  lastValLoss: number | null;
-  seconds: number;
-  stoppedBy: 'steps' | 'epochs' | 'time' | 'early-stopping';
-}
-
-export class TrainingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainingError';
-  }
-}
+export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from './trainer-options';
+export { TrainingError } from './trainer-options';
 
 export class Trainer {
   readonly rng: Rng;
@@ -257,35 +196,10 @@ export class Trainer {
     return this.options.patience != null && b.evalsSinceBest >= this.options.patience;
   }
 
-  /**
-   * An epoch order whose batches hold sequences of similar length, so a padded batch wastes few steps:
-   * shuffle, sort each run of 50 batches' worth by length, cut it into batches, and shuffle the batches.
-   * Every sample still comes once per epoch, from the same seeded generator.
-   */
-  private bucketedOrder(): number[] {
-    const { batchSize } = this.options;
-    const train = this.train;
-    const lengthOf = (i: number) => (train.lengthOf as (i: number) => number).call(train, i);
-    const order = this.rng.permutation(this.train.size);
-    const batches: number[][] = [];
-    const pool = 50 * batchSize;
-    for (let start = 0; start < order.length; start += pool) {
-      const chunk = order.slice(start, start + pool).sort((a, b) => lengthOf(a) - lengthOf(b) || a - b);
-      for (let k = 0; k < chunk.length; k += batchSize) batches.push(chunk.slice(k, k + batchSize));
-    }
-    // The last (possibly short) batch stays last, so that every other batch is full.
-    const last = batches.length - 1;
-    const shortIndex = batches.findIndex((b) => b.length < batchSize);
-    if (shortIndex >= 0 && shortIndex !== last) [batches[shortIndex], batches[last]] = [batches[last], batches[shortIndex]];
-    const full = shortIndex >= 0 ? batches.length - 1 : batches.length;
-    const perm = this.rng.permutation(full);
-    return [...perm.flatMap((k) => batches[k]), ...(shortIndex >= 0 ? batches[last] : [])];
-  }
-
   /** The next mini-batch of the seeded epoch order; a new order is drawn at the start of every epoch. */
   private nextBatchIndices(): number[] {
     const { batchSize } = this.options;
-    if (!this.book.order) this.book.order = this.options.bucketByLength && this.train.lengthOf ? this.bucketedOrder() : this.rng.permutation(this.train.size);
+    if (!this.book.order) this.book.order = this.options.bucketByLength && this.train.lengthOf ? bucketedOrder(this.train, batchSize, this.rng) : this.rng.permutation(this.train.size);
     const start = this.counters.batchInEpoch * batchSize;
     const indices = this.book.order.slice(start, start + batchSize);
     this.counters.batchInEpoch++;
@@ -296,22 +210,4 @@ export class Trainer {
     }
     return indices;
   }
-}
-
-function checkOptions(o: TrainerOptions, train: Dataset): void {
-  const posInt = (v: unknown, what: string) => {
-    if (v != null && (!Number.isInteger(v) || (v as number) < 1)) throw new ValueError(`Trainer ${what}: expected an integer >= 1, got ${v}`);
-  };
-  posInt(o.batchSize, 'batchSize');
-  if (o.batchSize == null) throw new ValueError('Trainer batchSize: required');
-  posInt(o.maxSteps, 'maxSteps');
-  posInt(o.epochs, 'epochs');
-  posInt(o.evalEvery, 'evalEvery');
-  posInt(o.patience, 'patience');
-  posInt(o.maxNonFiniteSteps, 'maxNonFiniteSteps');
-  posInt(o.checkpointEvery, 'checkpointEvery');
-  posInt(o.workers, 'workers');
-  if (o.maxSeconds != null && !(o.maxSeconds > 0)) throw new ValueError(`Trainer maxSeconds: expected a number > 0, got ${o.maxSeconds}`);
-  if (o.maxSteps == null && o.epochs == null && o.maxSeconds == null) throw new ValueError('Trainer: give a budget: maxSteps, epochs or maxSeconds');
-  if (!(train.size >= 1)) throw new ValueError(`Trainer train: the training set is empty (size ${train.size})`);
 }

@@ -1,5 +1,5 @@
 import { zeros, toFlat, ValueError } from '../../lib/kernels/tensor';
-import { NamedParameter } from '../../lib/layers/recurrent';
+import { NamedParameter } from '../../lib/kernels/parameter';
 import { clipGradNorm, clipGradValue, gradNorm } from '../../lib/training/clip';
 import { parameterStats } from '../../lib/training/stats';
 

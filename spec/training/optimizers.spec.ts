@@ -1,6 +1,6 @@
 import { zeros, toFlat, ValueError } from '../../lib/kernels/tensor';
 import { Rng, fillNormal } from '../../lib/kernels/random';
-import { NamedParameter } from '../../lib/layers/recurrent';
+import { NamedParameter } from '../../lib/kernels/parameter';
 import { createOptimizer, OPTIMIZER_NAMES } from '../../lib/training/optimizers';
 import { SGD } from '../../lib/training/sgd';
 import { Adam, AdamW } from '../../lib/training/adam';

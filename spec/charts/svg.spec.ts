@@ -1,4 +1,4 @@
-import { lineChart, heatmap, confusionMatrixChart, attentionChart } from '../../lib/diagnostics/svg';
+import { lineChart, heatmap, confusionMatrixChart, attentionChart } from '../../lib/charts/svg';
 
 describe('SVG charts', () => {
   it('a log-scale line chart has its title, axis labels, decade ticks, one path and legend entry per series', () => {
