@@ -22,9 +22,14 @@ export interface Decoded {
   ended: boolean; // whether it ended with <eos> (else it stopped at maxLength)
 }
 
+/** What beam search returns: its answer, and the hypotheses it chose the answer from. */
+export interface BeamDecoded extends Decoded {
+  kept: { words: number[]; logProb: number; score: number }[]; // the finished ones (or, if none, the unfinished), with their (BEAM-2) score
+}
+
 /** Greedy decoding of a batch of sources (word ids ending in <eos>). */
 export function greedyDecode(model: Seq2Seq, sources: readonly (readonly number[])[], maxLength = 20): Decoded[] {
-  checkMaxLength(maxLength);
+  checkMaxLength(maxLength, 'greedyDecode');
   const enc = model.encode(sources);
   const B = enc.B;
   let state = model.initialState(enc);
@@ -61,11 +66,11 @@ interface Hypothesis {
 }
 
 /** Beam search for one source sentence (word ids ending in <eos>). */
-export function beamSearch(model: Seq2Seq, source: readonly number[], o: BeamOptions): Decoded {
+export function beamSearch(model: Seq2Seq, source: readonly number[], o: BeamOptions): BeamDecoded {
   const k = o.beamWidth, maxLength = o.maxLength ?? 20, alpha = o.lengthPenalty ?? 1;
-  if (!Number.isInteger(k) || k < 1) throw new ValueError(`--beam: expected an integer >= 1, got ${k}`);
-  checkMaxLength(maxLength);
-  if (!(alpha >= 0)) throw new ValueError(`--length-penalty: expected a number >= 0, got ${alpha}`);
+  if (!Number.isInteger(k) || k < 1) throw new ValueError(`beamSearch beamWidth: expected an integer >= 1, got ${k}`);
+  checkMaxLength(maxLength, 'beamSearch');
+  if (!(alpha >= 0)) throw new ValueError(`beamSearch lengthPenalty: expected a number >= 0, got ${alpha}`);
   const enc = model.encode(Array.from({ length: k }, () => source)); // one row per hypothesis, all reading the source
   const S = source.length, V = model.config.targetVocabSize;
   let state = model.initialState(enc);
@@ -98,7 +103,8 @@ export function beamSearch(model: Seq2Seq, source: readonly number[], o: BeamOpt
   const pool = finished.length > 0 ? finished : alive; // nothing finished within maxLength: the unfinished ones
   const score = (h: Hypothesis) => h.logProb / Math.pow(h.words.length + (finished.length > 0 ? 1 : 0), alpha); // (BEAM-2)
   const best = pool.reduce((a, h) => (score(h) > score(a) ? h : a));
-  return { words: best.words, attention: best.attention, logProb: best.logProb, ended: finished.length > 0 };
+  const kept = pool.map((h) => ({ words: h.words, logProb: h.logProb, score: score(h) }));
+  return { words: best.words, attention: best.attention, logProb: best.logProb, ended: finished.length > 0, kept };
 }
 
 /** The state rows `rows` (then row 0 again up to k rows), as the new hypotheses' states. */
@@ -131,6 +137,6 @@ function rowOf(alpha: Mat, b: number, S: number): number[] {
   return Array.from({ length: S }, (_, s) => alpha.get(b, s));
 }
 
-function checkMaxLength(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ValueError(`--max-length: expected an integer >= 1, got ${n}`);
+function checkMaxLength(n: number, fn: string): void {
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`${fn} maxLength: expected an integer >= 1, got ${n}`);
 }
