@@ -1,5 +1,5 @@
 /**
- * The three scalar objectives the engine is trained and checked with (the golden cases use the same ones):
+ * The five scalar objectives the engine is trained and checked with (the golden cases use the same ones):
  *
  *   probe     L = Σ output ⊙ G + Σ h_n ⊙ Gh [+ Σ c_n ⊙ Gc]   fixed tensors: dOutput = G, dh_n = Gh, dc_n = Gc
  *   mse_last  L = mean((Linear(output at each sequence's last step) − target)²)     many-to-one regression

@@ -20,7 +20,10 @@ describe('unrolled forecast', () => {
     const last = JSON.parse(c.text().trim().split('\n').pop() as string);
     expect(last).toMatchObject({ task: 'forecast', column: 'Units', n: 144, season: 12, log: true, split: { testStart: 96 }, windows: { test: 48 } });
     for (const k of ['testRmse', 'testMae', 'testSmape', 'seconds']) expect(Number.isFinite(last[k])).toBe(true);
-    // The test part is 4 whole years, where the baselines' errors are known (spec/synthetic.ts).
+    // The test part is 4 whole years of x_t = 200 + 2t + 20 sin(2πt/12) (spec/synthetic.ts), where the
+    // baselines' errors follow from the formula: seasonal naive misses by x_t − x_{t−12} = 2·12 = 24 every
+    // month; persistence by x_t − x_{t−1} = 2 + 20(sin(2πt/12) − sin(2π(t−1)/12)), whose mean square over whole
+    // years is 2² + ½·(2·20·sin(π/12))² = 4 + 400(1 − cos(π/6)) (the cross term averages to 0).
     expect(last.baselines.seasonalNaive.rmse).toBeCloseTo(24, 10);
     expect(last.baselines.persistence.rmse).toBeCloseTo(Math.sqrt(4 + 400 * (1 - Math.cos(Math.PI / 6))), 10);
     const { values } = monthlySeries();

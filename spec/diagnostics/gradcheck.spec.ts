@@ -21,6 +21,8 @@ describe('gradient check of every model configuration', () => {
     expect(rows.length).toBe(expectedTensors); // every parameter, x, h0 (and c0) were checked
     for (const r of rows) {
       if (!r.ok) throw new Error(`${configLabel(c)} ${r.name}: relative error ${r.maxRelError.toExponential(2)} >= ${GRADCHECK_THRESHOLD}`);
+      // A gradient that is (nearly) all zeros would agree with central differences whatever the code did.
+      if (!(r.maxAbsGrad > 1e-4)) throw new Error(`${configLabel(c)} ${r.name}: its largest gradient entry is ${r.maxAbsGrad}, too small to check anything`);
     }
   });
 });
@@ -81,9 +83,13 @@ describe('gradient check of variable-length batches (2 layers, bidirectional)', 
         : type === 'mse_all' ? { type, target: randn([T, B, K], rng) }
           : type === 'ce_last' ? { type, targets: [1, 4, 1], classWeights: [0.5, 2, 1, 1, 3] } // weighted (CE-2)
             : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
-    const rows = gradcheckModel(model, { x, lengths }, objective);
+    // Non-zero initial states: with a `last` head the top reverse direction reads one step from h0, and from
+    // h0 = 0 its weight_hh would get an exactly zero gradient, which would check nothing.
+    const h0 = randn([4, B, H], rng), c0 = mode === 'lstm' ? randn([4, B, H], rng) : null;
+    const rows = gradcheckModel(model, { x, h0, c0, lengths }, objective);
     for (const r of rows) {
       if (!r.ok) throw new Error(`${mode} ${type} ${r.name}: relative error ${r.maxRelError.toExponential(2)}`);
+      if (!(r.maxAbsGrad > 1e-4)) throw new Error(`${mode} ${type} ${r.name}: its largest gradient entry is ${r.maxAbsGrad}, too small to check anything`);
     }
     expect(rows.map((r) => r.name)).toContain('x');
   });

@@ -4,6 +4,21 @@ import { zeros } from '../../lib/kernels/tensor';
 import { Rng, fillUniform } from '../../lib/kernels/random';
 
 describe('Rng', () => {
+  it('is xoshiro128**: from the state {1, 2, 3, 4} it gives the reference code\'s first ten outputs', () => {
+    // The outputs of next() in xoshiro128starstar.c (Blackman & Vigna) from s = {1, 2, 3, 4}; the first two
+    // by hand: rotl(2·5, 7)·9 = 11520, and after one update s[1] = 0, so rotl(0, 7)·9 = 0.
+    const rng = new Rng(0);
+    rng.setState([1, 2, 3, 4]);
+    const got = Array.from({ length: 10 }, () => rng.nextUint32());
+    expect(got).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804]);
+  });
+
+  it('seeds its state with splitmix32: seed 42 gives the four words the algorithm defines', () => {
+    // x += 0x9e3779b9; z = (x ^ x>>>16)·0x85ebca6b; z = (z ^ z>>>13)·0xc2b2ae35; z ^ z>>>16, four times from x = 42,
+    // in 32-bit arithmetic (worked out independently of this code).
+    expect(new Rng(42).getState()).toEqual([939911724, 3948730756, 321366731, 3317318717]);
+  });
+
   it('gives the same stream for the same seed and a different one for another seed', () => {
     const a = new Rng(42), b = new Rng(42), c = new Rng(43);
     const sa = Array.from({ length: 20 }, () => a.uniform());

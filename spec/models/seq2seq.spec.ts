@@ -19,7 +19,7 @@ describe('Seq2Seq', () => {
     // `npm run gradcheck` runs every cell × attention × layers.
     const rows = runSeq2SeqGradcheck({ mode, attention, numLayers });
     expect(rows.length).toBe(12 + 8 * (numLayers - 1) + (attention ? 5 : 0)); // 2 embeddings, 4 tensors per RNN layer, 2 out, 5 attention
-    for (const r of rows) expect([r.name, r.maxRelError < 1e-6]).toEqual([r.name, true]);
+    for (const r of rows) expect([r.name, r.maxRelError < 1e-6, r.maxAbsGrad > 1e-4]).toEqual([r.name, true, true]); // a non-trivial gradient, and right
   });
 
   it('the free-running row makes a difference: its loss differs from teacher forcing', () => {

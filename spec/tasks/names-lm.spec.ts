@@ -20,10 +20,14 @@ describe('names conditioned on their language', () => {
     const names = ['Ivanov', 'Petrov', 'Smirnov', 'Sokolov', 'Popov', 'Lebedev', 'Kozlov', 'Novikov', 'Tanaka', 'Suzuki', 'Takahashi', 'Watanabe', 'Ito', 'Nakamura', 'Kobayashi', 'Kato'];
     const labels = names.map((_, i) => (i < 8 ? 0 : 1));
     const r = trainNamesLm([...names, ...names, ...names], [...labels, ...labels, ...labels], ['Russian', 'Japanese'], { hidden: 24, epochs: 60, lr: 0.02, batchSize: 8, patience: 60, seed: 2 });
-    const ru = generateName(r.model, r.task, { language: 'Russian', start: 'P' });
-    const ja = generateName(r.model, r.task, { language: 'Japanese', start: 'K' });
-    expect(ru).toMatch(/ov$|ev$/);
-    expect(ja).toMatch(/[aiou]$/);
+    // The same first letter, two languages: the language input alone decides which names come out. Greedy
+    // decoding of a model that has learnt its 16 names gives one of them (K: Kozlov in Russian; Kobayashi
+    // or Kato in Japanese), so a model that ignored the language could not pass both.
+    const generate = (language: string, start: string) => generateName(r.model, r.task, { language, start });
+    expect(['Popov', 'Petrov']).toContain(generate('Russian', 'P'));
+    expect(generate('Russian', 'K')).toBe('Kozlov');
+    expect(['Kobayashi', 'Kato']).toContain(generate('Japanese', 'K'));
+    expect(['Tanaka', 'Takahashi']).toContain(generate('Japanese', 'T'));
     expect(generateName(r.model, r.task, { language: 'Russian', start: 'P', temperature: 1, seed: 3 })).toBe(generateName(r.model, r.task, { language: 'Russian', start: 'P', temperature: 1, seed: 3 }));
     expect(() => generateName(r.model, r.task, { language: 'Klingon', start: 'K' })).toThrow(new ValueError('--language: unknown language "Klingon"; the model knows Russian, Japanese'));
     expect(() => generateName(r.model, r.task, { language: 'Russian', start: 'Q' })).toThrow('--start: "Q" never start or occur in a training name');
