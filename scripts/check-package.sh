@@ -66,6 +66,15 @@ extra=$(tar -tzf "$tarball" | grep -vE '^package/(dist/|package\.json$|README\.m
 if [ -n "$extra" ]; then echo "check-package: the package ships files outside dist/: $extra"; exit 1; fi
 echo "the package holds dist/ and no data: OK"
 
+# The checking tools ship with the package: the gradient check, the PyTorch cases, the lab, the benchmark.
+npx --no-install unrolled gradcheck --filter "lstm L2 bi bias ce_all" | tail -n 1
+npx --no-install unrolled golden "$root/spec/fixtures/golden-packed" | tail -n 1
+npx --no-install unrolled lab --seq-len 8 --hidden 4 --steps 4 --out lab --json | tail -n 1 | cut -c1-80
+test -s lab/report.html
+npx --no-install unrolled bench --quick --json 2>/dev/null | node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  if (r.stepShares.length !== 3 || !r.rows.every((x) => x.msPerStep > 0)) throw new Error("bench: unexpected output");
+  console.log("bench from the package: " + r.stepShares.map((s) => `${s.cell} ${(100 * s.share).toFixed(0)}%`).join(", ") + "; " + r.notes.length + " note(s)");'
+
 # The commands run from the installed package, on real data read through the registry (UNROLLED_DATA).
 if [ -z "${UNROLLED_DATA:-}" ]; then echo "check-package: set UNROLLED_DATA to a data folder for the command runs"; exit 1; fi
 npx --no-install unrolled data verify names eng-fra airline | tail -n 3

@@ -17,7 +17,10 @@ export const LAYERS: Record<string, number> = {
   kernels: 0, charts: 1, cells: 1, layers: 2, models: 3, data: 4, training: 5, tasks: 6, diagnostics: 7, cli: 8, '.': 9,
 };
 /** The diagnostics modules a command may import: the ones that run a whole check, not the helpers inside. */
-export const DIAGNOSTICS_ENTRY_POINTS = ['diagnostics/lab.ts', 'diagnostics/gradcheck-suite.ts', 'diagnostics/gradcheck-seq2seq.ts', 'diagnostics/conformance.ts', 'diagnostics/conformance-train.ts'];
+export const DIAGNOSTICS_ENTRY_POINTS = [
+  'diagnostics/lab.ts', 'diagnostics/gradcheck.ts', 'diagnostics/gradcheck-suite.ts', 'diagnostics/gradcheck-seq2seq.ts',
+  'diagnostics/conformance.ts', 'diagnostics/compare.ts',
+];
 export const MAX_LINES = 250;
 
 function filesUnder(dir: string): string[] {

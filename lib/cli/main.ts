@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `unrolled` command: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab | data |
- * export | import | help`.
+ * The `unrolled` command: a table of commands (COMMANDS), each one module of lib/cli with its own options
+ * and help: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab |
+ * gradcheck | golden | bench | data | export | import | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1, and so does a failed download.
  */
@@ -18,65 +19,57 @@ import { runGenerateNames, generateNamesHelp } from './generate-names';
 import { runTranslate, translateHelp } from './translate';
 import { runData, dataHelp } from './data';
 import { runExport, runImport, exportHelp, importHelp } from './weights';
+import { runGradcheck, gradcheckHelp } from './gradcheck';
+import { runGolden, goldenHelp } from './golden';
+import { runBench, benchHelp } from './bench';
+
+interface Command {
+  run(argv: string[]): number | Promise<number>;
+  help(): string;
+  summary: string; // one line (or two) for the usage
+}
+
+/** Every command, in the order the usage lists them. */
+export const COMMANDS: Record<string, Command> = {
+  train: { run: runTrain, help: trainHelp, summary: 'train on a built-in task: the adding problem (checkpoints, resume), a character language model,\na names model or a translation model' },
+  forecast: { run: runForecast, help: forecastHelp, summary: 'forecast a column of a CSV file; compare with persistence, seasonal naive and the mean' },
+  classify: { run: runClassify, help: classifyHelp, summary: 'classify sequences (text lines per class file, or rows of numbers); accuracy, macro-F1, confusion' },
+  predict: { run: runPredict, help: predictHelp, summary: 'use a forecast or classify checkpoint: the next values, or the top classes of an input' },
+  sample: { run: runSample, help: sampleHelp, summary: 'generate text from a character language model checkpoint' },
+  'generate-names': { run: runGenerateNames, help: generateNamesHelp, summary: 'surnames of a given language from a conditioned character model' },
+  translate: { run: runTranslate, help: translateHelp, summary: 'translate a sentence (French into English) with an encoder–decoder checkpoint' },
+  lab: { run: runLabCommand, help: labHelp, summary: 'the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem' },
+  gradcheck: { run: runGradcheck, help: gradcheckHelp, summary: 'check every gradient the engine computes against finite differences' },
+  golden: { run: runGolden, help: goldenHelp, summary: 'run PyTorch reference cases (DIR …) through the engine and compare every number' },
+  bench: { run: runBench, help: benchHelp, summary: 'time a training step (tanh RNN, LSTM, GRU) against the matrix kernel and TensorFlow.js' },
+  data: { run: runData, help: dataHelp, summary: 'the data sets the commands read: list, download (checked by sha256), verify, path' },
+  export: { run: runExport, help: exportHelp, summary: "a checkpoint's weights as safetensors, for PyTorch (architecture and task in its metadata)" },
+  import: { run: runImport, help: importHelp, summary: 'a checkpoint from safetensors weights (trained on in PyTorch, say)' },
+};
 
 const USAGE = `usage: unrolled <command> [options]
 
 commands:
-  train     train on a built-in task: the adding problem (checkpoints, resume), a character language model,
-            a names model or a translation model
-  forecast  forecast a column of a CSV file; compare with persistence, seasonal naive and the mean
-  classify  classify sequences (text lines per class file, or rows of numbers); accuracy, macro-F1, confusion
-  predict   use a forecast or classify checkpoint: the next values, or the top classes of an input
-  sample    generate text from a character language model checkpoint
-  generate-names  surnames of a given language from a conditioned character model
-  translate  translate a sentence (French into English) with an encoder–decoder checkpoint
-  lab       the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem
-  data      the data sets the commands read: list, download (checked by sha256), verify, path
-  export    a checkpoint's weights as safetensors, for PyTorch (architecture and task in its metadata)
-  import    a checkpoint from safetensors weights (trained on in PyTorch, say)
-  help      show this help, or \`unrolled help <command>\`
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(15)}${c.summary.replace(/\n/g, `\n${' '.repeat(17)}`)}`).join('\n')}
+  help           show this help, or \`unrolled help <command>\`
 
 Run \`unrolled <command> --help\` for a command's options.`;
 
-const HELP: Record<string, () => string> = { train: trainHelp, lab: labHelp, forecast: forecastHelp, classify: classifyHelp, predict: predictHelp, sample: sampleHelp, 'generate-names': generateNamesHelp, translate: translateHelp, data: dataHelp, export: exportHelp, import: importHelp };
-
-/** Runs one command; resolves to its exit status (a download is asynchronous, the other commands are not). */
+/** Runs one command; resolves to its exit status (a download and the benchmark are asynchronous). */
 export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write((COMMANDS[rest[0]]?.help ?? (() => USAGE))() + '\n');
+    return 0;
+  }
+  const c = COMMANDS[command];
+  if (!c) {
+    process.stderr.write(`unrolled: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
+    return 2;
+  }
   try {
-    switch (command) {
-      case 'data':
-        return runData(rest).catch(exitStatus);
-      case 'export':
-        return runExport(rest);
-      case 'import':
-        return runImport(rest);
-      case 'train':
-        return runTrain(rest);
-      case 'lab':
-        return runLabCommand(rest);
-      case 'forecast':
-        return runForecast(rest);
-      case 'classify':
-        return runClassify(rest);
-      case 'predict':
-        return runPredict(rest);
-      case 'sample':
-        return runSample(rest);
-      case 'generate-names':
-        return runGenerateNames(rest);
-      case 'translate':
-        return runTranslate(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write((HELP[rest[0]] ?? (() => USAGE))() + '\n');
-        return 0;
-      default:
-        process.stderr.write(`unrolled: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
-        return 2;
-    }
+    const status = c.run(rest);
+    return typeof status === 'number' ? status : status.catch(exitStatus);
   } catch (err) {
     return exitStatus(err);
   }

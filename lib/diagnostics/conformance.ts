@@ -42,9 +42,9 @@ export function runGoldenCase(json: unknown, file: string): CaseReport {
 
 /** Every `*.json` case in `dir` except `index.json`, in file-name order. */
 export function runGoldenDir(dir: string): CaseReport[] {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ValueError(`golden: ${dir} is not a directory`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ValueError(`runGoldenDir dir: ${dir} is not a directory`);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
-  if (files.length === 0) throw new ValueError(`golden: no case files (*.json) in ${dir}`);
+  if (files.length === 0) throw new ValueError(`runGoldenDir dir: no case files (*.json) in ${dir}`);
   return files.map((f) => {
     const file = path.join(dir, f);
     let json: unknown;

@@ -80,7 +80,7 @@ describe('the conformance runner detects what is wrong', () => {
 
   it('an empty or missing directory', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-'));
-    expect(() => runGoldenDir(dir)).toThrow(`golden: no case files (*.json) in ${dir}`);
+    expect(() => runGoldenDir(dir)).toThrow(`runGoldenDir dir: no case files (*.json) in ${dir}`);
     expect(() => runGoldenDir(path.join(dir, 'nope'))).toThrow('is not a directory');
     fs.rmSync(dir, { recursive: true });
   });
