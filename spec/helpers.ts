@@ -1,6 +1,7 @@
 /** Small helpers shared by the specs: seeded random tensors and conversions to plain arrays for mathjs. */
 import { Mat, zeros, toNested } from '../lib/kernels/tensor';
 import { Rng, fillNormal } from '../lib/kernels/random';
+import { asCommandLine } from '../lib/cli/flags';
 
 /** A new owned tensor with N(0, 1) entries from `rng`. */
 export function randn(shape: number[], rng: Rng): Mat {
@@ -22,4 +23,20 @@ export function maxAbsDiff(a: number[][] | number[], b: number[][] | number[]): 
   let worst = 0;
   for (let k = 0; k < fa.length; k++) worst = Math.max(worst, Math.abs(fa[k] - fb[k]));
   return Number.isNaN(fa.concat(fb).reduce((s, v) => s + v, 0)) ? Infinity : worst;
+}
+
+/**
+ * Runs `f` as a command would fail: a thrown error's message rewritten as the command line says it
+ * (the API arguments a library message names become the flags that set them; lib/cli/flags.ts).
+ */
+export function asCommand(f: () => unknown): () => void {
+  return () => {
+    try {
+      f();
+    } catch (err) {
+      const e = err as Error;
+      const Same = e.constructor as new (message: string) => Error;
+      throw new Same(asCommandLine(e.message));
+    }
+  };
 }

@@ -22,6 +22,7 @@ import { runExport, runImport, exportHelp, importHelp } from './weights';
 import { runGradcheck, gradcheckHelp } from './gradcheck';
 import { runGolden, goldenHelp } from './golden';
 import { runBench, benchHelp } from './bench';
+import { asCommandLine } from './flags';
 
 interface Command {
   run(argv: string[]): number | Promise<number>;
@@ -78,7 +79,7 @@ export function main(argv: string[]): number | Promise<number> {
 /** The exit status of a command that threw: 2 for bad input, 1 for a run or a download that failed. */
 function exitStatus(err: unknown): number {
   if (err instanceof ValueError || err instanceof ShapeError || err instanceof RangeError) {
-    process.stderr.write(`unrolled: ${err.message}\n`);
+    process.stderr.write(`unrolled: ${asCommandLine(err.message)}\n`);
     return 2;
   }
   if (err instanceof TrainingError || err instanceof DownloadError) {

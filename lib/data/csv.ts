@@ -115,8 +115,8 @@ export function columnIndex(table: CsvTable, name: string, option: string, what:
  * 'previous' carries the last value forward (the first ones take the first value), 'linear' interpolates.
  */
 export function seriesFromTable(table: CsvTable, options: SeriesOptions, what = 'CSV'): Series {
-  const k = columnIndex(table, options.column, '--column', what);
-  const d = options.dateColumn ? columnIndex(table, options.dateColumn, '--date-column', what) : -1;
+  const k = columnIndex(table, options.column, 'seriesFromTable column', what);
+  const d = options.dateColumn ? columnIndex(table, options.dateColumn, 'seriesFromTable dateColumn', what) : -1;
   const values: number[] = [];
   const missing: number[] = [];
   table.rows.forEach((row, r) => {
@@ -143,7 +143,7 @@ export function seriesFromTable(table: CsvTable, options: SeriesOptions, what = 
 
 /** Reads a CSV file and takes one series from it. */
 export function readSeries(file: string, options: SeriesOptions): Series {
-  if (!fs.existsSync(file)) throw new ValueError(`--data: no such file ${JSON.stringify(file)}`);
+  if (!fs.existsSync(file)) throw new ValueError(`readSeries file: no such file ${JSON.stringify(file)}`);
   return seriesFromTable(parseCsv(fs.readFileSync(file, 'utf8'), file), options, file);
 }
 

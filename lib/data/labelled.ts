@@ -25,14 +25,14 @@ export interface LabelledSequences {
 
 /** The lines of every `*.txt` file in `dir`: one class per file (named after it), one sample per line. */
 export function readClassDirectory(dir: string): { classes: string[]; texts: string[]; labels: number[] } {
-  if (!fs.existsSync(dir)) throw new ValueError(`--data-dir: no such directory ${JSON.stringify(dir)}`);
-  if (!fs.statSync(dir).isDirectory()) throw new ValueError(`--data-dir: ${JSON.stringify(dir)} is a file; expected a directory of one text file per class`);
+  if (!fs.existsSync(dir)) throw new ValueError(`readClassDirectory dir: no such directory ${JSON.stringify(dir)}`);
+  if (!fs.statSync(dir).isDirectory()) throw new ValueError(`readClassDirectory dir: ${JSON.stringify(dir)} is a file; expected a directory of one text file per class`);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
-  if (files.length < 2) throw new ValueError(`--data-dir: ${dir} holds ${files.length} .txt file(s); expected one per class, at least 2`);
+  if (files.length < 2) throw new ValueError(`readClassDirectory dir: ${dir} holds ${files.length} .txt file(s); expected one per class, at least 2`);
   const classes: string[] = [], texts: string[] = [], labels: number[] = [];
   files.forEach((f, c) => {
     const lines = fs.readFileSync(path.join(dir, f), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
-    if (lines.length === 0) throw new ValueError(`--data-dir: the class file ${path.join(dir, f)} is empty; remove it or add one sample per line`);
+    if (lines.length === 0) throw new ValueError(`readClassDirectory dir: the class file ${path.join(dir, f)} is empty; remove it or add one sample per line`);
     classes.push(f.slice(0, -4));
     for (const l of lines) {
       texts.push(l);
@@ -56,7 +56,7 @@ export function textSequences(texts: readonly string[], labels: readonly number[
 
 /** Rows of numbers, the label last: the class names are the distinct labels, sorted. */
 export function readNumericRows(file: string): { rows: Float64Array[]; labels: number[]; classes: string[] } {
-  if (!fs.existsSync(file)) throw new ValueError(`--data: no such file ${JSON.stringify(file)}`);
+  if (!fs.existsSync(file)) throw new ValueError(`readNumericRows file: no such file ${JSON.stringify(file)}`);
   const raw = fs.readFileSync(file);
   const text = (file.endsWith('.gz') ? zlib.gunzipSync(raw) : raw).toString('utf8');
   const rows: Float64Array[] = [], names: string[] = [];
@@ -80,7 +80,7 @@ export function readNumericRows(file: string): { rows: Float64Array[]; labels: n
 export function numericSequences(rows: readonly Float64Array[], labels: readonly number[], classes: string[], stepSize: number, scale: (v: number) => number): LabelledSequences {
   const n = rows[0].length;
   if (!Number.isInteger(stepSize) || stepSize < 1 || n % stepSize !== 0) {
-    throw new ValueError(`--step-size: each row has ${n} values, which cannot be cut into steps of ${stepSize}; give a divisor of ${n}`);
+    throw new ValueError(`numericSequences stepSize: each row has ${n} values, which cannot be cut into steps of ${stepSize}; give a divisor of ${n}`);
   }
   const T = n / stepSize;
   return {
@@ -98,7 +98,7 @@ export function numericSequences(rows: readonly Float64Array[], labels: readonly
  */
 export function stratifiedSplit(labels: readonly number[], numClasses: number, testFraction: number, valFraction: number, seed: number): { train: number[]; validation: number[]; test: number[] } {
   if (!(testFraction > 0 && valFraction >= 0 && testFraction + valFraction < 1)) {
-    throw new ValueError(`--test-fraction ${testFraction}, --val-fraction ${valFraction}: expected test > 0, validation >= 0 and together < 1`);
+    throw new ValueError(`stratifiedSplit testFraction ${testFraction}, valFraction ${valFraction}: expected test > 0, validation >= 0 and together < 1`);
   }
   const rng = new Rng(seed);
   const out = { train: [] as number[], validation: [] as number[], test: [] as number[] };

@@ -25,7 +25,7 @@ export interface SentencePair {
  * tutorial translates French into English, so it reverses them). A line without a tab is an error.
  */
 export function readPairs(file: string, reverse = false): SentencePair[] {
-  if (!fs.existsSync(file)) throw new ValueError(`--data: no such file ${JSON.stringify(file)}`);
+  if (!fs.existsSync(file)) throw new ValueError(`readPairs file: no such file ${JSON.stringify(file)}`);
   const out: SentencePair[] = [];
   fs.readFileSync(file, 'utf8').split('\n').forEach((line, k) => {
     if (line.trim() === '') return;

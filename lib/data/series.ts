@@ -79,7 +79,7 @@ export function invertTransform(past: readonly number[], dHat: readonly number[]
 }
 
 function checkTransform(tr: SeriesTransform): void {
-  if (!Number.isInteger(tr.lag) || tr.lag < 0) throw new ValueError(`--difference: expected an integer lag >= 0, got ${tr.lag}`);
+  if (!Number.isInteger(tr.lag) || tr.lag < 0) throw new ValueError(`SeriesTransform lag: expected an integer lag >= 0 (the difference), got ${tr.lag}`);
 }
 
 /** Where a series of n values is cut, chronologically: [0, valStart) train, [valStart, testStart) validation, [testStart, n) test. */
@@ -94,8 +94,8 @@ export interface ChronoSplit {
  * the usual `int(n * 0.67)` does), and the last `valFraction` of what remains for validation.
  */
 export function chronologicalSplit(n: number, testFraction: number, valFraction: number): ChronoSplit {
-  if (!(testFraction > 0 && testFraction < 1)) throw new ValueError(`--test-fraction: expected a number in (0, 1), got ${testFraction}`);
-  if (!(valFraction >= 0 && valFraction < 1)) throw new ValueError(`--val-fraction: expected a number in [0, 1), got ${valFraction}`);
+  if (!(testFraction > 0 && testFraction < 1)) throw new ValueError(`chronologicalSplit testFraction: expected a number in (0, 1), got ${testFraction}`);
+  if (!(valFraction >= 0 && valFraction < 1)) throw new ValueError(`chronologicalSplit valFraction: expected a number in [0, 1), got ${valFraction}`);
   const testStart = Math.floor(n * (1 - testFraction) + 1e-9);
   const valStart = testStart - Math.round(testStart * valFraction);
   return { n, valStart, testStart };

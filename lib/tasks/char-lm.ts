@@ -95,7 +95,7 @@ export class CharStreams {
 /** The vocabulary of the training part, the two parts as ids, and their stream views. */
 export function prepareCharLm(text: string, o: { valFraction?: number; batchSize: number; seqLen: number }) {
   const valFraction = o.valFraction ?? 0.1;
-  if (!(valFraction > 0 && valFraction < 1)) throw new ValueError(`--val-fraction: expected a number in (0, 1), got ${valFraction}`);
+  if (!(valFraction > 0 && valFraction < 1)) throw new ValueError(`prepareCharLm valFraction: expected a number in (0, 1), got ${valFraction}`);
   const cut = Math.floor(text.length * (1 - valFraction));
   const trainText = text.slice(0, cut), valText = text.slice(cut);
   const vocab = CharVocabulary.fromTexts([trainText]);
@@ -206,12 +206,12 @@ export interface SampleOptions {
 export function sampleText(model: SequenceModel, vocab: CharVocabulary, o: SampleOptions): string {
   const prime = o.prime ?? '\n';
   const temperature = o.temperature ?? 1;
-  if (!(temperature >= 0)) throw new ValueError(`--temperature: expected a number >= 0 (0 is greedy), got ${temperature}`);
-  if (!Number.isInteger(o.length) || o.length < 0) throw new ValueError(`--length: expected an integer >= 0, got ${o.length}`);
-  if (o.topK != null && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new ValueError(`--top-k: expected an integer >= 1, got ${o.topK}`);
-  if (prime.length === 0) throw new ValueError('--prime: give at least one character to start from');
+  if (!(temperature >= 0)) throw new ValueError(`sampleText temperature: expected a number >= 0 (0 is greedy), got ${temperature}`);
+  if (!Number.isInteger(o.length) || o.length < 0) throw new ValueError(`sampleText length: expected an integer >= 0, got ${o.length}`);
+  if (o.topK != null && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new ValueError(`sampleText topK: expected an integer >= 1, got ${o.topK}`);
+  if (prime.length === 0) throw new ValueError('sampleText prime: give at least one character to start from');
   const unknown = vocab.unknownIn(prime);
-  if (unknown.length) throw new ValueError(`--prime: ${unknown.map((c) => JSON.stringify(c)).join(', ')} never occur in the training text, so the model cannot read them; leave them out`);
+  if (unknown.length) throw new ValueError(`sampleText prime: ${unknown.map((c) => JSON.stringify(c)).join(', ')} never occur in the training text, so the model cannot read them; leave them out`);
   const V = vocab.size;
   const rng = new Rng(o.seed ?? 0);
   const ids = vocab.encode(prime);

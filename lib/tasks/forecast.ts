@@ -107,10 +107,10 @@ function resolve(o: ForecastOptions, n: number) {
     lookBack: o.lookBack, horizon: o.horizon ?? 1, strategy: o.strategy ?? 'direct', season: o.season ?? null, testFraction: o.testFraction ?? 0.33,
     valFraction: o.valFraction ?? 0.15, transform: { log: o.log ?? false, lag: o.difference ?? 1 }, scaler: o.scaler ?? 'standard',
   };
-  if (!Number.isInteger(r.lookBack) || r.lookBack < 1) throw new ValueError(`--look-back: expected an integer >= 1 (the input window), got ${r.lookBack}`);
-  if (!Number.isInteger(r.horizon) || r.horizon < 1) throw new ValueError(`--horizon: expected an integer >= 1, got ${r.horizon}`);
-  if (r.strategy !== 'direct' && r.strategy !== 'recursive') throw new ValueError(`--strategy: expected direct or recursive, got ${JSON.stringify(r.strategy)}`);
-  if (r.season !== null && (!Number.isInteger(r.season) || r.season < 1)) throw new ValueError(`--season: expected an integer >= 1, got ${r.season}`);
+  if (!Number.isInteger(r.lookBack) || r.lookBack < 1) throw new ValueError(`trainForecaster lookBack: expected an integer >= 1 (the input window), got ${r.lookBack}`);
+  if (!Number.isInteger(r.horizon) || r.horizon < 1) throw new ValueError(`trainForecaster horizon: expected an integer >= 1, got ${r.horizon}`);
+  if (r.strategy !== 'direct' && r.strategy !== 'recursive') throw new ValueError(`trainForecaster strategy: expected direct or recursive, got ${JSON.stringify(r.strategy)}`);
+  if (r.season !== null && (!Number.isInteger(r.season) || r.season < 1)) throw new ValueError(`trainForecaster season: expected an integer >= 1, got ${r.season}`);
   const split = chronologicalSplit(n, r.testFraction, r.valFraction);
   const first = r.transform.lag;
   const fitted = r.strategy === 'recursive' ? 1 : r.horizon; // the steps the model itself outputs
@@ -119,18 +119,18 @@ function resolve(o: ForecastOptions, n: number) {
     validation: windowOrigins(first, split.valStart, split.testStart, r.lookBack, fitted),
     test: windowOrigins(first, split.testStart, n, r.lookBack, r.horizon),
   };
-  const need = `--look-back ${r.lookBack} + --difference ${first} + --horizon ${r.horizon}`;
+  const need = `lookBack ${r.lookBack} + difference ${first} + horizon ${r.horizon}`;
   if (origins.train.length < 2) {
-    throw new ValueError(`the series has ${n} values; the training part (the first ${split.valStart}) is too short for ${need} (it holds ${origins.train.length} window(s)); lower --look-back or --test-fraction`);
+    throw new ValueError(`the series has ${n} values; the training part (the first ${split.valStart}) is too short for ${need} (it holds ${origins.train.length} window(s)); lower lookBack or testFraction`);
   }
   if (r.valFraction > 0 && origins.validation.length < 1) {
-    throw new ValueError(`the series has ${n} values; the validation part (values ${split.valStart + 1}-${split.testStart}) holds no window with --horizon ${r.horizon}; raise --val-fraction or set it to 0`);
+    throw new ValueError(`the series has ${n} values; the validation part (values ${split.valStart + 1}-${split.testStart}) holds no window with horizon ${r.horizon}; raise valFraction or set it to 0`);
   }
-  if (origins.test.length < 1) throw new ValueError(`the series has ${n} values; the test part (the last ${n - split.testStart}) is shorter than --horizon ${r.horizon}; raise --test-fraction`);
+  if (origins.test.length < 1) throw new ValueError(`the series has ${n} values; the test part (the last ${n - split.testStart}) is shorter than horizon ${r.horizon}; raise testFraction`);
   if (origins.test[0] !== split.testStart - 1) {
-    throw new ValueError(`the series has ${n} values; the first test value ${split.testStart + 1} has no full input window before it (${need}); lower --look-back or --test-fraction`);
+    throw new ValueError(`the series has ${n} values; the first test value ${split.testStart + 1} has no full input window before it (${need}); lower lookBack or testFraction`);
   }
-  if (r.season !== null && split.testStart < r.season) throw new ValueError(`--season ${r.season}: the seasonal naive baseline needs a season of history before the test part, which starts at value ${split.testStart + 1}`);
+  if (r.season !== null && split.testStart < r.season) throw new ValueError(`trainForecaster season ${r.season}: the seasonal naive baseline needs a season of history before the test part, which starts at value ${split.testStart + 1}`);
   return { ...r, split, origins, fitted };
 }
 

@@ -99,12 +99,12 @@ export interface GenerateOptions {
 /** One name of class `language` that starts with `start`. */
 export function generateName(model: SequenceModel, task: NamesLmTask, o: GenerateOptions): string {
   const c = task.classes.indexOf(o.language);
-  if (c < 0) throw new ValueError(`--language: unknown language ${JSON.stringify(o.language)}; the model knows ${task.classes.join(', ')}`);
+  if (c < 0) throw new ValueError(`generateName language: unknown language ${JSON.stringify(o.language)}; the model knows ${task.classes.join(', ')}`);
   const vocab = CharVocabulary.fromJSON(task.vocabulary, 'task.vocabulary');
   const start = foldToAscii(o.start);
-  if (start.length === 0) throw new ValueError('--start: give at least one letter to start the name with');
+  if (start.length === 0) throw new ValueError('generateName start: give at least one letter to start the name with');
   const unknown = vocab.unknownIn(start);
-  if (unknown.length) throw new ValueError(`--start: ${unknown.map((ch) => JSON.stringify(ch)).join(', ')} never start or occur in a training name; use letters of the alphabet the names use`);
+  if (unknown.length) throw new ValueError(`generateName start: ${unknown.map((ch) => JSON.stringify(ch)).join(', ')} never start or occur in a training name; use letters of the alphabet the names use`);
   const temperature = o.temperature ?? 0, maxLength = o.maxLength ?? 20;
   const V = vocab.size, K = task.classes.length;
   const rng = new Rng(o.seed ?? 1);

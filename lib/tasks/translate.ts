@@ -40,7 +40,7 @@ export function prepareTranslation(pairs: readonly SentencePair[], minCount = 1)
   const part = (r: (i: number) => boolean) => pairs.filter((_, i) => r(i % 10));
   const train = part((m) => m < 8), validation = part((m) => m === 8), test = part((m) => m === 9);
   if (train.length === 0 || validation.length === 0 || test.length === 0) {
-    throw new ValueError(`--data: ${pairs.length} sentence pairs are too few to split into train / validation / test (every 10th pair is held out twice); give at least 10`);
+    throw new ValueError(`prepareTranslation pairs: ${pairs.length} sentence pairs are too few to split into train / validation / test (every 10th pair is held out twice); give at least 10`);
   }
   return {
     source: WordVocabulary.fromSentences(train.map((p) => p.source), minCount),
@@ -83,7 +83,7 @@ export function translateDefaults(o: TranslateOptions) {
     lr: o.lr ?? 0.001, batchSize: o.batchSize ?? 32, epochs: o.epochs ?? 20, patience: o.patience === undefined ? 5 : o.patience,
     clip: o.clip ?? 5, teacherForcing: o.teacherForcing ?? 0.5, maxSeconds: o.maxSeconds ?? null, seed: o.seed ?? 1,
   };
-  if (!(r.teacherForcing >= 0 && r.teacherForcing <= 1)) throw new ValueError(`--teacher-forcing: expected a probability in [0, 1], got ${r.teacherForcing}`);
+  if (!(r.teacherForcing >= 0 && r.teacherForcing <= 1)) throw new ValueError(`translateDefaults teacherForcing: expected a probability in [0, 1], got ${r.teacherForcing}`);
   for (const k of ['hidden', 'embedding', 'layers', 'batchSize', 'epochs'] as const) {
     if (!Number.isInteger(r[k]) || r[k] < 1) throw new ValueError(`${k}: expected an integer >= 1, got ${r[k]}`);
   }

@@ -86,8 +86,8 @@ export function importWeights(weightsFile: string, like: string | null, out: str
   }
   if (format !== CHECKPOINT_FORMAT) {
     throw new ValueError(like === null
-      ? `${weightsFile}: metadata "format" is ${JSON.stringify(format)}; expected "${CHECKPOINT_FORMAT}" or "${SEQ2SEQ_FORMAT}" (or give --like CHECKPOINT)`
-      : `--like: ${like} is not a checkpoint (format ${JSON.stringify(format)})`);
+      ? `${weightsFile}: metadata "format" is ${JSON.stringify(format)}; expected "${CHECKPOINT_FORMAT}" or "${SEQ2SEQ_FORMAT}" (or give like, a checkpoint to build it as)`
+      : `importWeights like: ${like} is not a checkpoint (format ${JSON.stringify(format)})`);
   }
   const template = like === null ? null : checkCheckpoint(base, `checkpoint ${like}`);
   const config = template ? sameArchitecture(template.model, statedModel(), weightsFile, like!) : checkModelConfig(parsed('model'), `${weightsFile}: metadata model`);

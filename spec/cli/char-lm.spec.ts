@@ -5,6 +5,7 @@ import { ValueError } from '../../lib/kernels/tensor';
 import { runTrain } from '../../lib/cli/train';
 import { runSample } from '../../lib/cli/char-lm';
 import { madeUpText } from '../synthetic';
+import { asCommand } from '../helpers';
 
 function capture(isTTY = false) {
   let text = '';
@@ -46,7 +47,7 @@ describe('unrolled train --task char-lm, and unrolled sample', () => {
   });
 
   it('one-line errors: a prime it cannot read, a checkpoint of another task, empty or binary text', () => {
-    expect(() => runSample(['--checkpoint', ckpt, '--prime', 'Ωmega'], capture().out)).toThrow('--prime: "Ω" never occur in the training text');
+    expect(asCommand(() => runSample(['--checkpoint', ckpt, '--prime', 'Ωmega'], capture().out))).toThrow('--prime: "Ω" never occur in the training text');
     const adding = path.join(dir, 'adding.json');
     runTrain(['--steps', '2', '--eval-every', '2', '--train-size', '16', '--val-size', '8', '--hidden', '3', '--seq-len', '4', '--checkpoint', adding, '--json', '--workers', '1'], capture().out);
     expect(() => runSample(['--checkpoint', adding], capture().out)).toThrow(new ValueError(`sample --checkpoint: ${adding} was written by the "adding" task; sample reads char-lm checkpoints`));

@@ -4,6 +4,7 @@ import { ValueError } from '../../lib/kernels/tensor';
 import { runClassify } from '../../lib/cli/classify';
 import { runPredict } from '../../lib/cli/predict';
 import { tmpDir, writeDigitRows, writeNameFiles } from '../synthetic';
+import { asCommand } from '../helpers';
 
 function capture(isTTY = false) {
   let text = '';
@@ -58,7 +59,7 @@ describe('unrolled classify', () => {
 
   it('one-line errors for bad input, and nothing written', () => {
     const dir = smallNames(), out = path.join(tmp(), 'never');
-    const run = (args: string[]) => () => runClassify(['--epochs', '1', '--out', out, ...args], capture().out);
+    const run = (args: string[]) => asCommand(() => runClassify(['--epochs', '1', '--out', out, ...args], capture().out)); // errors as the command line says them
     fs.writeFileSync(path.join(dir, 'Korean.txt'), '');
     expect(run(['--data-dir', dir])).toThrow(new ValueError(`--data-dir: the class file ${path.join(dir, 'Korean.txt')} is empty; remove it or add one sample per line`));
     expect(run(['--data-dir', path.join(dir, 'nope')])).toThrow('--data-dir: no such directory');

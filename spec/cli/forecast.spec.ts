@@ -4,6 +4,7 @@ import { ValueError } from '../../lib/kernels/tensor';
 import { runForecast } from '../../lib/cli/forecast';
 import { runPredict } from '../../lib/cli/predict';
 import { monthlySeries, tmpDir, withoutData, writeMonthlyCsv } from '../synthetic';
+import { asCommand } from '../helpers';
 
 function capture(isTTY = false) {
   let text = '';
@@ -64,7 +65,7 @@ describe('unrolled forecast', () => {
     const monthly = writeMonthlyCsv(dir);
     const counts = path.join(dir, 'counts.csv');
     fs.writeFileSync(counts, 'month,Count\n' + Array.from({ length: 60 }, (_, t) => `${t},${t === 10 ? 0 : 5 + (t % 4)}`).join('\n'));
-    const run = (args: string[]) => () => runForecast([...quick, '--out', out, ...args], capture().out);
+    const run = (args: string[]) => asCommand(() => runForecast([...quick, '--out', out, ...args], capture().out)); // errors as the command line says them
     const file = path.join(dir, 'p.csv');
     fs.writeFileSync(file, 'date,price,volume\nd1,10,5\nd2,x,6\n');
     expect(run(['--data', path.join(dir, 'none.csv')])).toThrow(new ValueError(`forecast --data: no such file "${path.join(dir, 'none.csv')}"`));

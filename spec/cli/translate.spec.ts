@@ -5,6 +5,7 @@ import { runTrain } from '../../lib/cli/train';
 import { runTranslate } from '../../lib/cli/translate';
 import { runSample } from '../../lib/cli/char-lm';
 import { madeUpPairs } from '../synthetic';
+import { asCommand } from '../helpers';
 
 function capture() {
   let text = '';
@@ -55,8 +56,8 @@ describe('unrolled train --task translate, and translate', () => {
     expect(() => runTranslate(['--checkpoint', ckpt, 'qqq zzz'], capture().out, capture().out)).toThrow("none of the words of \"qqq zzz\" is in the model's source vocabulary");
     expect(() => runTranslate(['--checkpoint', ckpt], capture().out, capture().out)).toThrow('translate: give a sentence to translate');
     const bad = path.join(dir, 'bad', 'never.json');
-    expect(() => runTrain(['--task', 'translate', '--data', data, '--teacher-forcing', '1.5', '--checkpoint', bad], capture().out)).toThrow('--teacher-forcing: expected a probability in [0, 1], got 1.5');
-    expect(() => runTrain(['--task', 'translate', '--data', path.join(dir, 'missing.txt'), '--checkpoint', bad], capture().out)).toThrow('--data: no such file');
+    expect(asCommand(() => runTrain(['--task', 'translate', '--data', data, '--teacher-forcing', '1.5', '--checkpoint', bad], capture().out))).toThrow('--teacher-forcing: expected a probability in [0, 1], got 1.5');
+    expect(asCommand(() => runTrain(['--task', 'translate', '--data', path.join(dir, 'missing.txt'), '--checkpoint', bad], capture().out))).toThrow('--data: no such file');
     expect(() => runTrain(['--task', 'translate', '--data', data, '--steps', '10', '--checkpoint', bad], capture().out)).toThrow('train --steps: not an option of the translate task');
     expect(fs.existsSync(path.dirname(bad))).toBe(false);
     // A checkpoint of another task is refused, both ways.

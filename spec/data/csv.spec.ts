@@ -44,8 +44,8 @@ describe('seriesFromTable', () => {
 
   it('picks a column by name, and lists the columns there are when the name is wrong', () => {
     expect(seriesFromTable(parseCsv('a,b\n1,2\n3,4'), { column: 'b' }).values).toEqual([2, 4]);
-    expect(() => seriesFromTable(table, { column: 'Close' }, 'p.csv')).toThrow(new ValueError('--column: no column "Close" in p.csv; its columns are "date", "price", "volume"'));
-    expect(() => seriesFromTable(table, { column: 'price', dateColumn: 'day' }, 'p.csv')).toThrow('--date-column: no column "day" in p.csv');
+    expect(() => seriesFromTable(table, { column: 'Close' }, 'p.csv')).toThrow(new ValueError('seriesFromTable column: no column "Close" in p.csv; its columns are "date", "price", "volume"'));
+    expect(() => seriesFromTable(table, { column: 'price', dateColumn: 'day' }, 'p.csv')).toThrow('seriesFromTable dateColumn: no column "day" in p.csv');
   });
 
   it('reports missing values with their lines, and fills them only when asked', () => {
@@ -65,6 +65,6 @@ describe('seriesFromTable', () => {
   it('says when the file is missing', () => {
     const missing = path.join(os.tmpdir(), 'no-such-file.csv');
     expect(fs.existsSync(missing)).toBe(false);
-    expect(() => readSeries(missing, { column: 'v' })).toThrow(`--data: no such file "${missing}"`);
+    expect(() => readSeries(missing, { column: 'v' })).toThrow(`readSeries file: no such file "${missing}"`);
   });
 });

@@ -33,8 +33,8 @@ describe('text input', () => {
     fs.writeFileSync(path.join(dir, 'notes.md'), 'not a class');
     expect(readClassDirectory(dir)).toEqual({ classes: ['Czech', 'Greek'], texts: ['Novak', 'Dvořák', 'Papadopoulos', 'Alexopoulos'], labels: [0, 0, 1, 1] });
     fs.writeFileSync(path.join(dir, 'Irish.txt'), '\n');
-    expect(() => readClassDirectory(dir)).toThrow(new ValueError(`--data-dir: the class file ${path.join(dir, 'Irish.txt')} is empty; remove it or add one sample per line`));
-    expect(() => readClassDirectory(path.join(dir, 'nope'))).toThrow('--data-dir: no such directory');
+    expect(() => readClassDirectory(dir)).toThrow(new ValueError(`readClassDirectory dir: the class file ${path.join(dir, 'Irish.txt')} is empty; remove it or add one sample per line`));
+    expect(() => readClassDirectory(path.join(dir, 'nope'))).toThrow('readClassDirectory dir: no such directory');
   });
 
   it('writes each text as one-hot steps of its own length', () => {
@@ -60,7 +60,7 @@ describe('numeric rows', () => {
     const x = zeros([2, 1, 2]);
     data.write(1, x, 0);
     expect([x.get(0, 0, 0), x.get(0, 0, 1), x.get(1, 0, 0), x.get(1, 0, 1)]).toEqual([0.5, 0.6, 0.7, 0.8]);
-    expect(() => numericSequences(rows, labels, classes, 3, (v) => v)).toThrow('--step-size: each row has 4 values, which cannot be cut into steps of 3; give a divisor of 4');
+    expect(() => numericSequences(rows, labels, classes, 3, (v) => v)).toThrow('numericSequences stepSize: each row has 4 values, which cannot be cut into steps of 3; give a divisor of 4');
   });
 
   it('names the line of a bad value or a short row', () => {
@@ -105,7 +105,7 @@ describe('stratified split and class weights', () => {
   });
 
   it('rejects fractions that leave nothing to train on', () => {
-    expect(() => stratifiedSplit(labels, 3, 0.6, 0.5, 1)).toThrow('--test-fraction 0.6, --val-fraction 0.5: expected test > 0, validation >= 0 and together < 1');
+    expect(() => stratifiedSplit(labels, 3, 0.6, 0.5, 1)).toThrow('stratifiedSplit testFraction 0.6, valFraction 0.5: expected test > 0, validation >= 0 and together < 1');
   });
 });
 

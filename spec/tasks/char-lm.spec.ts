@@ -54,7 +54,7 @@ describe('training and sampling a character model', () => {
     const greedy = sampleText(model, data.vocab, { prime: 'the', length: 30, temperature: 0, seed: 1 });
     expect(sampleText(model, data.vocab, { prime: 'the', length: 30, temperature: 0, seed: 9 })).toBe(greedy);
     expect(sampleText(model, data.vocab, { prime: 'the', length: 30, temperature: 1, topK: 1, seed: 9 })).toBe(greedy);
-    expect(() => sampleText(model, data.vocab, { prime: 'THE?', length: 3 })).toThrow(new ValueError('--prime: "T", "H", "E", "?" never occur in the training text, so the model cannot read them; leave them out'));
+    expect(() => sampleText(model, data.vocab, { prime: 'THE?', length: 3 })).toThrow(new ValueError('sampleText prime: "T", "H", "E", "?" never occur in the training text, so the model cannot read them; leave them out'));
   });
 
   it('draws in proportion to softmax(logits / T), never the unknown symbol, and only the top k', () => {

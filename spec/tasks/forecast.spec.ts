@@ -1,6 +1,7 @@
 import { ValueError } from '../../lib/kernels/tensor';
 import { trainForecaster, forecastNext } from '../../lib/tasks/forecast';
 import { errorMetrics } from '../../lib/tasks/metrics';
+import { asCommandLine } from '../../lib/cli/flags';
 
 // A monthly-like series: trend, a season of 6, and a little deterministic wobble.
 const series = Array.from({ length: 90 }, (_, t) => 50 + 0.8 * t + 10 * Math.sin((2 * Math.PI * t) / 6) + 2 * Math.sin(0.7 * t * t));
@@ -71,9 +72,12 @@ describe('recursive multi-step forecasts', () => {
 describe('trainForecaster: input that cannot work says what to change', () => {
   it('a look-back too long for the training part, a look-back of 0, a test part shorter than the horizon', () => {
     const short = series.slice(0, 36);
-    expect(() => trainForecaster(short, { lookBack: 24 })).toThrow(new ValueError('the series has 36 values; the training part (the first 20) is too short for --look-back 24 + --difference 1 + --horizon 1 (it holds 0 window(s)); lower --look-back or --test-fraction'));
-    expect(() => trainForecaster(short, { lookBack: 0 })).toThrow('--look-back: expected an integer >= 1 (the input window), got 0');
-    expect(() => trainForecaster(short, { lookBack: 3, horizon: 13, valFraction: 0 })).toThrow('the test part (the last 12) is shorter than --horizon 13; raise --test-fraction');
+    expect(() => trainForecaster(short, { lookBack: 24 })).toThrow(new ValueError('the series has 36 values; the training part (the first 20) is too short for lookBack 24 + difference 1 + horizon 1 (it holds 0 window(s)); lower lookBack or testFraction'));
+    // the same message as the command line says it: the arguments named by the flags that set them
+    expect(asCommandLine('the series has 36 values; the training part (the first 20) is too short for lookBack 24 + difference 1 + horizon 1 (it holds 0 window(s)); lower lookBack or testFraction'))
+      .toBe('the series has 36 values; the training part (the first 20) is too short for --look-back 24 + --difference 1 + --horizon 1 (it holds 0 window(s)); lower --look-back or --test-fraction');
+    expect(() => trainForecaster(short, { lookBack: 0 })).toThrow('trainForecaster lookBack: expected an integer >= 1 (the input window), got 0');
+    expect(() => trainForecaster(short, { lookBack: 3, horizon: 13, valFraction: 0 })).toThrow('the test part (the last 12) is shorter than horizon 13; raise testFraction');
     expect(() => trainForecaster([1, 2, NaN, 4], { lookBack: 1 })).toThrow('trainForecaster values[2]: expected a finite number, got NaN');
   });
 });

@@ -29,8 +29,8 @@ describe('names conditioned on their language', () => {
     expect(['Kobayashi', 'Kato']).toContain(generate('Japanese', 'K'));
     expect(['Tanaka', 'Takahashi']).toContain(generate('Japanese', 'T'));
     expect(generateName(r.model, r.task, { language: 'Russian', start: 'P', temperature: 1, seed: 3 })).toBe(generateName(r.model, r.task, { language: 'Russian', start: 'P', temperature: 1, seed: 3 }));
-    expect(() => generateName(r.model, r.task, { language: 'Klingon', start: 'K' })).toThrow(new ValueError('--language: unknown language "Klingon"; the model knows Russian, Japanese'));
-    expect(() => generateName(r.model, r.task, { language: 'Russian', start: 'Q' })).toThrow('--start: "Q" never start or occur in a training name');
+    expect(() => generateName(r.model, r.task, { language: 'Klingon', start: 'K' })).toThrow(new ValueError('generateName language: unknown language "Klingon"; the model knows Russian, Japanese'));
+    expect(() => generateName(r.model, r.task, { language: 'Russian', start: 'Q' })).toThrow('generateName start: "Q" never start or occur in a training name');
     expect(generateName(r.model, r.task, { language: 'Russian', start: 'P', maxLength: 3 })).toHaveLength(3);
   });
 });
