@@ -25,7 +25,10 @@ for (;;) {
       }
       runSlice(job, model);
     }
-  } catch {
+  } catch (err) {
+    // The message goes back on the port before the failure is counted, so the main thread finds it.
+    const e = err instanceof Error ? err : new Error(String(err));
+    port.postMessage({ error: { name: e.name, message: e.message } });
     Atomics.store(control, 2, 1);
   }
   Atomics.add(control, 1, 1);

@@ -12,30 +12,54 @@
  * API stays synchronous, like the single-threaded one.
  */
 import * as path from 'path';
-import { Worker, MessageChannel, MessagePort } from 'worker_threads';
-import { Mat, zeros, toFlat, fromArray, ValueError } from '../kernels/tensor';
+import { Worker, MessageChannel, MessagePort, receiveMessageOnPort } from 'worker_threads';
+import { Mat, zeros, toFlat, fromArray, ValueError, ShapeError } from '../kernels/tensor';
 import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
 import { Batch, Objective, lossAndGradients } from '../models/objectives';
-import { IGNORE_INDEX } from '../layers/losses';
+import { sliceBatch, sliceObjective, objectiveTerms, isSum } from '../models/objective-slices';
 
-/** A batch slice's job, as plain data (tensors as Float64Arrays over shared memory, with their shapes). */
+/** A tensor as plain data for a worker: its values (over shared memory) and its shape. */
+export interface ShapedArray {
+  data: Float64Array;
+  shape: number[];
+}
+
+/** A record whose tensors are ShapedArrays: a batch or an objective as it crosses to a worker. */
+type Plain = Record<string, unknown>;
+
+/** A batch slice's job, as plain data. */
 export interface SliceJob {
   config: SequenceModelConfig;
   params: Float64Array; // every parameter, concatenated in namedParameters() order
-  x: ShapedArray;
-  h0: ShapedArray | null;
-  c0: ShapedArray | null;
-  lengths: number[] | null;
-  objective: { type: Objective['type']; tensors: ShapedArray[]; targets: number[] | null; classWeights: number[] | null };
+  batch: Plain;
+  objective: Plain;
   grads: Float64Array; // where the slice's gradients go (same layout as params)
-  result: Float64Array; // [loss, weight]
+  result: Float64Array; // [loss, terms]
   hN: Float64Array; // where the slice's final hidden state goes, [L·D, slice rows, H]
   cN: Float64Array | null; // and the final cell state (LSTM)
 }
 
-export interface ShapedArray {
-  data: Float64Array;
-  shape: number[];
+const isMat = (v: unknown): v is Mat => typeof v === 'object' && v !== null && 'stride' in v && 'data' in v && 'shape' in v;
+const isShaped = (v: unknown): v is ShapedArray => typeof v === 'object' && v !== null && (v as ShapedArray).data instanceof Float64Array && Array.isArray((v as ShapedArray).shape);
+
+/** Every tensor field copied into shared memory, every index list as a plain array; the rest as it is. */
+function toPlain(record: object): Plain {
+  const out: Plain = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (isMat(v)) {
+      const data = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, v.size))).subarray(0, v.size);
+      data.set(toFlat(v));
+      out[k] = { data, shape: v.shape.slice() };
+    } else out[k] = v !== null && typeof v === 'object' && 'length' in v ? Array.from(v as ArrayLike<number>) : v;
+  }
+  return out;
+}
+
+/** The record again, each ShapedArray as a tensor. */
+function fromPlain<T>(plain: Plain): T {
+  const out: Plain = {};
+  for (const [k, v] of Object.entries(plain)) out[k] = isShaped(v) ? fromArray(v.data, v.shape) : v;
+  return out as T;
 }
 
 /** Computes one slice: used by the main thread for slice 0 and by every worker for its own. */
@@ -45,69 +69,18 @@ export function runSlice(job: SliceJob, model: SequenceModel): void {
     p.value.data.set(job.params.subarray(at, at + p.value.size));
     at += p.value.size;
   }
-  const m = (s: ShapedArray | null): Mat | null => (s ? fromArray(s.data, s.shape) : null);
-  const objective = rebuildObjective(job.objective);
-  const batch: Batch = { x: m(job.x) as Mat, h0: m(job.h0), c0: m(job.c0), lengths: job.lengths };
+  const batch = fromPlain<Batch>(job.batch), objective = fromPlain<Objective>(job.objective);
   const r = lossAndGradients(model, batch, objective);
   at = 0;
   for (const p of model.namedParameters()) {
     job.grads.set(p.grad.data, at);
     at += p.grad.size;
   }
+  const [T, B] = batch.x.shape;
   job.result[0] = r.loss;
-  job.result[1] = objectiveWeight(objective, job.x.shape, job.lengths);
+  job.result[1] = objectiveTerms(objective, T, B, batch.lengths ?? null);
   job.hN.set(toFlat(r.forward.h_n));
   if (job.cN && r.forward.c_n) job.cN.set(toFlat(r.forward.c_n));
-}
-
-/** How many terms the slice's loss averages over (1 for the probe, which is a sum). */
-function objectiveWeight(o: Objective, xShape: number[], lengths: number[] | null): number {
-  const [T, B] = xShape;
-  const valid = lengths ? lengths.reduce((a, n) => a + n, 0) : T * B;
-  switch (o.type) {
-    case 'probe':
-      return 1;
-    case 'mse_last':
-      return o.target.size;
-    case 'mse_all':
-      return valid * o.target.shape[2];
-    case 'ce_all': {
-      let n = 0;
-      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if ((!lengths || t < lengths[b]) && o.targets[t * B + b] !== IGNORE_INDEX) n++;
-      return n;
-    }
-    case 'ce_last': {
-      let n = 0; // Σ_b w_{k_b}, the denominator of (CE-2)
-      for (let b = 0; b < B; b++) if (o.targets[b] !== IGNORE_INDEX) n += o.classWeights ? o.classWeights[o.targets[b]] : 1;
-      return n;
-    }
-  }
-}
-
-function rebuildObjective(o: SliceJob['objective']): Objective {
-  const t = o.tensors.map((s) => fromArray(s.data, s.shape));
-  switch (o.type) {
-    case 'probe':
-      return { type: 'probe', G: t[0], Gh: t[1], Gc: t[2] ?? null };
-    case 'mse_last':
-      return { type: 'mse_last', target: t[0] };
-    case 'mse_all':
-      return { type: 'mse_all', target: t[0] };
-    case 'ce_all':
-      return { type: 'ce_all', targets: o.targets as number[] };
-    case 'ce_last':
-      return { type: 'ce_last', targets: o.targets as number[], classWeights: o.classWeights };
-  }
-}
-
-/** A contiguous copy of rows [b0, b1) along `axis` of a tensor, in shared memory. */
-function sliceShared(m: Mat, axis: number, b0: number, b1: number): ShapedArray {
-  const lo = m.shape.map((_, k) => (k === axis ? b0 : 0));
-  const hi = m.shape.map((n, k) => (k === axis ? b1 : n));
-  const view = m.hi(...hi).lo(...lo);
-  const data = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, view.size))).subarray(0, view.size);
-  data.set(toFlat(view));
-  return { data, shape: view.shape.slice() };
 }
 
 interface WorkerHandle {
@@ -166,10 +139,14 @@ export class ParallelTrainer {
     const { numLayers, bidirectional, hiddenSize: H, mode } = model.rnn.config;
     const LD = numLayers * (bidirectional ? 2 : 1);
     const jobs: SliceJob[] = [];
+    const config = model.toConfig();
     for (let w = 0; w < W; w++) {
-      const rows = bounds[w + 1] - bounds[w];
-      const job = this.makeJob(model, batch, objective, bounds[w], bounds[w + 1], T, B, flatParams, shared(total), shared(2));
-      jobs.push({ ...job, hN: shared(LD * rows * H), cN: mode === 'lstm' ? shared(LD * rows * H) : null });
+      const [b0, b1] = [bounds[w], bounds[w + 1]];
+      jobs.push({
+        config, params: flatParams, grads: shared(total), result: shared(2),
+        batch: toPlain(sliceBatch(batch, b0, b1)), objective: toPlain(sliceObjective(objective, b0, b1, T, B)),
+        hN: shared(LD * (b1 - b0) * H), cN: mode === 'lstm' ? shared(LD * (b1 - b0) * H) : null,
+      });
     }
 
     Atomics.store(this.control, 1, 0);
@@ -183,14 +160,14 @@ export class ParallelTrainer {
     for (let done = Atomics.load(this.control, 1); done < others; done = Atomics.load(this.control, 1)) {
       Atomics.wait(this.control, 1, done, 60_000);
     }
-    if (Atomics.load(this.control, 2) !== 0) throw new ValueError('ParallelTrainer: a worker thread failed while computing its slice');
+    if (Atomics.load(this.control, 2) !== 0) throw this.workerError();
 
     // Add the slices in a fixed order, each weighted by its share of the loss's mean.
     const weightSum = jobs.reduce((a, j) => a + j.result[1], 0);
     let loss = 0;
     for (const p of params) p.grad.data.fill(0);
     for (const job of jobs) {
-      const share = objective.type === 'probe' ? 1 : job.result[1] / weightSum;
+      const share = isSum(objective) ? 1 : job.result[1] / weightSum;
       loss += share * job.result[0];
       at = 0;
       for (const p of params) {
@@ -217,34 +194,16 @@ export class ParallelTrainer {
     for (const h of this.handles) void h.worker.terminate();
   }
 
-  private makeJob(
-    model: SequenceModel, batch: Batch, objective: Objective, b0: number, b1: number, T: number, B: number,
-    params: Float64Array, grads: Float64Array, result: Float64Array,
-  ): Omit<SliceJob, 'hN' | 'cN'> {
-    const tensors: ShapedArray[] = [];
-    let targets: number[] | null = null;
-    let classWeights: number[] | null = null;
-    if (objective.type === 'probe') {
-      tensors.push(sliceShared(objective.G, 1, b0, b1), sliceShared(objective.Gh, 1, b0, b1));
-      if (objective.Gc) tensors.push(sliceShared(objective.Gc, 1, b0, b1));
-    } else if (objective.type === 'mse_last') {
-      tensors.push(sliceShared(objective.target, 0, b0, b1));
-    } else if (objective.type === 'mse_all') {
-      tensors.push(sliceShared(objective.target, 1, b0, b1));
-    } else if (objective.type === 'ce_all') {
-      targets = [];
-      for (let t = 0; t < T; t++) for (let b = b0; b < b1; b++) targets.push(objective.targets[t * B + b]);
-    } else {
-      targets = Array.from(objective.targets).slice(b0, b1);
-      classWeights = objective.classWeights ? Array.from(objective.classWeights) : null;
+  /** The error a worker sent back, with its message and the class it had (a bad input stays a ValueError). */
+  private workerError(): Error {
+    for (const [k, h] of this.handles.entries()) {
+      const reply = receiveMessageOnPort(h.port)?.message as { error?: { name: string; message: string } } | undefined;
+      if (!reply?.error) continue;
+      const message = `ParallelTrainer: worker thread ${k + 1} failed on its slice of the batch: ${reply.error.message}`;
+      if (reply.error.name === 'ValueError') return new ValueError(message);
+      if (reply.error.name === 'ShapeError') return new ShapeError(message);
+      return new Error(message);
     }
-    return {
-      config: model.toConfig(), params, grads, result,
-      x: sliceShared(batch.x, 1, b0, b1),
-      h0: batch.h0 ? sliceShared(batch.h0, 1, b0, b1) : null,
-      c0: batch.c0 ? sliceShared(batch.c0, 1, b0, b1) : null,
-      lengths: batch.lengths ? Array.from(batch.lengths).slice(b0, b1) : null,
-      objective: { type: objective.type, tensors, targets, classWeights },
-    };
+    return new Error('ParallelTrainer: a worker thread failed on its slice of the batch and sent no message');
   }
 }

@@ -77,6 +77,22 @@ describe('data-parallel gradients over worker threads', () => {
     a.forEach((w, k) => expect(relativeToScale(w, c[k])).toBeLessThan(1e-10));
   });
 
+  it('brings a worker\'s error back to the caller, with its message and its class', () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: I, hiddenSize: H, head: { mode: 'last', outFeatures: K }, seed: 2 });
+    const x = randn([T, 4, I], new Rng(5));
+    // rows 2 and 3 go to the worker; row 3's class is out of range, so only the worker's slice fails
+    const objective: Objective = { type: 'ce_last', targets: [0, 1, 2, 7] };
+    const par = new ParallelTrainer(model.toConfig(), 2);
+    try {
+      expect(() => par.lossAndGradients(model, { x }, objective)).toThrow(ValueError);
+      expect(() => par.lossAndGradients(model, { x }, objective)).toThrow(/^ParallelTrainer: worker thread 1 failed on its slice of the batch: .*7/);
+      // and the threads still work afterwards
+      expect(Number.isFinite(par.lossAndGradients(model, { x }, { type: 'ce_last', targets: [0, 1, 2, 2] }))).toBe(true);
+    } finally {
+      par.close();
+    }
+  });
+
   it('rejects a worker count that is not a positive integer', () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3 });
     expect(() => new ParallelTrainer(model.toConfig(), 0)).toThrow(new ValueError('ParallelTrainer workers: expected an integer >= 1, got 0'));
