@@ -31,6 +31,12 @@ export type Objective =
   | { type: 'ce_all'; targets: ArrayLike<number> } // T·B class indices, row-major over [T,B]
   | { type: 'ce_last'; targets: ArrayLike<number>; classWeights?: ArrayLike<number> | null }; // B class indices
 
+/** One batch of a SequenceModel with the objective to minimise on it: what its datasets give the Trainer. */
+export interface SequenceBatch {
+  batch: Batch;
+  objective: Objective;
+}
+
 export interface LossAndGradients {
   loss: number;
   forward: SequenceModelOutput;

@@ -2,14 +2,14 @@
  * The order of an epoch's samples when batches should hold sequences of similar length.
  */
 import { Rng } from '../kernels/random';
-import { Dataset } from './trainer-options';
+import { Dataset } from './learner';
 
 /**
  * An epoch order whose batches hold sequences of similar length, so a padded batch wastes few steps:
  * shuffle, sort each run of 50 batches' worth by length, cut it into batches, and shuffle the batches.
  * Every sample still comes once per epoch, from the same seeded generator.
  */
-export function bucketedOrder(train: Dataset, batchSize: number, rng: Rng): number[] {
+export function bucketedOrder(train: Dataset<unknown>, batchSize: number, rng: Rng): number[] {
   const lengthOf = (i: number) => (train.lengthOf as (i: number) => number).call(train, i);
   const order = rng.permutation(train.size);
   const batches: number[][] = [];

@@ -25,6 +25,8 @@ import { writeFileAtomic } from '../models/atomic-write';
 import { OptimizerStateJson } from './optimizer';
 import { ScheduleConfig, checkSchedule } from './schedules';
 
+type Parameterised = Parameters<typeof stateDict>[0];
+
 export const CHECKPOINT_FORMAT = 'unrolled-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
@@ -40,28 +42,42 @@ export interface TrainerBookkeeping {
   bestStep: number | null;
   evalsSinceBest: number;
   lastValLoss: number | null;
+  lastEvalStep?: number | null; // the step of the last validation (absent in checkpoints that predate it)
   nonFiniteInARow: number;
   bestWeights: StateDict | null;
 }
 
-export interface Checkpoint {
-  format: typeof CHECKPOINT_FORMAT;
-  format_version: typeof CHECKPOINT_VERSION;
-  model: SequenceModelConfig;
-  weights: StateDict;
+/** Where a run is: everything besides the model that a resumed run needs to continue exactly. */
+export interface TrainingState {
   optimizer: OptimizerStateJson | null;
   schedule: ScheduleConfig;
   rng: [number, number, number, number] | null;
   counters: TrainerCounters;
   trainer: TrainerBookkeeping | null;
   task: unknown;
+  carried?: unknown; // state a learner carries from batch to batch (truncated BPTT), when it has any
+}
+
+/** A training checkpoint of any model: its format says which reader rebuilds the model from `model`. */
+export interface TrainingCheckpoint extends TrainingState {
+  format: string;
+  format_version: number;
+  model: object;
+  weights: StateDict;
+}
+
+/** The checkpoint of a SequenceModel. */
+export interface Checkpoint extends TrainingCheckpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  format_version: typeof CHECKPOINT_VERSION;
+  model: SequenceModelConfig;
 }
 
 /**
  * Writes `ckpt` to `file` atomically. Throws (and leaves any previous file untouched) if a weight is not
  * finite or if anything in the write fails.
  */
-export function writeCheckpoint(file: string, ckpt: Checkpoint): void {
+export function writeCheckpoint(file: string, ckpt: TrainingCheckpoint): void {
   for (const [name, value] of Object.entries(ckpt.weights)) {
     if (!(value as unknown[]).flat(Infinity).every((v) => Number.isFinite(v))) {
       throw new ValueError(`checkpoint ${file}: not written, because weight "${name}" is not finite; the previous checkpoint is unchanged`);
@@ -108,10 +124,17 @@ export function checkCheckpoint(json: unknown, what: string): Checkpoint {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new ValueError(`${what}: expected a JSON object`);
   if (c.format !== CHECKPOINT_FORMAT) throw new ValueError(`${what}: format: expected "${CHECKPOINT_FORMAT}", got ${JSON.stringify(c.format)}`);
   if (c.format_version !== CHECKPOINT_VERSION) throw new ValueError(`${what}: format_version: expected ${CHECKPOINT_VERSION}, got ${JSON.stringify(c.format_version)}`);
-  for (const key of ['model', 'weights', 'optimizer', 'schedule', 'rng', 'counters', 'trainer', 'task']) {
+  if (!('model' in c)) throw new ValueError(`${what}: missing key "model"`);
+  checkModelConfig(c.model, `${what}: model`);
+  checkTrainingState(c, what);
+  return c as unknown as Checkpoint;
+}
+
+/** Checks the weights and the training state of a parsed checkpoint of any format; `what` names it in errors. */
+export function checkTrainingState(c: Record<string, unknown>, what: string): void {
+  for (const key of ['weights', 'optimizer', 'schedule', 'rng', 'counters', 'trainer', 'task']) {
     if (!(key in c)) throw new ValueError(`${what}: missing key "${key}"`);
   }
-  checkModelConfig(c.model, `${what}: model`);
   if (typeof c.weights !== 'object' || c.weights === null) throw new ValueError(`${what}: weights: expected an object of named tensors`);
   const o = c.optimizer as Record<string, unknown> | null;
   if (o !== null && (typeof o !== 'object' || typeof o.optimizer !== 'string' || typeof o.hyperparams !== 'object' || typeof o.state !== 'object')) {
@@ -139,7 +162,6 @@ export function checkCheckpoint(json: unknown, what: string): Checkpoint {
       throw new ValueError(`${what}: trainer.order: expected null or a list of sample indices`);
     }
   }
-  return c as unknown as Checkpoint;
 }
 
 /** Checks an architecture (`SequenceModel.toConfig()`, as a checkpoint stores it); `what` names it in errors. */
@@ -173,6 +195,17 @@ export function modelFromCheckpoint(ckpt: Checkpoint, what = 'checkpoint', optio
 }
 
 /** The model's weights as a state dict (for `Checkpoint.weights` and best-weight snapshots). */
-export function snapshotWeights(model: SequenceModel): StateDict {
+export function snapshotWeights(model: Parameterised): StateDict {
   return stateDict(model);
+}
+
+/** Adds what a finished run measured to its checkpoint file, which keeps everything else it holds. */
+export function addMetrics(file: string, metrics: Record<string, unknown>): void {
+  const json = readCheckpointJson(file) as Record<string, unknown>;
+  json.metrics = metrics;
+  try {
+    writeFileAtomic(file, JSON.stringify(json) + '\n');
+  } catch (err) {
+    throw new ValueError(`checkpoint ${file}: could not be written (${(err as Error).message}); the previous checkpoint is unchanged`);
+  }
 }

@@ -3,20 +3,12 @@
  * their checks, the per-step and per-validation reports, the result, and the error a failed run throws.
  */
 import { ValueError } from '../kernels/tensor';
-import { Batch, Objective } from '../models/objectives';
+import { Dataset } from './learner';
 import { StepGradNorms } from '../layers/recurrent';
 import { ClipResult } from './clip';
 import { ScheduleConfig } from './schedules';
 import { NonFiniteReport } from './nonfinite';
 import { ParameterStat } from './stats';
-
-/** Samples addressed by index; `batch` assembles the inputs and the objective of any subset. */
-export interface Dataset {
-  readonly size: number;
-  batch(indices: readonly number[]): { batch: Batch; objective: Objective };
-  /** The number of steps of sample i, for datasets of variable-length sequences (see bucketByLength). */
-  lengthOf?(i: number): number;
-}
 
 export interface TrainerOptions {
   batchSize: number;
@@ -24,6 +16,7 @@ export interface TrainerOptions {
   epochs?: number | null; // or after this many passes over the training set
   maxSeconds?: number | null; // or after this much wall-clock time
   evalEvery?: number; // validate every this many steps (default: once per epoch)
+  evaluateAtEnd?: boolean; // also validate after the last step when it was not a validation step (default: only if never validated)
   patience?: number | null; // stop after this many validations without improvement (null: never)
   clip?: { maxNorm: number; normType?: 2 | 'inf' } | { value: number } | null;
   schedule?: ScheduleConfig;
@@ -75,7 +68,7 @@ export class TrainingError extends Error {
   }
 }
 
-export function checkOptions(o: TrainerOptions, train: Dataset): void {
+export function checkOptions(o: TrainerOptions, train: Dataset<unknown>): void {
   const posInt = (v: unknown, what: string) => {
     if (v != null && (!Number.isInteger(v) || (v as number) < 1)) throw new ValueError(`Trainer ${what}: expected an integer >= 1, got ${v}`);
   };

@@ -9,51 +9,78 @@
 import { Rng } from '../kernels/random';
 import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
-import { LossAndGradients, lossAndGradients, lossOnly } from '../models/objectives';
 import { loadStateDict } from '../models/state-dict';
 import { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizers';
 import { ClipResult, clipGradNorm, clipGradValue } from './clip';
 import { learningRateAt } from './schedules';
-import { NonFiniteReport, findNonFinite } from './nonfinite';
-import { ParallelTrainer } from './parallel';
+import { NonFiniteReport } from './nonfinite';
 import { parameterStats } from './stats';
-import { Dataset, TrainerOptions, StepInfo, TrainResult, TrainingError, checkOptions } from './trainer-options';
+import { TrainerOptions, StepInfo, TrainResult, TrainingError, checkOptions } from './trainer-options';
+import { Dataset, Learner, TrainableModel } from './learner';
+import { SequenceBatch, SequenceLearner } from './sequence-learner';
 import { bucketedOrder } from './batch-order';
-import { Checkpoint, TrainerCounters, TrainerBookkeeping, writeCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, modelFromCheckpoint } from './checkpoint';
+import {
+  Checkpoint, TrainingCheckpoint, TrainingState, TrainerCounters, TrainerBookkeeping, writeCheckpoint, snapshotWeights, modelFromCheckpoint,
+} from './checkpoint';
 
-export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from './trainer-options';
+export type { TrainerOptions, StepInfo, EvalInfo, TrainResult } from './trainer-options';
+export type { Dataset } from './learner';
 export { TrainingError } from './trainer-options';
 
-export class Trainer {
+/**
+ * Trains any learner (learner.ts): a SequenceModel under an objective by default (pass the model), or an
+ * encoder–decoder or a truncated-BPTT character model (pass their learner).
+ */
+export class Trainer<B = SequenceBatch, M extends TrainableModel = SequenceModel> {
+  readonly learner: Learner<B, M>;
   readonly rng: Rng;
   counters: TrainerCounters = { step: 0, epoch: 0, batchInEpoch: 0 };
-  book: TrainerBookkeeping = { order: null, bestValLoss: null, bestStep: null, evalsSinceBest: 0, lastValLoss: null, nonFiniteInARow: 0, bestWeights: null };
+  book: TrainerBookkeeping = { order: null, bestValLoss: null, bestStep: null, evalsSinceBest: 0, lastValLoss: null, lastEvalStep: null, nonFiniteInARow: 0, bestWeights: null };
   private readonly baseLr: number;
   private readonly recentLosses: number[] = [];
-  private parallel: ParallelTrainer | null = null;
 
   constructor(
-    readonly model: SequenceModel, readonly optimizer: Optimizer, readonly train: Dataset,
-    readonly validation: Dataset | null, readonly options: TrainerOptions,
+    model: Learner<B, M> | SequenceModel, readonly optimizer: Optimizer, readonly train: Dataset<B>,
+    readonly validation: Dataset<B> | null, readonly options: TrainerOptions,
   ) {
     checkOptions(options, train);
+    this.learner = (model instanceof SequenceModel ? new SequenceLearner(model) : model) as Learner<B, M>;
     this.rng = new Rng(options.seed ?? 0);
     this.baseLr = optimizer.lr;
   }
 
-  /** A trainer that continues exactly where a checkpoint left off (options other than the budget should match). */
-  static fromCheckpoint(ckpt: Checkpoint, train: Dataset, validation: Dataset | null, options: TrainerOptions, what = 'checkpoint'): Trainer {
-    const model = modelFromCheckpoint(ckpt, what);
-    if (!ckpt.optimizer) throw new ValueError(`${what}: optimizer: a checkpoint to resume training from needs the optimizer state, got null`);
-    const optimizer = createOptimizer(ckpt.optimizer.optimizer, ckpt.optimizer.hyperparams);
-    optimizer.loadJSON(ckpt.optimizer, model.namedParameters(), `${what}: optimizer`);
-    const trainer = new Trainer(model, optimizer, train, validation, { ...options, schedule: ckpt.schedule });
-    if (ckpt.rng) trainer.rng.setState(ckpt.rng);
-    trainer.counters = { ...ckpt.counters };
-    if (ckpt.trainer) trainer.book = { ...ckpt.trainer, order: ckpt.trainer.order ? [...ckpt.trainer.order] : null };
+  /** The model being trained. */
+  get model(): M {
+    return this.learner.model;
+  }
+
+  /** A SequenceModel's trainer that continues exactly where a checkpoint left off (options other than the budget should match). */
+  static fromCheckpoint(ckpt: Checkpoint, train: Dataset<SequenceBatch>, validation: Dataset<SequenceBatch> | null, options: TrainerOptions, what = 'checkpoint'): Trainer {
+    return Trainer.resume(new SequenceLearner(modelFromCheckpoint(ckpt, what)), ckpt, train, validation, options, what);
+  }
+
+  /**
+   * A trainer of `learner` (whose model already holds the checkpoint's latest weights) that continues
+   * exactly where the checkpoint's training state left off: optimizer, schedule, generator, counters,
+   * early-stopping bookkeeping and any carried state.
+   */
+  static resume<B, M extends TrainableModel>(
+    learner: Learner<B, M>, state: TrainingState, train: Dataset<B>, validation: Dataset<B> | null, options: TrainerOptions, what = 'checkpoint',
+  ): Trainer<B, M> {
+    if (!state.optimizer) throw new ValueError(`${what}: optimizer: a checkpoint to resume training from needs the optimizer state, got null`);
+    const optimizer = createOptimizer(state.optimizer.optimizer, state.optimizer.hyperparams);
+    optimizer.loadJSON(state.optimizer, learner.model.namedParameters(), `${what}: optimizer`);
+    const trainer = new Trainer<B, M>(learner, optimizer, train, validation, { ...options, schedule: state.schedule });
+    if (state.rng) trainer.rng.setState(state.rng);
+    trainer.counters = { ...state.counters };
+    if (state.trainer) trainer.book = { ...state.trainer, order: state.trainer.order ? [...state.trainer.order] : null };
     if (trainer.book.order && trainer.book.order.length !== train.size) {
       throw new ValueError(`${what}: trainer.order has ${trainer.book.order.length} samples, but the training set has ${train.size}`);
+    }
+    if (state.carried !== undefined && state.carried !== null) {
+      if (!learner.loadCarriedState) throw new ValueError(`${what}: carried: this model carries no state from batch to batch`);
+      learner.loadCarriedState(state.carried, `${what}: carried`);
     }
     return trainer;
   }
@@ -68,13 +95,12 @@ export class Trainer {
     try {
       stoppedBy = this.loop(started, evalEvery);
     } finally {
-      this.parallel?.close();
-      this.parallel = null;
+      this.learner.close();
     }
     // The last checkpoint holds the latest state, so that a resumed run continues exactly; the best
     // weights travel inside it (trainer.bestWeights) and are restored into the model here.
     if (o.checkpointPath) this.saveCheckpoint(o.checkpointPath);
-    if (this.validation && this.book.lastValLoss === null) this.evaluateAndTrack();
+    if (this.validation && (this.book.lastValLoss === null || (o.evaluateAtEnd && this.book.lastEvalStep !== this.counters.step))) this.evaluateAndTrack();
     if (this.book.bestWeights) loadStateDict(this.model, this.book.bestWeights, 'best weights');
     const recent = this.recentLosses;
     return {
@@ -107,25 +133,16 @@ export class Trainer {
     const indices = this.nextBatchIndices();
     const lr = learningRateAt(o.schedule ?? { type: 'constant' }, this.baseLr, this.counters.step);
     this.optimizer.lr = lr;
-    const { batch, objective } = this.train.batch(indices);
-    let loss: number;
-    let single: LossAndGradients | null = null; // the whole result, when this thread computed it alone
-    if ((o.workers ?? 1) > 1) {
-      this.parallel ??= new ParallelTrainer(this.model.toConfig(), o.workers as number);
-      loss = this.parallel.lossAndGradients(this.model, batch, objective);
-    } else {
-      single = lossAndGradients(this.model, batch, objective);
-      loss = single.loss;
-    }
+    const batchIndex = this.counters.batchInEpoch - 1; // its place in the epoch (a chunk, for sequential data)
+    const outcome = this.learner.lossAndGradients(this.train.batch(indices, this.rng), o.workers ?? 1);
+    const loss = outcome.loss;
     const params = this.model.namedParameters();
     const { tensors: parameters, globalNorm: norm } = parameterStats(params);
     let nonFinite: NonFiniteReport | null = null;
     let clip: ClipResult | null = null;
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-      // The weights stay as they were: the step is not applied. The place is found on this thread
-      // (after a split batch, by running it here once more).
-      const r = single ?? lossAndGradients(this.model, batch, objective);
-      nonFinite = findNonFinite(this.model, r.forward, r.loss, r.grads) ?? {
+      // The weights stay as they were: the step is not applied.
+      nonFinite = outcome.diagnose() ?? {
         phase: 'backward', tensor: 'gradients', layer: null, direction: null, step: null, value: norm, message: `non-finite gradient norm ${norm}`,
       };
       this.book.nonFiniteInARow++;
@@ -137,10 +154,11 @@ export class Trainer {
       this.recentLosses.push(loss);
       if (this.recentLosses.length > 50) this.recentLosses.shift();
     }
+    this.learner.afterStep?.(nonFinite === null, batchIndex);
     this.counters.step++;
     const info: StepInfo = {
       step: this.counters.step, epoch: this.counters.epoch, loss, lr, gradNorm: norm, clip,
-      applied: nonFinite === null, nonFinite, stepGradNorms: single ? single.grads.stepGradNorms : [], parameters,
+      applied: nonFinite === null, nonFinite, stepGradNorms: outcome.stepGradNorms, parameters,
     };
     o.onStep?.(info);
     const limit = o.maxNonFiniteSteps ?? 5;
@@ -150,27 +168,21 @@ export class Trainer {
     return info;
   }
 
-  /** Mean validation loss, weighted by batch size. */
+  /** The mean validation loss (as the learner measures it over the whole validation set). */
   evaluate(): number {
     if (!this.validation) throw new ValueError('Trainer.evaluate: there is no validation set');
-    const { size } = this.validation;
-    let total = 0;
-    for (let start = 0; start < size; start += this.options.batchSize) {
-      const indices = Array.from({ length: Math.min(this.options.batchSize, size - start) }, (_, k) => start + k);
-      const { batch, objective } = this.validation.batch(indices);
-      total += lossOnly(this.model, batch, objective) * indices.length;
-    }
-    return total / size;
+    return this.learner.evaluate(this.validation, this.options.batchSize);
   }
 
-  /** The checkpoint of the current state (weights as they are now). */
-  toCheckpoint(): Checkpoint {
+  /** The checkpoint of the current state (weights as they are now), in the learner's format. */
+  toCheckpoint(): TrainingCheckpoint {
+    const carried = this.learner.carriedState?.();
     return {
-      format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_VERSION,
-      model: this.model.toConfig(), weights: snapshotWeights(this.model),
+      ...this.learner.format, model: this.model.toConfig(), weights: snapshotWeights(this.model),
       optimizer: { ...this.optimizer.toJSON(), hyperparams: { ...this.optimizer.hyperparams(), lr: this.baseLr } },
       schedule: this.options.schedule ?? { type: 'constant' }, rng: this.rng.getState(),
       counters: { ...this.counters }, trainer: { ...this.book }, task: this.options.task ?? null,
+      ...(carried !== undefined ? { carried } : {}),
     };
   }
 
@@ -184,6 +196,7 @@ export class Trainer {
     const b = this.book;
     const improved = b.bestValLoss === null || valLoss < b.bestValLoss;
     b.lastValLoss = valLoss;
+    b.lastEvalStep = this.counters.step;
     if (improved) {
       b.bestValLoss = valLoss;
       b.bestStep = this.counters.step;
@@ -196,10 +209,17 @@ export class Trainer {
     return this.options.patience != null && b.evalsSinceBest >= this.options.patience;
   }
 
+  /** The order of the next epoch: shuffled, bucketed by length, or (sequential data) as it is. */
+  private epochOrder(): number[] {
+    const { train } = this;
+    if (train.sequential) return Array.from({ length: train.size }, (_, i) => i);
+    return this.options.bucketByLength && train.lengthOf ? bucketedOrder(train, this.options.batchSize, this.rng) : this.rng.permutation(train.size);
+  }
+
   /** The next mini-batch of the seeded epoch order; a new order is drawn at the start of every epoch. */
   private nextBatchIndices(): number[] {
     const { batchSize } = this.options;
-    if (!this.book.order) this.book.order = this.options.bucketByLength && this.train.lengthOf ? bucketedOrder(this.train, batchSize, this.rng) : this.rng.permutation(this.train.size);
+    if (!this.book.order) this.book.order = this.epochOrder();
     const start = this.counters.batchInEpoch * batchSize;
     const indices = this.book.order.slice(start, start + batchSize);
     this.counters.batchInEpoch++;

@@ -5,7 +5,7 @@ import { SequenceModel } from '../../lib/models/sequence-model';
 import { stateDict } from '../../lib/models/state-dict';
 import { createOptimizer } from '../../lib/training/optimizers';
 import { Trainer, TrainerOptions, Dataset, TrainingError } from '../../lib/training/trainer';
-import { readCheckpoint, writeCheckpoint } from '../../lib/training/checkpoint';
+import { Checkpoint, readCheckpoint, writeCheckpoint } from '../../lib/training/checkpoint';
 import { learningRateAt } from '../../lib/training/schedules';
 import { AddingProblem, addingDatasets } from '../../lib/tasks/adding';
 import { Rng } from '../../lib/kernels/random';
@@ -185,7 +185,7 @@ describe('Trainer', () => {
 });
 
 describe('checkpoint files', () => {
-  const good = () => new Trainer(newModel(), createOptimizer('Adam'), data.train, null, { batchSize: 4, maxSteps: 1 }).toCheckpoint();
+  const good = () => new Trainer(newModel(), createOptimizer('Adam'), data.train, null, { batchSize: 4, maxSteps: 1 }).toCheckpoint() as Checkpoint;
 
   it('says what is wrong with a truncated, hand-edited or foreign file', () => {
     const file = tmpFile('bad.json');
