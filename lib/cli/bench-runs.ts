@@ -54,7 +54,7 @@ export function benchOurs(s: BenchSettings, cell: CellKind, T: number, B: number
   fillNormal(G, rng);
   const objective = { type: 'probe' as const, G, Gh: zeros([1, B, H]), Gc: cell === 'lstm' ? zeros([1, B, H]) : null };
   const opt = createOptimizer('SGD', { lr: 1e-4 });
-  const parallel = workers > 1 ? new ParallelTrainer(model.toConfig(), workers) : null;
+  const parallel = workers > 1 ? new ParallelTrainer(workers) : null;
   const times: number[] = [];
   let peak = 0, act = 0;
   for (let k = 0; k < s.warmup + reps; k++) {

@@ -1,59 +1,85 @@
 /**
  * `unrolled train --task translate`: an encoder–decoder from French into English on sentence pairs, with
  * held-out loss, exact match and BLEU-4, and the loss curve (loss.svg beside the checkpoint), for
- * `unrolled translate` (lib/cli/translate.ts).
+ * `unrolled translate` (lib/cli/translate.ts). Trained by the Trainer over both cores; `--resume`
+ * continues a run exactly.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ValueError } from '../kernels/tensor';
 import { formatSeconds } from '../training/progress';
-import { writeSeq2SeqCheckpoint } from '../training/seq2seq-checkpoint';
+import { seq2seqFromJson } from '../training/seq2seq-checkpoint';
+import { TrainingState, addMetrics, checkTrainingState, checkpointTaskName, readCheckpointJson } from '../training/checkpoint';
 import { readPairs } from '../data/pairs';
-import { TranslateTask, prepareTranslation, buildTranslator, trainTranslator, scoreTranslations, translateDefaults } from '../tasks/translate';
+import { TranslateTask, prepareTranslation, buildTranslator, translationTrainer, resumeTranslationTrainer, scoreTranslations, translateDefaults } from '../tasks/translate';
 import { lineChart } from '../charts/svg';
 import { Parsed } from './args';
 import { CELLS, Out, registered, writeOutputs } from './model-options';
+import { defaultWorkers } from './train-options';
 
 export const DEFAULT_TRANSLATE_CHECKPOINT = path.join('runs', 'translate', 'checkpoint.json');
 
 /** What `train --task translate` uses for the options it is not given. */
 export const TRANSLATE_DEFAULTS: Record<string, number | string> = { cell: 'gru', hidden: 128, batch: 32, epochs: 20, patience: 5, lr: 0.001, clip: 5 };
 
-/** Trains and scores an encoder–decoder; checkpoints at every better validation loss, metrics at the end. */
+/** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
+const FROM_CHECKPOINT = ['cell', 'hidden', 'embedding', 'layers', 'attention', 'teacher-forcing', 'min-count', 'direction', 'batch', 'lr', 'clip', 'patience', 'seed', 'data'];
+
+/** What a translate checkpoint's task holds: the vocabularies, and what it needs to rebuild its data and its training. */
+interface TranslateTaskJson extends TranslateTask {
+  data: string;
+  direction: string;
+  minCount: number;
+  options: Omit<ReturnType<typeof translateDefaults>, 'epochs' | 'maxSeconds'>; // the budget may change on resume
+}
+
+/**
+ * Trains and scores an encoder–decoder, or (--resume) continues a run exactly where its checkpoint left
+ * off. The checkpoint is written after every epoch (the latest state, the best weights inside) and gets
+ * the test scores at the end.
+ */
 export function runTranslateTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(TRANSLATE_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
-  if (a.resume) throw new ValueError('train --resume: a translate run cannot be resumed (its checkpoint keeps the best weights for `unrolled translate`); start a new run');
   if (a['data-dir'] !== null) throw new ValueError('train --data-dir: translate reads one file of sentence pairs; give --data');
-  const other = ['bidirectional', 'weight-decay', 'momentum', 'clip-value', 'steps', 'eval-every', 'seq-len', 'train-size', 'val-size', 'schedule', 'step-size', 'gamma', 'min-lr', 'checkpoint-every', 'workers'].filter((k) => a._given.has(k));
-  if (other.length) throw new ValueError(`train ${other.map((k) => `--${k}`).join(', ')}: not an option of the translate task (it trains with Adam for --epochs, validating after each, on one thread)`);
+  const other = ['bidirectional', 'weight-decay', 'momentum', 'clip-value', 'steps', 'eval-every', 'seq-len', 'train-size', 'val-size', 'schedule', 'step-size', 'gamma', 'min-lr', 'checkpoint-every'].filter((k) => a._given.has(k));
+  if (other.length) throw new ValueError(`train ${other.map((k) => `--${k}`).join(', ')}: not an option of the translate task (it trains with Adam for --epochs, validating after each)`);
   if (a.optimizer !== 'adam') throw new ValueError('train --optimizer: the translate task trains with adam');
-  const file = (a.data as string | null) ?? registered('eng-fra', '--data FILE');
-  const reverse = a.direction === 'fra-eng';
-  const pairs = readPairs(file, reverse);
-  const data = prepareTranslation(pairs, a['min-count'] as number);
-  const checkpoint = (a.checkpoint as string | null) ?? DEFAULT_TRANSLATE_CHECKPOINT;
-  const o = {
+  let resumed: { json: Record<string, unknown>; task: TranslateTaskJson } | null = null;
+  if (a.resume) {
+    const conflicting = FROM_CHECKPOINT.filter((k) => a._given.has(k));
+    if (conflicting.length) throw new ValueError(`train --resume: ${conflicting.map((k) => `--${k}`).join(', ')} cannot change on resume; the model, the data and the training come from the checkpoint`);
+    const json = readCheckpointJson(a.resume as string) as Record<string, unknown>;
+    if (checkpointTaskName(json) !== 'translate') throw new ValueError(`train --resume: ${a.resume} is not a translate checkpoint`);
+    resumed = { json, task: json.task as TranslateTaskJson };
+  }
+  const file = resumed?.task.data ?? (a.data as string | null) ?? registered('eng-fra', '--data FILE');
+  const direction = resumed?.task.direction ?? (a.direction as string);
+  const minCount = resumed?.task.minCount ?? (a['min-count'] as number);
+  const data = prepareTranslation(readPairs(file, direction === 'fra-eng'), minCount);
+  const checkpoint = (a.checkpoint as string | null) ?? (resumed ? (a.resume as string) : DEFAULT_TRANSLATE_CHECKPOINT);
+  const o = resumed ? { ...resumed.task.options, epochs: a.epochs as number, maxSeconds: (a['max-seconds'] as number | null) ?? null } : translateDefaults({
     cell: CELLS[a.cell as string], hidden: a.hidden as number, embedding: (a.embedding as number | null) ?? undefined, layers: a.layers as number,
     attention: a.attention === 'yes', lr: a.lr as number, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
     clip: a.clip as number, teacherForcing: a['teacher-forcing'] as number, maxSeconds: (a['max-seconds'] as number | null) ?? null, seed: a.seed as number,
-  };
-  translateDefaults(o); // checks them before any work
+  }); // checked before any work
+  const { epochs: _e, maxSeconds: _s, ...options } = o;
+  const task: TranslateTaskJson = { name: 'translate', sourceVocabulary: data.source.toJSON(), targetVocabulary: data.target.toJSON(), data: file, direction, minCount, options };
+  if (resumed && JSON.stringify([task.sourceVocabulary, task.targetVocabulary]) !== JSON.stringify([resumed.task.sourceVocabulary, resumed.task.targetVocabulary])) {
+    throw new ValueError(`train --resume: ${file} no longer gives the vocabularies the checkpoint was trained with; it has changed since`);
+  }
   const json = (a.json as boolean) || !out.isTTY;
   const line = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : `\r\x1b[K${text}\n`);
-  const task: TranslateTask = { name: 'translate', sourceVocabulary: data.source.toJSON(), targetVocabulary: data.target.toJSON() };
-  const taskJson = { ...task, data: file, direction: a.direction };
   line({ event: 'start', data: file, pairs: { train: data.train.length, validation: data.validation.length, test: data.test.length }, sourceWords: data.source.size, targetWords: data.target.size },
-    `translate ${a.direction} on ${file}: ${data.train.length} training, ${data.validation.length} validation and ${data.test.length} test pairs; `
-    + `${data.source.size} source and ${data.target.size} target words; ${a.cell} H=${o.hidden}${o.attention ? ' with attention' : ''}`);
+    `translate ${direction} on ${file}: ${data.train.length} training, ${data.validation.length} validation and ${data.test.length} test pairs; `
+    + `${data.source.size} source and ${data.target.size} target words; ${o.cell} H=${o.hidden}${o.attention ? ' with attention' : ''}`);
   fs.mkdirSync(path.dirname(path.resolve(checkpoint)), { recursive: true });
-  const model = buildTranslator(data, o);
   const batches = Math.ceil(data.train.length / o.batchSize);
   const started = Date.now();
   let lastDraw = 0, lossAvg: number | null = null, epochLoss = 0, epochSteps = 0;
   const curve: { epoch: number; train: number; validation: number }[] = []; // for loss.svg
-  const result = trainTranslator(model, data, {
-    ...o,
-    onStep: (s) => {
+  const run = {
+    ...o, checkpointPath: checkpoint, task, workers: (a.workers as number | null) ?? defaultWorkers(o.batchSize),
+    onStep: (s: { step: number; epoch: number; loss: number; applied: boolean }) => {
       if (s.applied) {
         lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
         epochLoss += s.loss;
@@ -66,30 +92,39 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
         out.write(`\repoch ${s.epoch + 1} batch ${((s.step - 1) % batches) + 1}/${batches}  loss ${lossAvg?.toFixed(3)} nats/word  ${formatSeconds((now - started) / 1000)}\x1b[K`);
       }
     },
-    onEval: (e) => {
+    onEval: (e: { step: number; epoch: number; valLoss: number; bestValLoss: number; improved: boolean }) => {
       const train = epochLoss / Math.max(1, epochSteps); // the mean over the epoch's batches
       curve.push({ epoch: e.epoch, train, validation: e.valLoss });
       epochLoss = epochSteps = 0;
       line({ event: 'eval', ...e, trainLoss: train, seconds: (Date.now() - started) / 1000 },
         `epoch ${e.epoch}: train ${train.toFixed(3)}, validation ${e.valLoss.toFixed(3)} nats/word${e.improved ? ' (best)' : ''}  ${formatSeconds((Date.now() - started) / 1000)}`);
     },
-    onBest: (m) => writeSeq2SeqCheckpoint(checkpoint, m, taskJson, null),
-  });
-  if (!Number.isFinite(result.valLoss)) throw new ValueError('train: no epoch finished within --max-seconds, so there is no validated model; allow more time');
+  };
+  let trainer;
+  if (resumed) {
+    const what = `checkpoint ${a.resume}`;
+    checkTrainingState(resumed.json, what);
+    trainer = resumeTranslationTrainer(seq2seqFromJson(resumed.json, what).model, resumed.json as unknown as TrainingState, data, run, what);
+  } else {
+    trainer = translationTrainer(buildTranslator(data, o), data, run);
+  }
+  const model = trainer.model;
+  const result = trainer.run(); // the model ends at its best validated weights
+  if (result.valLoss === null || !Number.isFinite(result.valLoss)) throw new ValueError('train: no epoch finished within --max-seconds, so there is no validated model; allow more time');
   const greedy = scoreTranslations(model, data, data.test);
   const beamWidth = a.beam as number;
   const beam = beamWidth > 1 ? scoreTranslations(model, data, data.test, { beam: beamWidth, loss: greedy.loss }) : null; // the loss does not depend on decoding
   const test = (s: typeof greedy) => ({ decoding: s.decoding, loss: s.loss, exactMatch: s.exactMatch, bleu: s.bleu, precisions: s.precisions, brevityPenalty: s.brevityPenalty });
   const metrics = { epochs: result.epochs, steps: result.steps, seconds: result.seconds, stoppedBy: result.stoppedBy, valLoss: result.valLoss, test: test(greedy), testBeam: beam ? test(beam) : null };
-  writeSeq2SeqCheckpoint(checkpoint, model, taskJson, metrics); // the best weights again, now with their scores
+  addMetrics(checkpoint, metrics); // the run's checkpoint (latest state, best weights inside) with its scores
   const chart = writeOutputs(path.dirname(path.resolve(checkpoint)), {
     'loss.svg': lineChart({
-      title: `translate ${a.direction}, ${a.cell} H=${o.hidden}${o.attention ? ', attention' : ''}: loss per target word`, xLabel: 'epoch', yLabel: 'nats per word',
+      title: `translate ${direction}, ${o.cell} H=${o.hidden}${o.attention ? ', attention' : ''}: loss per target word`, xLabel: 'epoch', yLabel: 'nats per word',
       series: [{ name: 'training (mean over the epoch)', points: curve.map((c) => [c.epoch, c.train]) }, { name: 'validation', points: curve.map((c) => [c.epoch, c.validation]) }],
     }),
   })[0];
   const summary = {
-    task: 'translate', cell: a.cell, hidden: o.hidden, attention: o.attention, teacherForcing: o.teacherForcing, ...metrics,
+    task: 'translate', cell: o.cell, hidden: o.hidden, attention: o.attention, teacherForcing: o.teacherForcing, ...metrics,
     testPairs: data.test.length, bleuSmoothing: 'none', examples: greedy.examples.slice(0, 5), checkpoint, lossChart: chart,
   };
   if (json) out.write(JSON.stringify(summary) + '\n');

@@ -58,7 +58,7 @@ export function runTranslate(argv: string[], out: Out = process.stdout, err: Out
   const json = readCheckpointJson(file); // parsed once: it may be many megabytes
   const written = checkpointTaskName(json);
   if (written !== 'translate') throw new ValueError(`translate --checkpoint: ${file} was written by ${written ? `the ${JSON.stringify(written)} task` : 'a run with no task'}; translate reads translate checkpoints`);
-  const { model, ckpt } = seq2seqFromJson(json, `checkpoint ${file}`);
+  const { model, ckpt } = seq2seqFromJson(json, `checkpoint ${file}`, { best: true }); // the best validated weights
   const task = ckpt.task as unknown as TranslateTask;
   WordVocabulary.fromJSON(task.sourceVocabulary, `checkpoint ${file}: task.sourceVocabulary`);
   const o = { beam: a.beam as number, maxLength: a['max-length'] as number, lengthPenalty: a['length-penalty'] as number };

@@ -137,7 +137,7 @@ export function trainCharLm(model: SequenceModel, data: ReturnType<typeof prepar
   const steps = o.steps ?? 2000, evalEvery = o.evalEvery ?? 200;
   const schedule: ScheduleConfig = (o.schedule ?? 'cosine') === 'cosine' ? { type: 'cosine', totalSteps: steps, minLr: o.minLr ?? r.lr / 10 } : { type: 'constant' };
   const optimizer: Optimizer = createOptimizer(r.optimizer, { lr: r.lr, ...(r.weightDecay !== undefined ? { weight_decay: r.weightDecay } : {}) });
-  const parallel = r.workers > 1 ? new ParallelTrainer(model.toConfig(), r.workers) : null;
+  const parallel = r.workers > 1 ? new ParallelTrainer(r.workers) : null;
   const state = new CarriedState();
   const started = Date.now();
   const recent: number[] = [];

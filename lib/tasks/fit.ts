@@ -7,6 +7,7 @@ import { CellKind, CELL_KINDS } from '../cells/cell-params';
 import { SequenceModel } from '../models/sequence-model';
 import { createOptimizer } from '../training/optimizers';
 import { Dataset, Trainer, TrainerOptions, TrainResult, StepInfo, EvalInfo } from '../training/trainer';
+import { Checkpoint } from '../training/checkpoint';
 
 export interface FitOptions {
   cell?: CellKind; // default 'lstm'
@@ -24,12 +25,13 @@ export interface FitOptions {
   seed?: number; // weights and shuffling; default 1
   workers?: number; // default 1
   bucketByLength?: boolean; // batches of similar lengths: faster epochs, but on the surnames each epoch learned about half as much; default false
+  checkpointPath?: string | null; // written after every epoch and at the end: the latest state, the best weights inside
   onStep?: (info: StepInfo) => void;
   onEval?: (info: EvalInfo) => void;
 }
 
 /** Every FitOptions default, resolved. */
-export function fitDefaults(o: FitOptions): Required<Omit<FitOptions, 'onStep' | 'onEval' | 'weightDecay'>> & Pick<FitOptions, 'onStep' | 'onEval' | 'weightDecay'> {
+export function fitDefaults(o: FitOptions): Required<Omit<FitOptions, 'onStep' | 'onEval' | 'weightDecay' | 'checkpointPath'>> & Pick<FitOptions, 'onStep' | 'onEval' | 'weightDecay'> {
   const r = {
     cell: o.cell ?? 'lstm', hidden: o.hidden ?? 32, layers: o.layers ?? 1, bidirectional: o.bidirectional ?? false,
     optimizer: o.optimizer ?? 'adam', lr: o.lr ?? 0.005, weightDecay: o.weightDecay, batchSize: o.batchSize ?? 32,
@@ -54,6 +56,19 @@ export function buildModel(o: FitOptions, inputSize: number, outFeatures: number
   });
 }
 
+/** The Trainer's options for a fit: one validation per epoch, early stopping on it, clipping, a checkpoint per epoch. */
+function fitTrainerOptions(o: FitOptions, trainSize: number, hasValidation: boolean, task: unknown): TrainerOptions {
+  const r = fitDefaults(o);
+  const batchSize = Math.min(r.batchSize, trainSize);
+  const epoch = Math.ceil(trainSize / batchSize);
+  return {
+    batchSize, epochs: r.epochs, maxSeconds: r.maxSeconds, evalEvery: epoch,
+    patience: hasValidation ? r.patience : null, clip: r.clip > 0 ? { maxNorm: r.clip } : null, seed: r.seed,
+    workers: r.workers, task, onStep: r.onStep, onEval: r.onEval, bucketByLength: r.bucketByLength,
+    checkpointPath: o.checkpointPath ?? null, checkpointEvery: epoch,
+  };
+}
+
 /**
  * Trains `model` on `train`, validating once per epoch on `validation`; the model ends at the weights
  * with the lowest validation loss. Returns the trainer (its checkpoint is what a task saves) and the result.
@@ -63,12 +78,15 @@ export function fit(model: SequenceModel, train: Dataset, validation: Dataset | 
   const hyper: Record<string, unknown> = { lr: r.lr };
   if (r.weightDecay !== undefined) hyper.weight_decay = r.weightDecay;
   const optimizer = createOptimizer(r.optimizer, hyper);
-  const batchSize = Math.min(r.batchSize, train.size);
-  const options: TrainerOptions = {
-    batchSize, epochs: r.epochs, maxSeconds: r.maxSeconds, evalEvery: Math.ceil(train.size / batchSize),
-    patience: validation ? r.patience : null, clip: r.clip > 0 ? { maxNorm: r.clip } : null, seed: r.seed,
-    workers: r.workers, task, onStep: r.onStep, onEval: r.onEval, bucketByLength: r.bucketByLength,
-  };
-  const trainer = new Trainer(model, optimizer, train, validation, options);
+  const trainer = new Trainer(model, optimizer, train, validation, fitTrainerOptions(o, train.size, validation !== null, task));
+  return { trainer, result: trainer.run() };
+}
+
+/**
+ * Continues a fit exactly where its checkpoint left off (written with `checkpointPath`): the options
+ * must be those of the first run, but for the budget (epochs, maxSeconds), the threads and the hooks.
+ */
+export function resumeFit(ckpt: Checkpoint, train: Dataset, validation: Dataset | null, o: FitOptions, what: string): { trainer: Trainer; result: TrainResult } {
+  const trainer = Trainer.fromCheckpoint(ckpt, train, validation, fitTrainerOptions(o, train.size, validation !== null, ckpt.task), what);
   return { trainer, result: trainer.run() };
 }

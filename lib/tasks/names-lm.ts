@@ -15,7 +15,8 @@ import { Batch, Objective } from '../models/objectives';
 import { Dataset, TrainResult, Trainer } from '../training/trainer';
 import { CharVocabulary, foldToAscii } from '../data/text';
 import { stratifiedSplit } from '../data/labelled';
-import { FitOptions, fit, fitDefaults } from './fit';
+import { FitOptions, fit, fitDefaults, resumeFit } from './fit';
+import { Checkpoint } from '../training/checkpoint';
 import { drawCharacter } from './char-lm';
 
 export const END = '\n';
@@ -24,6 +25,8 @@ export interface NamesLmTask {
   name: 'names-lm';
   classes: string[];
   vocabulary: string; // CharVocabulary.toJSON(), END included
+  valFraction?: number; // the split, with options.seed (absent in checkpoints that cannot be resumed)
+  options?: SavedFitOptions; // how the run trained
 }
 
 /** Names with their classes as conditioned next-character sequences. */
@@ -70,21 +73,50 @@ export interface NamesLmResult {
   sizes: { train: number; validation: number };
 }
 
+/** The split (stratified, `valFraction` held out, from the seed) and the vocabulary of the training names. */
+function namesData(names: readonly string[], labels: readonly number[], classes: string[], seed: number, valFraction: number) {
+  const split = stratifiedSplit(labels, classes.length, valFraction, 0, seed);
+  const train = split.train, validation = split.test;
+  const vocab = CharVocabulary.fromTexts(train.map((i) => foldToAscii(names[i]) + END));
+  return {
+    vocab, sizes: { train: train.length, validation: validation.length },
+    trainSet: new ConditionalNames(names, labels, classes, vocab, train), valSet: new ConditionalNames(names, labels, classes, vocab, validation),
+  };
+}
+
+/** The options a resumed run must reuse (the budget, threads and hooks may change, so they are not kept). */
+type SavedFitOptions = Omit<ReturnType<typeof fitDefaults>, 'onStep' | 'onEval' | 'epochs' | 'maxSeconds' | 'workers'>;
+
 /** Trains a conditional name model on (names, labels); a stratified `valFraction` is held out for validation. */
 export function trainNamesLm(names: readonly string[], labels: readonly number[], classes: string[], o: FitOptions & { valFraction?: number }): NamesLmResult {
   const r = fitDefaults(o);
-  const split = stratifiedSplit(labels, classes.length, o.valFraction ?? 0.1, 0, r.seed);
-  const train = split.train, validation = split.test;
-  const vocab = CharVocabulary.fromTexts(train.map((i) => foldToAscii(names[i]) + END));
-  const task: NamesLmTask = { name: 'names-lm', classes, vocabulary: vocab.toJSON() };
+  const valFraction = o.valFraction ?? 0.1;
+  const d = namesData(names, labels, classes, r.seed, valFraction);
+  const { onStep: _s, onEval: _e, epochs: _n, maxSeconds: _t, workers: _w, ...options } = r;
+  const task: NamesLmTask = { name: 'names-lm', classes, vocabulary: d.vocab.toJSON(), valFraction, options };
   const model = new SequenceModel({
-    mode: r.cell, inputSize: vocab.size + classes.length, hiddenSize: r.hidden, numLayers: r.layers, seed: r.seed,
-    head: { mode: 'all', outFeatures: vocab.size },
+    mode: r.cell, inputSize: d.vocab.size + classes.length, hiddenSize: r.hidden, numLayers: r.layers, seed: r.seed,
+    head: { mode: 'all', outFeatures: d.vocab.size },
   });
-  const trainSet = new ConditionalNames(names, labels, classes, vocab, train);
-  const valSet = new ConditionalNames(names, labels, classes, vocab, validation);
-  const { trainer, result } = fit(model, trainSet, valSet, o, task);
-  return { model, trainer, task, training: result, sizes: { train: train.length, validation: validation.length } };
+  const { trainer, result } = fit(model, d.trainSet, d.valSet, o, task);
+  return { model, trainer, task, training: result, sizes: d.sizes };
+}
+
+/**
+ * Continues a names-lm run exactly where its checkpoint left off, on the same names: the model, the
+ * split and the training options come from the checkpoint; `o` may change the budget, threads and hooks.
+ */
+export function resumeNamesLm(
+  ckpt: Checkpoint, names: readonly string[], labels: readonly number[], classes: string[],
+  o: Pick<FitOptions, 'epochs' | 'maxSeconds' | 'workers' | 'onStep' | 'onEval' | 'checkpointPath'>, what: string,
+): NamesLmResult {
+  const task = ckpt.task as NamesLmTask;
+  if (!task.options || task.valFraction === undefined) throw new ValueError(`${what}: task: written before names-lm runs could be resumed (no options); start a new run`);
+  if (JSON.stringify(task.classes) !== JSON.stringify(classes)) throw new ValueError(`${what}: task.classes: the checkpoint has ${task.classes.join(', ')}; the data has ${classes.join(', ')}`);
+  const d = namesData(names, labels, classes, task.options.seed, task.valFraction);
+  if (d.vocab.toJSON() !== task.vocabulary) throw new ValueError(`${what}: task.vocabulary: the names no longer give the alphabet the model was trained with; the data has changed`);
+  const { trainer, result } = resumeFit(ckpt, d.trainSet, d.valSet, { ...task.options, ...o }, what);
+  return { model: trainer.model, trainer, task, training: result, sizes: d.sizes };
 }
 
 export interface GenerateOptions {

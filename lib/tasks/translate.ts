@@ -11,12 +11,13 @@
  * exact-match rate and corpus BLEU-4 of the greedy (or beam) translations against the one reference.
  */
 import { ValueError } from '../kernels/tensor';
-import { Rng } from '../kernels/random';
 import { CellKind } from '../cells/cell-params';
 import { Seq2Seq, Seq2SeqBatch } from '../models/seq2seq';
 import { Decoded, greedyDecode, beamSearch } from '../models/decoding';
 import { createOptimizer } from '../training/optimizers';
-import { clipGradNorm, gradNorm } from '../training/clip';
+import { Trainer, TrainerOptions, TrainResult } from '../training/trainer';
+import { TrainingState } from '../training/checkpoint';
+import { PairBatch, PairDataset, Seq2SeqLearner } from './translate-learner';
 import { WordVocabulary, tokenize, UNK } from '../data/text';
 import { SentencePair, normalizeSentence } from '../data/pairs';
 import { corpusBleu } from './metrics';
@@ -73,7 +74,6 @@ export interface TranslateOptions {
   seed?: number; // default 1
   onStep?: (info: { step: number; epoch: number; loss: number; lr: number; gradNorm: number; applied: boolean }) => void;
   onEval?: (info: { step: number; epoch: number; valLoss: number; bestValLoss: number; improved: boolean }) => void;
-  onBest?: (model: Seq2Seq, epoch: number, valLoss: number) => void; // e.g. write a checkpoint
 }
 
 export function translateDefaults(o: TranslateOptions) {
@@ -104,54 +104,58 @@ export interface TranslateTrainResult {
   steps: number;
   valLoss: number; // the best, nats per target word
   seconds: number;
-  stoppedBy: 'epochs' | 'patience' | 'time';
+  stoppedBy: TrainResult['stoppedBy'];
 }
 
-/** Trains `model` on data.train; it ends at the weights of its best validation loss. */
-export function trainTranslator(model: Seq2Seq, data: TranslateData, o: TranslateOptions): TranslateTrainResult {
+/** Where and how a translation run keeps its checkpoints, and how many threads it uses. */
+export interface TranslateRunOptions {
+  checkpointPath?: string | null; // written after every epoch and at the end: the latest state, the best weights inside
+  task?: unknown; // saved in the checkpoint
+  workers?: number; // threads over which each batch is split, default 1
+}
+
+/** The Trainer's options for a translation run: Adam, an evaluation per epoch, patience in epochs. */
+function trainerOptions(data: TranslateData, o: TranslateOptions & TranslateRunOptions): TrainerOptions {
   const r = translateDefaults(o);
-  const optimizer = createOptimizer('adam', { lr: r.lr });
-  const rng = new Rng(r.seed);
-  const train = toBatch(data, data.train);
-  const started = Date.now();
-  const params = model.namedParameters();
-  let best = Infinity, bestWeights: Float64Array[] | null = null, sinceBest = 0, step = 0, epoch = 0;
-  let stoppedBy: TranslateTrainResult['stoppedBy'] = 'epochs';
-  const outOfTime = () => r.maxSeconds !== null && (Date.now() - started) / 1000 >= r.maxSeconds;
-  while (epoch < r.epochs && stoppedBy === 'epochs') {
-    const order = rng.permutation(data.train.length);
-    for (let at = 0; at < order.length; at += r.batchSize) {
-      if (outOfTime()) {
-        stoppedBy = 'time';
-        break;
-      }
-      const idx = Array.from(order.slice(at, at + r.batchSize));
-      const batch = { sources: idx.map((i) => train.sources[i]), targets: idx.map((i) => train.targets[i]) };
-      const forced = idx.map(() => rng.uniform() < r.teacherForcing);
-      model.zeroGrad();
-      const { loss } = model.loss(batch, { forced, backward: true });
-      const norm = r.clip > 0 ? clipGradNorm(params, r.clip).normBefore : gradNorm(params);
-      const applied = Number.isFinite(loss) && Number.isFinite(norm); // a non-finite step never reaches the weights
-      if (applied) optimizer.step(params);
-      step++;
-      o.onStep?.({ step, epoch, loss, lr: r.lr, gradNorm: norm, applied });
-    }
-    if (stoppedBy === 'time' && bestWeights) break; // a part-epoch is not validated once there is a best
-    epoch++;
-    const valLoss = evaluateLoss(model, data, data.validation);
-    const improved = valLoss < best;
-    if (improved) {
-      best = valLoss;
-      bestWeights = params.map((p) => Float64Array.from(p.value.data));
-      sinceBest = 0;
-      o.onBest?.(model, epoch, valLoss);
-    } else sinceBest++;
-    o.onEval?.({ step, epoch, valLoss, bestValLoss: best, improved });
-    if (r.patience !== null && sinceBest >= r.patience) stoppedBy = 'patience';
-    if (stoppedBy === 'epochs' && outOfTime()) stoppedBy = 'time';
-  }
-  if (bestWeights) params.forEach((p, k) => p.value.data.set((bestWeights as Float64Array[])[k]));
-  return { epochs: epoch, steps: step, valLoss: best, seconds: (Date.now() - started) / 1000, stoppedBy };
+  const epoch = Math.ceil(data.train.length / r.batchSize);
+  return {
+    batchSize: r.batchSize, epochs: r.epochs, maxSeconds: r.maxSeconds, patience: r.patience, seed: r.seed,
+    clip: r.clip > 0 ? { maxNorm: r.clip } : null, evalEvery: epoch, workers: o.workers ?? 1,
+    checkpointPath: o.checkpointPath ?? null, checkpointEvery: epoch, task: o.task ?? null,
+    onStep: o.onStep ? (i) => o.onStep?.({ step: i.step, epoch: i.epoch, loss: i.loss, lr: i.lr, gradNorm: i.gradNorm, applied: i.applied }) : undefined,
+  };
+}
+
+/** The training and validation pairs as the Trainer's datasets. */
+export function translationDatasets(data: TranslateData, teacherForcing: number): { train: PairDataset; validation: PairDataset } {
+  return { train: new PairDataset(toBatch(data, data.train), teacherForcing), validation: new PairDataset(toBatch(data, data.validation), 1) };
+}
+
+/** A Trainer for `model` on data.train, validated on data.validation once per epoch. */
+export function translationTrainer(model: Seq2Seq, data: TranslateData, o: TranslateOptions & TranslateRunOptions): Trainer<PairBatch, Seq2Seq> {
+  const r = translateDefaults(o);
+  const { train, validation } = translationDatasets(data, r.teacherForcing);
+  return withEvalHook(new Trainer(new Seq2SeqLearner(model), createOptimizer('adam', { lr: r.lr }), train, validation, trainerOptions(data, o)), o);
+}
+
+/** A Trainer that continues a translation run exactly where its checkpoint left off. */
+export function resumeTranslationTrainer(
+  model: Seq2Seq, state: TrainingState, data: TranslateData, o: TranslateOptions & TranslateRunOptions, what: string,
+): Trainer<PairBatch, Seq2Seq> {
+  const r = translateDefaults(o);
+  const { train, validation } = translationDatasets(data, r.teacherForcing);
+  return withEvalHook(Trainer.resume(new Seq2SeqLearner(model), state, train, validation, trainerOptions(data, o), what), o);
+}
+
+function withEvalHook(trainer: Trainer<PairBatch, Seq2Seq>, o: TranslateOptions): Trainer<PairBatch, Seq2Seq> {
+  if (o.onEval) trainer.options.onEval = (i) => o.onEval?.({ step: i.step, epoch: trainer.counters.epoch, valLoss: i.valLoss, bestValLoss: i.bestValLoss, improved: i.improved });
+  return trainer;
+}
+
+/** Trains `model` on data.train (the Trainer: Adam, clipping, early stopping); it ends at the weights of its best validation loss. */
+export function trainTranslator(model: Seq2Seq, data: TranslateData, o: TranslateOptions & TranslateRunOptions): TranslateTrainResult {
+  const result = translationTrainer(model, data, o).run();
+  return { epochs: result.epochs, steps: result.steps, valLoss: result.valLoss as number, seconds: result.seconds, stoppedBy: result.stoppedBy };
 }
 
 /** The teacher-forced loss per target word over `pairs` (in batches of 64). */

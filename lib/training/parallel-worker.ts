@@ -3,12 +3,10 @@
  * port, computes the slice's loss and gradients into shared memory, and counts itself done.
  */
 import { workerData, receiveMessageOnPort, MessagePort } from 'worker_threads';
-import { SequenceModel } from '../models/sequence-model';
-import { SliceJob, runSlice } from './parallel';
+import { SliceJob, SliceModels } from './parallel-slices';
 
 const { control, port } = workerData as { control: Int32Array; port: MessagePort };
-let model: SequenceModel | null = null;
-let configKey = '';
+const models = new SliceModels();
 let seen = 0; // jobs are counted from 0, so a job posted before this thread started is not missed
 
 for (;;) {
@@ -17,14 +15,7 @@ for (;;) {
   const message = receiveMessageOnPort(port);
   const job = (message?.message ?? null) as SliceJob | null;
   try {
-    if (job) {
-      const key = JSON.stringify(job.config);
-      if (!model || key !== configKey) {
-        model = new SequenceModel(job.config);
-        configKey = key;
-      }
-      runSlice(job, model);
-    }
+    if (job) models.run(job);
   } catch (err) {
     // The message goes back on the port before the failure is counted, so the main thread finds it.
     const e = err instanceof Error ? err : new Error(String(err));

@@ -1,12 +1,15 @@
 /**
- * The checkpoint of an encoder–decoder: one JSON file with the architecture, the weights (the best
- * validated ones) and the task (its two vocabularies), written atomically.   docs: docs/training/training.md
+ * The checkpoint of an encoder–decoder: one JSON file with the architecture, the weights and the task
+ * (its two vocabularies), written atomically.   docs: docs/training/training.md
  *
  *   format, format_version   "unrolled-seq2seq", 1
  *   model                    Seq2SeqConfig
  *   weights                  every parameter under its dotted name ("encoder.rnn.weight_ih_l0", …)
  *   task                     { name: "translate", sourceVocabulary, targetVocabulary }
  *   metrics                  what the run measured (null while it is still training)
+ *   optimizer … trainer      a training run's state, as in checkpoint.ts (TrainingState): with them the
+ *                            checkpoint resumes exactly; `weights` are then the latest and the best
+ *                            validated ones are in trainer.bestWeights
  * A checkpoint whose weights are not all finite is never written; a failed write leaves the previous
  * file as it was. Reading checks the format, the architecture and every weight's name and shape.
  */
@@ -59,8 +62,12 @@ export function checkSeq2SeqConfig(config: unknown, what: string): Seq2SeqConfig
   return m as unknown as Seq2SeqConfig;
 }
 
-/** Checks a parsed encoder–decoder checkpoint (format, architecture, every weight's name and shape) and builds its model. */
-export function seq2seqFromJson(parsed: unknown, what: string): { model: Seq2Seq; ckpt: Seq2SeqCheckpoint } {
+/**
+ * Checks a parsed encoder–decoder checkpoint (format, architecture, every weight's name and shape) and
+ * builds its model with its `weights`, the latest (what a resumed run continues from); `{ best: true }`
+ * loads the best validated weights instead where a training checkpoint holds them (what translation uses).
+ */
+export function seq2seqFromJson(parsed: unknown, what: string, options: { best?: boolean } = {}): { model: Seq2Seq; ckpt: Seq2SeqCheckpoint } {
   const json = parsed as Record<string, unknown>;
   if (typeof json !== 'object' || json === null) throw new ValueError(`${what}: expected a JSON object`);
   if (json.format !== SEQ2SEQ_FORMAT) throw new ValueError(`${what}: format: expected "${SEQ2SEQ_FORMAT}", got ${JSON.stringify(json.format)}`);
@@ -69,6 +76,7 @@ export function seq2seqFromJson(parsed: unknown, what: string): { model: Seq2Seq
   const task = json.task as Record<string, unknown> | null;
   if (typeof task?.name !== 'string') throw new ValueError(`${what}: task: expected an object with a name`);
   const model = new Seq2Seq(config);
-  loadStateDict(model, json.weights, `${what}: weights`);
+  const best = options.best ? (json.trainer as { bestWeights?: unknown } | null | undefined)?.bestWeights ?? null : null;
+  loadStateDict(model, best ?? json.weights, best ? `${what}: trainer.bestWeights` : `${what}: weights`);
   return { model, ckpt: json as unknown as Seq2SeqCheckpoint };
 }

@@ -21,7 +21,7 @@ export class SequenceLearner implements Learner<SequenceBatch, SequenceModel> {
 
   lossAndGradients({ batch, objective }: SequenceBatch, workers: number): StepOutcome {
     if (workers > 1) {
-      this.parallel ??= new ParallelTrainer(this.model.toConfig(), workers);
+      this.parallel ??= new ParallelTrainer(workers);
       const loss = this.parallel.lossAndGradients(this.model, batch, objective);
       // The place of a non-finite value is found on this thread, by running the batch here once more.
       const diagnose = () => {

@@ -34,9 +34,10 @@ export function exportCheckpoint(file: string, out: string, options: { weights?:
   const what = `checkpoint ${file}`;
   let model: SequenceModel | Seq2Seq, weights: 'best' | 'latest', task: unknown;
   if (json?.format === SEQ2SEQ_FORMAT) {
-    const r = seq2seqFromJson(json, what);
+    const hasBest = !!(json as { trainer?: { bestWeights?: unknown } | null }).trainer?.bestWeights;
+    weights = hasBest && options.weights === 'latest' ? 'latest' : 'best'; // without a training state, `weights` are the best
+    const r = seq2seqFromJson(json, what, { best: weights === 'best' });
     [model, task] = [r.model, r.ckpt.task];
-    weights = 'best'; // an encoder–decoder checkpoint keeps only its best validated weights
   } else {
     const ckpt = checkCheckpoint(json, what);
     weights = options.weights === 'latest' || !ckpt.trainer?.bestWeights ? 'latest' : 'best';

@@ -30,6 +30,18 @@ describe('unrolled train --task names-lm, and generate-names', () => {
     expect(several.text().trim().split('\n')).toHaveLength(3);
   });
 
+  it('resumes a run exactly: two epochs in a row, or one and then a resumed second, end in the same state', () => {
+    const common = ['--task', 'names-lm', '--data-dir', data, '--hidden', '8', '--batch', '16', '--workers', '1', '--json'];
+    const straight = path.join(dir, 'straight.json'), halves = path.join(dir, 'halves.json');
+    expect(runTrain([...common, '--epochs', '3', '--checkpoint', straight], capture().out)).toBe(0);
+    expect(runTrain([...common, '--epochs', '1', '--checkpoint', halves], capture().out)).toBe(0);
+    expect(runTrain(['--task', 'names-lm', '--data-dir', data, '--resume', halves, '--epochs', '3', '--workers', '1', '--json'], capture().out)).toBe(0);
+    const a = JSON.parse(fs.readFileSync(straight, 'utf8')), b = JSON.parse(fs.readFileSync(halves, 'utf8'));
+    for (const key of ['weights', 'optimizer', 'rng', 'counters', 'trainer', 'model', 'task']) expect([key, b[key]]).toEqual([key, a[key]]);
+    expect(a.counters.epoch).toBe(3);
+    expect(() => runTrain(['--task', 'names-lm', '--data-dir', data, '--resume', halves, '--lr', '0.1'], capture().out)).toThrow('train --resume: --lr cannot change on resume');
+  });
+
   it('one-line errors: no language, greedy with --count, a checkpoint of another task', () => {
     expect(() => runGenerateNames(['--checkpoint', ckpt], capture().out)).toThrow('generate-names --language: required, e.g. --language Russian');
     expect(() => runGenerateNames(['--checkpoint', ckpt, '--language', 'Greek', '--count', '2'], capture().out)).toThrow('at temperature 0 every name from a start letter is the same');

@@ -19,6 +19,20 @@ describe('unrolled train --task translate, and translate', () => {
   const ckpt = path.join(dir, 'run', 'translate.json');
   const plain = path.join(dir, 'plain.json');
 
+  it('resumes a run exactly: one epoch, then a resumed second, ends where two in a row end', () => {
+    const common = ['--task', 'translate', '--data', data, '--hidden', '6', '--batch', '16', '--beam', '1', '--json'];
+    const straight = path.join(dir, 'straight.json'), halves = path.join(dir, 'halves.json');
+    expect(runTrain([...common, '--epochs', '2', '--checkpoint', straight], capture().out)).toBe(0);
+    expect(runTrain([...common, '--epochs', '1', '--checkpoint', halves], capture().out)).toBe(0);
+    const resumed = capture();
+    expect(runTrain(['--task', 'translate', '--resume', halves, '--epochs', '2', '--beam', '1', '--json'], resumed.out)).toBe(0);
+    const a = JSON.parse(fs.readFileSync(straight, 'utf8')), b = JSON.parse(fs.readFileSync(halves, 'utf8'));
+    for (const key of ['weights', 'optimizer', 'rng', 'counters', 'trainer', 'model', 'task']) expect([key, b[key]]).toEqual([key, a[key]]);
+    expect(a.counters.epoch).toBe(2);
+    expect(JSON.parse(resumed.text().trim().split('\n').pop() as string).test.loss).toBe(a.metrics.test.loss);
+    expect(() => runTrain(['--task', 'translate', '--resume', halves, '--hidden', '8'], capture().out)).toThrow('train --resume: --hidden cannot change on resume');
+  });
+
   it('trains, scores the test part, writes a checkpoint that translate reads, with an attention chart', () => {
     const c = capture();
     expect(runTrain(['--task', 'translate', '--data', data, '--epochs', '2', '--hidden', '12', '--checkpoint', ckpt, '--beam', '2', '--json'], c.out)).toBe(0);

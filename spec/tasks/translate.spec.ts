@@ -48,7 +48,8 @@ describe('translation task', () => {
     const model = buildTranslator(data, { hidden: 8 });
     const r = trainTranslator(model, data, { hidden: 8, epochs: 50, maxSeconds: 1e-9 });
     expect(r.stoppedBy).toBe('time');
-    expect(r.epochs).toBe(1);
+    expect(r.epochs).toBe(0); // no epoch finished (the clock is read in whole milliseconds, so at most one batch ran)
+    expect(r.steps).toBeLessThanOrEqual(1);
     expect(Number.isFinite(r.valLoss)).toBe(true);
   });
 

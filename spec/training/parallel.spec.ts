@@ -38,7 +38,7 @@ describe('data-parallel gradients over worker threads', () => {
     const batch = { x, h0, c0, lengths: type === 'probe' ? null : lengths };
     const one = lossAndGradients(model, batch, objective);
     const single = model.namedParameters().map((p) => toFlat(p.grad));
-    const par = new ParallelTrainer(model.toConfig(), 2);
+    const par = new ParallelTrainer(2);
     try {
       const loss = par.lossAndGradients(model, batch, objective);
       expect(Math.abs(loss - one.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(one.loss));
@@ -54,7 +54,7 @@ describe('data-parallel gradients over worker threads', () => {
     const x = randn([T, B, I], rng), h0 = randn([4, B, H], rng), c0 = randn([4, B, H], rng);
     const objective: Objective = { type: 'ce_all', targets: Array.from({ length: T * B }, () => rng.int(K)) };
     const one = lossAndGradients(model, { x, h0, c0 }, objective);
-    const par = new ParallelTrainer(model.toConfig(), 2);
+    const par = new ParallelTrainer(2);
     try {
       const r = par.lossGradientsAndState(model, { x, h0, c0 }, objective);
       expect(r.h_n.shape).toEqual([4, B, H]);
@@ -82,7 +82,7 @@ describe('data-parallel gradients over worker threads', () => {
     const x = randn([T, 4, I], new Rng(5));
     // rows 2 and 3 go to the worker; row 3's class is out of range, so only the worker's slice fails
     const objective: Objective = { type: 'ce_last', targets: [0, 1, 2, 7] };
-    const par = new ParallelTrainer(model.toConfig(), 2);
+    const par = new ParallelTrainer(2);
     try {
       expect(() => par.lossAndGradients(model, { x }, objective)).toThrow(ValueError);
       expect(() => par.lossAndGradients(model, { x }, objective)).toThrow(/^ParallelTrainer: worker thread 1 failed on its slice of the batch: .*7/);
@@ -94,7 +94,6 @@ describe('data-parallel gradients over worker threads', () => {
   });
 
   it('rejects a worker count that is not a positive integer', () => {
-    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3 });
-    expect(() => new ParallelTrainer(model.toConfig(), 0)).toThrow(new ValueError('ParallelTrainer workers: expected an integer >= 1, got 0'));
+    expect(() => new ParallelTrainer(0)).toThrow(new ValueError('ParallelTrainer workers: expected an integer >= 1, got 0'));
   });
 });

@@ -1,0 +1,75 @@
+/**
+ * The encoder–decoder as the Trainer (lib/training/trainer.ts) trains it: sentence pairs as a dataset
+ * whose batches draw, from the Trainer's generator, which rows are teacher-forced; the loss per target
+ * word; its rows split over worker threads; validation teacher-forced in batches of 64, weighted by words.
+ */
+import { Rng } from '../kernels/random';
+import { Seq2Seq, Seq2SeqBatch } from '../models/seq2seq';
+import { Dataset, Learner, StepOutcome } from '../training/learner';
+import { ParallelTrainer } from '../training/parallel';
+import { SEQ2SEQ_FORMAT, SEQ2SEQ_VERSION } from '../training/seq2seq-checkpoint';
+
+/** A batch of pairs, and which of its rows are teacher-forced. */
+export interface PairBatch extends Seq2SeqBatch {
+  forced: boolean[];
+}
+
+/** Pairs (as word ids) whose batches are teacher-forced row by row with probability `teacherForcing`. */
+export class PairDataset implements Dataset<PairBatch> {
+  readonly size: number;
+
+  constructor(private readonly pairs: Seq2SeqBatch, private readonly teacherForcing: number) {
+    this.size = pairs.sources.length;
+  }
+
+  /** Rows `indices`; each is teacher-forced with probability `teacherForcing`, drawn from `rng` (none: every row). */
+  batch(indices: readonly number[], rng?: Rng): PairBatch {
+    return {
+      sources: indices.map((i) => this.pairs.sources[i]),
+      targets: indices.map((i) => this.pairs.targets[i]),
+      forced: indices.map(() => (rng ? rng.uniform() < this.teacherForcing : true)),
+    };
+  }
+}
+
+export class Seq2SeqLearner implements Learner<PairBatch, Seq2Seq> {
+  readonly format = { format: SEQ2SEQ_FORMAT, format_version: SEQ2SEQ_VERSION };
+  private parallel: ParallelTrainer | null = null;
+
+  constructor(readonly model: Seq2Seq) {}
+
+  lossAndGradients(batch: PairBatch, workers: number): StepOutcome {
+    let loss: number;
+    if (workers > 1) {
+      this.parallel ??= new ParallelTrainer(workers);
+      loss = this.parallel.seq2seqLossAndGradients(this.model, batch, batch.forced);
+    } else {
+      this.model.zeroGrad();
+      loss = this.model.loss(batch, { forced: batch.forced, backward: true }).loss;
+    }
+    // The encoder–decoder does not locate a non-finite value step by step; it says whether it is the loss
+    // (else the Trainer reports the gradient norm).
+    const diagnose = () => (Number.isFinite(loss) ? null : {
+      phase: 'loss' as const, tensor: 'loss', layer: null, direction: null, step: null, value: loss,
+      message: `non-finite value ${loss} first appeared in the loss pass: loss`,
+    });
+    return { loss, stepGradNorms: [], diagnose };
+  }
+
+  /** The teacher-forced loss per target word over the whole set, in batches of 64. */
+  evaluate(data: Dataset<PairBatch>): number {
+    let total = 0, words = 0;
+    for (let at = 0; at < data.size; at += 64) {
+      const indices = Array.from({ length: Math.min(64, data.size - at) }, (_, k) => at + k);
+      const r = this.model.loss(data.batch(indices));
+      total += r.loss * r.words;
+      words += r.words;
+    }
+    return total / words;
+  }
+
+  close(): void {
+    this.parallel?.close();
+    this.parallel = null;
+  }
+}
