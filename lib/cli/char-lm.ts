@@ -6,10 +6,11 @@
 import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
-import { writeCheckpoint, modelFromCheckpoint, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../training/checkpoint';
+import { Checkpoint, modelFromCheckpoint } from '../training/checkpoint';
 import { formatSeconds } from '../training/progress';
 import { CharVocabulary } from '../data/text';
-import { CharLmTask, checkText, prepareCharLm, trainCharLm, sampleText } from '../tasks/char-lm';
+import { CharLmTask, checkText, prepareCharLm, charLmTrainer, resumeCharLmTrainer, charLmResult, sampleText } from '../tasks/char-lm';
+import { CellKind } from '../cells/cell-params';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
 import { CELLS, Out, registered, readTaskCheckpoint } from './model-options';
 
@@ -18,38 +19,69 @@ export const CHAR_LM_DEFAULTS: Record<string, number> = {
   hidden: 256, layers: 1, 'seq-len': 64, batch: 32, steps: 2000, 'eval-every': 400, lr: 0.002, 'checkpoint-every': 400,
 };
 
+/** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
+const FROM_CHECKPOINT = ['data', 'cell', 'hidden', 'layers', 'seq-len', 'batch', 'optimizer', 'lr', 'clip', 'schedule', 'min-lr', 'seed'];
+
+/** What a char-lm checkpoint's task holds beyond the vocabulary: how to rebuild its data and its training. */
+interface CharLmTaskJson extends CharLmTask {
+  data: string;
+  batch: number;
+  options: { cell: string; optimizer: string; lr: number; clip: number; seed: number; schedule: 'constant' | 'cosine'; minLr?: number };
+}
+
+/**
+ * Trains a character model with truncated BPTT, or (--resume FILE) continues a run exactly. The
+ * checkpoint (every --checkpoint-every steps and at the end) holds the latest state, the carried state of
+ * the streams and the best weights, which `unrolled sample` reads.
+ */
 export function runCharLmTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(CHAR_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
-  if (a.resume) throw new ValueError('train --resume: a char-lm run cannot be resumed (its checkpoint keeps the best weights for `unrolled sample`, not the optimizer state); start a new run');
   if (a.schedule === 'step') throw new ValueError('train --schedule: a char-lm run takes constant or cosine (to --min-lr, default lr / 10)');
-  const file = (a.data as string | null) ?? registered('tinyshakespeare', '--data FILE');
+  let resumed: { ckpt: Checkpoint; task: CharLmTaskJson } | null = null;
+  if (a.resume) {
+    const conflicting = FROM_CHECKPOINT.filter((k) => a._given.has(k));
+    if (conflicting.length) throw new ValueError(`train --resume: ${conflicting.map((k) => `--${k}`).join(', ')} cannot change on resume; the model, the data and the training come from the checkpoint`);
+    const { ckpt } = readTaskCheckpoint(a.resume as string, 'train --resume', ['char-lm'], 'char-lm checkpoints');
+    const task = ckpt.task as CharLmTaskJson;
+    if (!task.options) throw new ValueError(`train --resume: ${a.resume} was written before char-lm runs could be resumed; start a new run`);
+    resumed = { ckpt, task };
+  }
+  const file = resumed?.task.data ?? (a.data as string | null) ?? registered('tinyshakespeare', '--data FILE');
   if (!fs.existsSync(file)) throw new ValueError(`train --data: no such file ${JSON.stringify(file)}`);
   const text = fs.readFileSync(file, 'utf8');
   checkText(text, file);
-  const seqLen = a['seq-len'] as number, batchSize = a.batch as number;
+  const seqLen = resumed?.task.seqLen ?? (a['seq-len'] as number), batchSize = resumed?.task.batch ?? (a.batch as number);
   const data = prepareCharLm(text, { batchSize, seqLen, valFraction: 0.1 });
+  if (resumed && data.vocab.toJSON() !== resumed.task.vocabulary) throw new ValueError(`train --resume: ${file} no longer gives the alphabet the checkpoint was trained with; it has changed since`);
   const V = data.vocab.size;
-  const model = new SequenceModel({
-    mode: CELLS[a.cell as string], inputSize: V, hiddenSize: a.hidden as number, numLayers: a.layers as number,
-    bidirectional: false, seed: a.seed as number, head: { mode: 'all', outFeatures: V },
-  });
-  const task: CharLmTask = { name: 'char-lm', vocabulary: data.vocab.toJSON(), seqLen };
-  const checkpoint = (a.checkpoint as string | null) ?? null;
+  const options: CharLmTaskJson['options'] = resumed?.task.options ?? {
+    cell: CELLS[a.cell as string], optimizer: a.optimizer as string, lr: a.lr as number, clip: a.clip as number, seed: a.seed as number,
+    schedule: a.schedule === 'cosine' ? 'cosine' : 'constant', // the command's default is constant, as for every task
+    ...(a._given.has('min-lr') ? { minLr: a['min-lr'] as number } : {}),
+  };
+  const task: CharLmTaskJson = { name: 'char-lm', vocabulary: data.vocab.toJSON(), seqLen, data: file, batch: batchSize, options };
+  const checkpoint = (a.checkpoint as string | null) ?? (a.resume as string | null) ?? null;
   const json = (a.json as boolean) || !out.isTTY;
   const steps = a.steps as number, evalEvery = a['eval-every'] as number;
   const line = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : `\r\x1b[K${text}\n`);
+  const model = resumed ? null : new SequenceModel({
+    mode: CELLS[a.cell as string], inputSize: V, hiddenSize: a.hidden as number, numLayers: a.layers as number,
+    bidirectional: false, seed: a.seed as number, head: { mode: 'all', outFeatures: V },
+  });
   if (!json) {
+    const cfg = resumed ? resumed.ckpt.model : (model as SequenceModel).toConfig();
     out.write(`char-lm on ${file}: ${data.trainChars} training and ${data.valChars} validation characters, ${V} symbols; `
-      + `${a.cell} H=${a.hidden} L=${a.layers}, ${batchSize} streams × chunks of ${seqLen}, ${data.train.chunks} chunks per epoch\n`);
+      + `${cfg.mode} H=${cfg.hiddenSize} L=${cfg.numLayers}, ${batchSize} streams × chunks of ${seqLen}, ${data.train.chunks} chunks per epoch\n`);
   }
   const started = Date.now();
   let lastDraw = 0, lossAvg: number | null = null;
-  const result = trainCharLm(model, data, {
-    cell: CELLS[a.cell as string], optimizer: a.optimizer as string, lr: a.lr as number, clip: a.clip as number, seed: a.seed as number,
-    workers: (a.workers as number | null) ?? 2, steps, evalEvery, seqLen, batchSize, maxSeconds: (a['max-seconds'] as number | null) ?? null,
-    schedule: a.schedule === 'cosine' ? 'cosine' : 'constant', // the command's default is constant, as for every task
-    minLr: a._given.has('min-lr') ? (a['min-lr'] as number) : undefined,
-    onStep: (s) => {
+  let sampleFrom: SequenceModel | null = model;
+  const run = {
+    cell: options.cell as CellKind, optimizer: options.optimizer, lr: options.lr, clip: options.clip, seed: options.seed,
+    schedule: options.schedule, minLr: options.minLr, seqLen, batchSize,
+    workers: (a.workers as number | null) ?? 2, steps, evalEvery, maxSeconds: (a['max-seconds'] as number | null) ?? null,
+    checkpointPath: checkpoint, checkpointEvery: a['checkpoint-every'] as number, task,
+    onStep: (s: { step: number; epoch: number; loss: number; lr: number; gradNorm: number; applied: boolean }) => {
       if (s.applied) lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
       if (!s.applied) line({ event: 'non-finite', step: s.step }, `step ${s.step}: non-finite loss or gradient, skipped`);
       const now = Date.now();
@@ -61,17 +93,19 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
         out.write(JSON.stringify({ event: 'step', step: s.step, epoch: s.epoch, loss: s.loss, lossAvg, lr: s.lr, gradNorm: s.gradNorm, seconds: (now - started) / 1000 }) + '\n');
       }
     },
-    onEval: (e) => {
+    onEval: (e: { step: number; valLoss: number; bestValLoss: number; improved: boolean }) => {
       line({ event: 'eval', step: e.step, valLoss: e.valLoss, valBpc: e.valLoss / Math.LN2, improved: e.improved },
         `step ${e.step}: validation ${e.valLoss.toFixed(4)} nats/char (${(e.valLoss / Math.LN2).toFixed(3)} bits/char)${e.improved ? ', best so far' : ''}`);
-      const sample = sampleText(model, data.vocab, { prime: '\n', length: 200, temperature: 0.8, seed: e.step });
+      const sample = sampleText(sampleFrom as SequenceModel, data.vocab, { prime: '\n', length: 200, temperature: 0.8, seed: e.step });
       line({ event: 'sample', step: e.step, text: sample }, `--- sample at step ${e.step} (temperature 0.8) ---${sample}\n---`);
-      if (checkpoint && e.improved) saveCharLm(checkpoint, model, task, e.step); // the best weights so far
     },
-  });
-  if (checkpoint) saveCharLm(checkpoint, model, task, result.steps); // the model holds its best weights now
+  };
+  const trainer = resumed ? resumeCharLmTrainer(resumed.ckpt, data, run, `checkpoint ${a.resume}`) : charLmTrainer(model as SequenceModel, data, run);
+  sampleFrom = trainer.model;
+  const result = charLmResult(trainer, data); // the model ends at its best validated weights
+  const cfg = trainer.model.toConfig();
   const summary = {
-    task: 'char-lm', data: file, cell: CELLS[a.cell as string], hidden: a.hidden, layers: a.layers, seqLen, batch: batchSize,
+    task: 'char-lm', data: file, cell: cfg.mode, hidden: cfg.hiddenSize, layers: cfg.numLayers, seqLen, batch: batchSize,
     steps: result.steps, epochs: result.epochs, trainLoss: result.trainLoss, valLoss: result.valLoss, valBpc: result.valLoss / Math.LN2,
     seconds: result.seconds, checkpoint,
   };
@@ -81,13 +115,6 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
       + `${result.valLoss.toFixed(4)} nats/char = ${(result.valLoss / Math.LN2).toFixed(3)} bits/char${checkpoint ? `\ncheckpoint: ${checkpoint} (try: unrolled sample --checkpoint ${checkpoint} --prime "ROMEO:")` : ''}\n`);
   }
   return 0;
-}
-
-function saveCharLm(file: string, model: SequenceModel, task: CharLmTask, step: number): void {
-  writeCheckpoint(file, {
-    format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_VERSION, model: model.toConfig(), weights: snapshotWeights(model),
-    optimizer: null, schedule: { type: 'constant' }, rng: null, counters: { step, epoch: 0, batchInEpoch: 0 }, trainer: null, task,
-  });
 }
 
 export const SAMPLE_OPTIONS: Record<string, OptionSpec> = {
@@ -121,7 +148,7 @@ export function runSample(argv: string[], out: Out = process.stdout): number {
   const { ckpt, task: t } = readTaskCheckpoint(file, 'sample', ['char-lm'], 'char-lm checkpoints');
   const task = t as unknown as CharLmTask;
   const vocab = CharVocabulary.fromJSON(task.vocabulary, `checkpoint ${file}: task.vocabulary`);
-  const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`);
+  const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`, { best: true }); // the best validated weights
   const prime = (a.prime as string).replace(/\\n/g, '\n');
   const text = sampleText(model, vocab, {
     prime, length: a.length as number, temperature: a.temperature as number, topK: (a['top-k'] as number | null) ?? null, seed: a.seed as number,

@@ -44,7 +44,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   beam: { kind: 'int', help: 'translate: also score the test part with a beam this wide (1: greedy only)', default: 5, min: 1 },
   checkpoint: { kind: 'string', help: 'write checkpoints to this file' },
   'checkpoint-every': { kind: 'int', help: 'steps between checkpoints (and one at the end)', default: 500, min: 1 },
-  resume: { kind: 'string', help: 'continue from this checkpoint' },
+  resume: { kind: 'string', help: 'continue a run exactly where this checkpoint left off (every task; the budget, --workers and --checkpoint may change)' },
   json: { kind: 'flag', help: 'one JSON object per report line; the last line holds the final metrics' },
   help: { kind: 'flag', help: 'show this help' },
 };

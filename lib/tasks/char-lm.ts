@@ -11,13 +11,13 @@
 import { Mat, zeros, ValueError } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
 import { SequenceModel } from '../models/sequence-model';
-import { Objective, lossAndGradients, lossAndOutput } from '../models/objectives';
+import { Objective, lossAndOutput } from '../models/objectives';
 import { createOptimizer } from '../training/optimizers';
-import { Optimizer } from '../training/optimizer';
-import { clipGradNorm, gradNorm } from '../training/clip';
 import { CarriedState } from '../training/tbptt';
-import { ScheduleConfig, learningRateAt } from '../training/schedules';
-import { ParallelTrainer } from '../training/parallel';
+import { ScheduleConfig } from '../training/schedules';
+import { Trainer, TrainerOptions } from '../training/trainer';
+import { Checkpoint, modelFromCheckpoint } from '../training/checkpoint';
+import { CharLmLearner, ChunkBatch, ChunkDataset } from './char-lm-learner';
 import { CharVocabulary } from '../data/text';
 import { FitOptions, fitDefaults } from './fit';
 
@@ -128,67 +128,52 @@ export interface CharLmResult {
   seconds: number;
 }
 
+/** The Trainer's options for a char-lm run: one chunk per step, validation every `evalEvery` steps and after the last. */
+function charLmTrainerOptions(o: CharLmOptions & CharLmRunOptions): TrainerOptions {
+  const r = fitDefaults({ ...o, onStep: undefined, onEval: undefined });
+  const steps = o.steps ?? 2000;
+  const schedule: ScheduleConfig = (o.schedule ?? 'cosine') === 'cosine' ? { type: 'cosine', totalSteps: steps, minLr: o.minLr ?? r.lr / 10 } : { type: 'constant' };
+  return {
+    batchSize: 1, maxSteps: steps, maxSeconds: r.maxSeconds, evalEvery: o.evalEvery ?? 200, evaluateAtEnd: true, schedule,
+    clip: r.clip > 0 ? { maxNorm: r.clip } : null, seed: r.seed, workers: r.workers,
+    checkpointPath: o.checkpointPath ?? null, checkpointEvery: o.checkpointEvery ?? null, task: o.task ?? null,
+    onStep: o.onStep ? (i: { step: number; epoch: number; loss: number; lr: number; gradNorm: number; applied: boolean }) => o.onStep?.({ step: i.step, epoch: i.epoch, loss: i.loss, lr: i.lr, gradNorm: i.gradNorm, applied: i.applied }) : undefined,
+    onEval: o.onEval,
+  };
+}
+
+/** Where a char-lm run keeps its checkpoints. */
+export interface CharLmRunOptions {
+  checkpointPath?: string | null; // the latest state (carried state included), the best weights inside
+  checkpointEvery?: number | null; // steps between checkpoints; one is also written at the end
+  task?: unknown;
+}
+
+/** A Trainer of `model` on the training streams, validated on the held-out ones. */
+export function charLmTrainer(model: SequenceModel, data: ReturnType<typeof prepareCharLm>, o: CharLmOptions & CharLmRunOptions): Trainer<ChunkBatch> {
+  const r = fitDefaults({ ...o, onStep: undefined, onEval: undefined });
+  const optimizer = createOptimizer(r.optimizer, { lr: r.lr, ...(r.weightDecay !== undefined ? { weight_decay: r.weightDecay } : {}) });
+  return new Trainer(new CharLmLearner(model), optimizer, new ChunkDataset(data.train), new ChunkDataset(data.validation), charLmTrainerOptions(o));
+}
+
+/** A Trainer that continues a char-lm run exactly where its checkpoint (and its carried state) left off. */
+export function resumeCharLmTrainer(ckpt: Checkpoint, data: ReturnType<typeof prepareCharLm>, o: CharLmOptions & CharLmRunOptions, what: string): Trainer<ChunkBatch> {
+  const learner = new CharLmLearner(modelFromCheckpoint(ckpt, what));
+  return Trainer.resume(learner, ckpt, new ChunkDataset(data.train), new ChunkDataset(data.validation), charLmTrainerOptions(o), what);
+}
+
 /**
  * Trains `model` for `steps` updates of truncated BPTT over the streams, validating every `evalEvery`
- * steps; the model ends at its best validated weights.
+ * steps and after the last; the model ends at its best validated weights.
  */
-export function trainCharLm(model: SequenceModel, data: ReturnType<typeof prepareCharLm>, o: CharLmOptions): CharLmResult {
-  const r = fitDefaults({ ...o, onStep: undefined, onEval: undefined });
-  const steps = o.steps ?? 2000, evalEvery = o.evalEvery ?? 200;
-  const schedule: ScheduleConfig = (o.schedule ?? 'cosine') === 'cosine' ? { type: 'cosine', totalSteps: steps, minLr: o.minLr ?? r.lr / 10 } : { type: 'constant' };
-  const optimizer: Optimizer = createOptimizer(r.optimizer, { lr: r.lr, ...(r.weightDecay !== undefined ? { weight_decay: r.weightDecay } : {}) });
-  const parallel = r.workers > 1 ? new ParallelTrainer(r.workers) : null;
-  const state = new CarriedState();
-  const started = Date.now();
-  const recent: number[] = [];
-  let best = Infinity;
-  let bestWeights: Float64Array[] | null = null;
-  let step = 0;
-  try {
-    for (; step < steps; step++) {
-      if (r.maxSeconds !== null && (Date.now() - started) / 1000 >= r.maxSeconds) break;
-      const c = step % data.train.chunks;
-      if (c === 0) state.reset(); // a new pass over the streams starts from a zero state
-      const { x, objective } = data.train.batch(c);
-      const lr = learningRateAt(schedule, r.lr, step);
-      optimizer.lr = lr;
-      const batch = { x, h0: state.h0, c0: state.c0 };
-      let loss: number, h_n: Mat, c_n: Mat | null;
-      if (parallel) ({ loss, h_n, c_n } = parallel.lossGradientsAndState(model, batch, objective));
-      else ({ loss, forward: { h_n, c_n } } = lossAndGradients(model, batch, objective));
-      const params = model.namedParameters();
-      // Clipping measures the norm it needs anyway; a non-finite one means the step is not applied
-      // (the gradients it scaled are overwritten by the next step).
-      const norm = r.clip > 0 ? clipGradNorm(params, r.clip).normBefore : gradNorm(params);
-      const applied = Number.isFinite(loss) && Number.isFinite(norm);
-      if (applied) {
-        optimizer.step(params);
-        state.carry({ h_n, c_n });
-        recent.push(loss);
-        if (recent.length > 50) recent.shift();
-      } else {
-        state.reset(); // a non-finite step changes nothing, and the next chunk starts afresh
-      }
-      o.onStep?.({ step: step + 1, epoch: Math.floor(step / data.train.chunks), loss, lr, gradNorm: norm, applied });
-      if ((step + 1) % evalEvery === 0 || step + 1 === steps) {
-        const valLoss = evaluateStreams(model, data.validation);
-        const improved = valLoss < best;
-        if (improved) {
-          best = valLoss;
-          bestWeights = model.namedParameters().map((p) => Float64Array.from(p.value.data));
-        }
-        o.onEval?.({ step: step + 1, valLoss, bestValLoss: best, improved });
-      }
-    }
-  } finally {
-    parallel?.close();
-  }
-  if (bestWeights) model.namedParameters().forEach((p, k) => p.value.data.set((bestWeights as Float64Array[])[k]));
-  if (!Number.isFinite(best)) best = evaluateStreams(model, data.validation);
-  return {
-    steps: step, epochs: step / data.train.chunks, trainLoss: recent.reduce((a, v) => a + v, 0) / Math.max(1, recent.length),
-    valLoss: best, seconds: (Date.now() - started) / 1000,
-  };
+export function trainCharLm(model: SequenceModel, data: ReturnType<typeof prepareCharLm>, o: CharLmOptions & CharLmRunOptions): CharLmResult {
+  return charLmResult(charLmTrainer(model, data, o), data);
+}
+
+/** Runs the trainer and reports as a char-lm run does. */
+export function charLmResult(trainer: Trainer<ChunkBatch>, data: ReturnType<typeof prepareCharLm>): CharLmResult {
+  const r = trainer.run();
+  return { steps: r.steps, epochs: r.steps / data.train.chunks, trainLoss: r.trainLoss, valLoss: r.valLoss as number, seconds: r.seconds };
 }
 
 export interface SampleOptions {

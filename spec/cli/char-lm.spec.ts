@@ -35,6 +35,18 @@ describe('unrolled train --task char-lm, and unrolled sample', () => {
     expect(fs.existsSync(ckpt)).toBe(true);
   });
 
+  it('resumes a run exactly, mid-epoch, with the streams\' carried state: 12 steps in a row or 7 and a resumed 5', () => {
+    const straight = path.join(dir, 'straight.json'), halves = path.join(dir, 'halves.json');
+    const two = ['--task', 'char-lm', '--hidden', '12', '--eval-every', '6', '--batch', '4', '--seq-len', '16', '--workers', '2', '--data', text, '--json'];
+    expect(runTrain([...two, '--steps', '12', '--checkpoint', straight], capture().out)).toBe(0);
+    expect(runTrain([...two, '--steps', '7', '--checkpoint', halves], capture().out)).toBe(0);
+    expect(runTrain(['--task', 'char-lm', '--resume', halves, '--steps', '12', '--eval-every', '6', '--workers', '2', '--json'], capture().out)).toBe(0);
+    const a = JSON.parse(fs.readFileSync(straight, 'utf8')), b = JSON.parse(fs.readFileSync(halves, 'utf8'));
+    for (const key of ['weights', 'optimizer', 'rng', 'counters', 'trainer', 'carried', 'model', 'task']) expect([key, b[key]]).toEqual([key, a[key]]);
+    expect(a.carried.h).not.toBeNull(); // the state of the streams, mid-pass, is part of the checkpoint
+    expect(() => runTrain(['--task', 'char-lm', '--resume', halves, '--seq-len', '8'], capture().out)).toThrow('train --resume: --seq-len cannot change on resume');
+  });
+
   it('sample: the same seed gives the same text; greedy at temperature 0', () => {
     const a = capture(), b = capture(), g = capture();
     runSample(['--checkpoint', ckpt, '--prime', 'ANNA:', '--length', '60', '--seed', '3'], a.out);
@@ -57,7 +69,7 @@ describe('unrolled train --task char-lm, and unrolled sample', () => {
     expect(() => runTrain([...small, '--data', empty, '--checkpoint', out], capture().out)).toThrow(`${empty}: the file is empty; give a text file`);
     expect(() => runTrain([...small, '--data', bin, '--checkpoint', out], capture().out)).toThrow('this looks like a binary file');
     expect(() => runTrain([...small, '--data', text, '--schedule', 'step'], capture().out)).toThrow('train --schedule: a char-lm run takes constant or cosine');
-    expect(() => runTrain([...small, '--data', text, '--resume', ckpt], capture().out)).toThrow('train --resume: a char-lm run cannot be resumed');
+    expect(() => runTrain(['--task', 'char-lm', '--resume', adding], capture().out)).toThrow(`${adding} was written by the "adding" task; train --resume reads char-lm checkpoints`);
     expect(fs.existsSync(out)).toBe(false);
   });
 });
