@@ -36,8 +36,8 @@ export interface AttentionKeys {
 /** What one step keeps for its backward. */
 export interface AttentionStepCache {
   q: LinearCache; // the query, for dW_a
-  w: Mat; // [S,B,A]   tanh(q·W_aᵀ + b_W + p)
-  alpha: Mat; // [B,S]   the attention weights
+  w: Mat; // [S,n,A]   tanh(q·W_aᵀ + b_W + p), for the step's n rows
+  alpha: Mat; // [n,S]   the attention weights
 }
 
 export class AdditiveAttention {
@@ -80,21 +80,26 @@ export class AdditiveAttention {
     return { keys, p: fromArray(y.data, [S, B, this.size]), lengths: lens, cache };
   }
 
-  /** One step: the context [B,Hk] and the weights α [B,S] for the query q [B,Hq]. */
+  /**
+   * One step: the context [n,Hk] and the weights α [n,S] for the query q [n,Hq] of the batch's first n
+   * rows (n ≤ B: a decoder step where the other rows have already written their last word).
+   */
   forward(k: AttentionKeys, q: Mat): { context: Mat; alpha: Mat; cache: AttentionStepCache } {
     const [S, B, Hk] = k.keys.shape, A = this.size;
-    assertShape(q, [B, this.querySize], 'AdditiveAttention.forward q');
-    const { y: qp, cache: qCache } = this.Wa.forward(q); // [B,A] = [B,Hq]·[Hq,A] + b_W
-    const w = zeros([S, B, A]), alpha = zeros([B, S]), context = zeros([B, Hk]);
+    const n = q.shape[0];
+    if (n > B) throw new ShapeError(`AdditiveAttention.forward q: expected at most ${B} rows (the batch's), got ${n}`);
+    assertShape(q, [n, this.querySize], 'AdditiveAttention.forward q');
+    const { y: qp, cache: qCache } = this.Wa.forward(q); // [n,A] = [n,Hq]·[Hq,A] + b_W
+    const w = zeros([S, n, A]), alpha = zeros([n, S]), context = zeros([n, Hk]);
     const P = k.p.data, W = w.data, QP = qp.data, v = this.va.data, K = k.keys.data, AL = alpha.data, C = context.data;
-    for (let b = 0; b < B; b++) {
+    for (let b = 0; b < n; b++) {
       let max = -Infinity;
       for (let s = 0; s < k.lengths[b]; s++) {
-        const at = (s * B + b) * A;
+        const at = (s * B + b) * A, wAt = (s * n + b) * A; // row b at position s of p [S,B,A] and of w [S,n,A]
         let e = 0;
         for (let j = 0; j < A; j++) {
           const wj = Math.tanh(QP[b * A + j] + P[at + j]); //                     (ATT-2)
-          W[at + j] = wj;
+          W[wAt + j] = wj;
           e += wj * v[j]; //                                                       (ATT-3)
         }
         AL[b * S + s] = e;
@@ -111,19 +116,21 @@ export class AdditiveAttention {
   }
 
   /**
-   * Backward of one step, given dctx [B,Hk]. Adds into dW_a, db_W, dv_a, and into `dKeys` [S,B,Hk] and
-   * `dP` [S,B,A] (summed over the steps; `prepareBackward` turns dP into the rest of dk); returns dq [B,Hq].
+   * Backward of one step of the first n rows, given dctx [n,Hk]. Adds into dW_a, db_W, dv_a, and into
+   * `dKeys` [S,B,Hk] and `dP` [S,B,A] (summed over the steps; `prepareBackward` turns dP into the rest of
+   * dk); returns dq [n,Hq].
    */
   backward(k: AttentionKeys, c: AttentionStepCache, dctx: Mat, dKeys: Mat, dP: Mat): Mat {
     const [S, B, Hk] = k.keys.shape, A = this.size;
-    assertShape(dctx, [B, Hk], 'AdditiveAttention.backward dctx');
+    const n = c.alpha.shape[0];
+    assertShape(dctx, [n, Hk], 'AdditiveAttention.backward dctx');
     assertShape(dKeys, k.keys.shape, 'AdditiveAttention.backward dKeys');
     assertShape(dP, k.p.shape, 'AdditiveAttention.backward dP');
     if (!isOwned(dKeys) || !isOwned(dP)) throw new ShapeError('AdditiveAttention.backward dKeys, dP: expected owned (contiguous) tensors');
-    const dqp = zeros([B, A]), de = new Float64Array(S);
+    const dqp = zeros([n, A]), de = new Float64Array(S);
     const K = k.keys.data, W = c.w.data, AL = c.alpha.data, v = this.va.data, dv = this.dva.data;
     const DK = dKeys.data, DP = dP.data, DQP = dqp.data;
-    for (let b = 0; b < B; b++) {
+    for (let b = 0; b < n; b++) {
       let weighted = 0; // Σ_s α_{b,s} dα_{b,s}
       for (let s = 0; s < k.lengths[b]; s++) {
         const a = AL[b * S + s], at = (s * B + b) * Hk;
@@ -138,9 +145,9 @@ export class AdditiveAttention {
       }
       for (let s = 0; s < k.lengths[b]; s++) {
         const e = AL[b * S + s] * (de[s] - weighted); //                           (ATT-4')
-        const at = (s * B + b) * A;
+        const at = (s * B + b) * A, wAt = (s * n + b) * A;
         for (let j = 0; j < A; j++) {
-          const wj = W[at + j];
+          const wj = W[wAt + j];
           dv[j] += e * wj; //                                                      (ATT-3')
           const daj = e * v[j] * (1 - wj * wj); //                                 (ATT-3'), (ATT-2')
           DP[at + j] += daj; //                                                    (ATT-2')

@@ -24,61 +24,17 @@ import { Mat, zeros, clone, fromArray, flattenRows, ValueError } from '../kernel
 import { PAD_ID, SOS_ID, argmaxWord } from './word-ids';
 import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
-import { CellKind, assertCellKind } from '../cells/cell-params';
-import { Recurrent, RecurrentCache } from '../layers/recurrent';
+import { assertCellKind } from '../cells/cell-params';
+import { Recurrent } from '../layers/recurrent';
 import { NamedParameter } from '../kernels/parameter';
-import { Embedding, EmbeddingCache } from '../layers/embedding';
-import { Linear, LinearCache } from '../layers/linear';
-import { AdditiveAttention, AttentionKeys, AttentionStepCache } from '../layers/attention';
+import { Embedding } from '../layers/embedding';
+import { Linear } from '../layers/linear';
+import { AdditiveAttention, AttentionStepCache } from '../layers/attention';
 import { IGNORE_INDEX, softmaxCrossEntropy } from '../layers/losses';
-
-export interface Seq2SeqConfig {
-  mode: CellKind; // encoder and decoder cell
-  sourceVocabSize: number;
-  targetVocabSize: number; // V
-  embeddingSize: number; // E
-  hiddenSize: number; // H
-  numLayers: number; // L, both sides
-  attention: boolean;
-}
+import { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache, KeyGrads } from './seq2seq-types';
 
 export { PAD_ID, SOS_ID, EOS_ID, argmaxWord } from './word-ids';
-
-/** A batch: each source and each target is a list of word ids ending in <eos>. */
-export interface Seq2SeqBatch {
-  sources: readonly (readonly number[])[];
-  targets: readonly (readonly number[])[];
-}
-
-/** The encoded sources: what every decoder step reads, and what the encoder's backward needs. */
-export interface Encoded {
-  B: number;
-  lengths: Int32Array; // [B]
-  keys: Mat; // [S,B,H]  the encoder's top-layer outputs
-  h_n: Mat; // [L,B,H]
-  c_n: Mat | null;
-  attention: AttentionKeys | null;
-  cache: { emb: EmbeddingCache; rnn: RecurrentCache };
-}
-
-/** The decoder's state between steps. */
-export interface DecoderState {
-  h: Mat; // [L,B,H]
-  c: Mat | null; // [L,B,H] (LSTM)
-}
-
-export interface DecoderStepCache {
-  emb: EmbeddingCache;
-  att: AttentionStepCache | null;
-  rnn: RecurrentCache;
-  out: LinearCache;
-}
-
-/** What the attention's steps add up for the encoder's backward. */
-interface KeyGrads {
-  dKeys: Mat; // [S,B,H]
-  dP: Mat; // [S,B,A]
-}
+export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache } from './seq2seq-types';
 
 export class Seq2Seq {
   readonly config: Seq2SeqConfig;
@@ -145,33 +101,39 @@ export class Seq2Seq {
     return { h: clone(enc.h_n), c: enc.c_n ? clone(enc.c_n) : null }; //  s₀ = h_S, c₀ = c_S   (SEQ-2)
   }
 
-  /** (SEQ-3, SEQ-4) One decoder step for the words `tokens` [B]: the logits [B,V], the next state, α [B,S] if attending. */
+  /**
+   * (SEQ-3, SEQ-4) One decoder step for the words `tokens` of the batch's first n = tokens.length rows
+   * (n < B once the other rows have written their last word; `state` may hold more rows, of which it
+   * reads the first n): the logits [n,V], the next state [L,n,H], α [n,S] if attending.
+   */
   decoderStep(enc: Encoded, state: DecoderState, tokens: ArrayLike<number>): { logits: Mat; state: DecoderState; alpha: Mat | null; cache: DecoderStepCache } {
     const { embeddingSize: E, hiddenSize: H, numLayers: L } = this.config;
-    const B = enc.B;
-    if (tokens.length !== B) throw new ValueError(`Seq2Seq.decoderStep tokens: expected ${B} word ids, got ${tokens.length}`);
+    const B = tokens.length;
+    if (B < 1 || B > enc.B || B > state.h.shape[1]) throw new ValueError(`Seq2Seq.decoderStep tokens: expected 1 to ${Math.min(enc.B, state.h.shape[1])} word ids, got ${B}`);
+    const h = state.h.shape[1] === B ? state.h : state.h.hi(L, B, H); // the first B rows of the state
+    const c = state.c && state.c.shape[1] !== B ? state.c.hi(L, B, H) : state.c;
     const emb = this.targetEmbedding.forward(tokens, [1, B]); //           [1,B,E]            (EMB-1)
     let input = emb.y, att: AttentionStepCache | null = null, alpha: Mat | null = null;
     if (this.attention && enc.attention) {
-      const a = this.attention.forward(enc.attention, state.h.pick(L - 1)); // ctx_t [B,H] from s_{t−1}   (ATT-2…5)
+      const a = this.attention.forward(enc.attention, h.pick(L - 1)); //   ctx_t [B,H] from s_{t−1}   (ATT-2…5)
       input = zeros([1, B, E + H]); //                                   i_t = [e_t ‖ ctx_t]   (SEQ-3)
       copy2d(input.pick(0).hi(B, E), emb.y.pick(0));
       copy2d(input.pick(0).lo(0, E), a.context);
       att = a.cache;
       alpha = a.alpha;
     }
-    const r = this.decoder.forward(input, state.h, state.c); //          s_t                 (SEQ-4)
+    const r = this.decoder.forward(input, h, c); //                      s_t                 (SEQ-4)
     const o = this.out.forward(r.output.pick(0)); //                     [B,V] = [B,H]·[H,V]  (SEQ-4)
     return { logits: o.y, state: { h: r.h_n, c: r.c_n }, alpha, cache: { emb: emb.cache, att, rnn: r.cache, out: o.cache } };
   }
 
   /**
-   * (SEQ-4', SEQ-3') Backward of one decoder step, given dz [B,V] and ∂L/∂s_t from step t+1 (`dh`, `dc`);
-   * adds into the parameters' gradients and `keyGrads`, and returns ∂L/∂s_{t−1}.
+   * (SEQ-4', SEQ-3') Backward of one decoder step of the first B rows, given dz [B,V] and ∂L/∂s_t from
+   * step t+1 (`dh`, `dc`, [L,B,H]); adds into the parameters' gradients and `keyGrads`, and returns ∂L/∂s_{t−1}.
    */
   private decoderStepBackward(enc: Encoded, c: DecoderStepCache, dz: Mat, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): { dh: Mat; dc: Mat | null } {
     const { embeddingSize: E, numLayers: L } = this.config;
-    const B = enc.B;
+    const B = dz.shape[0];
     const ds = this.out.backward(c.out, dz); //                          [B,H] = [B,V]·[V,H]   (SEQ-4')
     const g = this.decoder.backward(c.rnn, fromArray(ds.data, [1, B, ds.shape[1]]), dh, dc); // di_t, ∂L/∂s_{t−1}   (SEQ-4')
     const di = g.dx.pick(0); //                                          [B,E] or [B,E+H]
@@ -210,24 +172,28 @@ export class Seq2Seq {
         if (!(Number.isInteger(k) && k >= 0 && k < V)) throw new ValueError(`Seq2Seq.loss targets[${b}][${t}]: expected a word id in [0, ${V - 1}], got ${k}`);
       });
     });
-    const T = Math.max(...targets.map((y) => y.length));
-    const enc = this.encode(sources);
+    // Rows longest target first, so that the rows still writing at step t are the first active[t]: a step
+    // computes those rows only (the others' positions are padding, which takes no loss and no gradient).
+    const order = Array.from({ length: B }, (_, b) => b).sort((a, b) => targets[b].length - targets[a].length || a - b);
+    const ys = order.map((b) => targets[b]), free = order.map((b) => !forced[b]);
+    const T = ys[0].length;
+    const active = Array.from({ length: T }, (_, t) => ys.filter((y) => y.length > t).length);
+    const enc = this.encode(order.map((b) => sources[b]));
     let state = this.initialState(enc);
     const logits = zeros([T, B, V]);
     const labels = new Array<number>(T * B).fill(IGNORE_INDEX); // padded positions are masked   (SEQ-5)
     const caches: DecoderStepCache[] = [];
     let tokens = new Array<number>(B).fill(SOS_ID);
     for (let t = 0; t < T; t++) {
-      const step = this.decoderStep(enc, state, tokens);
-      copy2d(logits.pick(t), step.logits);
+      const n = active[t];
+      const step = this.decoderStep(enc, state, tokens.slice(0, n));
+      copy2d(logits.pick(t).hi(n, V), step.logits);
       caches.push(step.cache);
       state = step.state;
-      const next = new Array<number>(B);
-      for (let b = 0; b < B; b++) {
-        if (t < targets[b].length) labels[t * B + b] = targets[b][t];
-        next[b] = forced[b] ? (targets[b][t] ?? PAD_ID) : argmaxWord(step.logits, b); //      (SEQ-3)
+      for (let b = 0; b < n; b++) {
+        labels[t * B + b] = ys[b][t];
+        tokens[b] = free[b] ? argmaxWord(step.logits, b) : ys[b][t]; //                      (SEQ-3)
       }
-      tokens = next;
     }
     const { loss, dlogits } = softmaxCrossEntropy(flattenRows(logits), labels); //          (SEQ-5), (SEQ-5')
     const words = labels.filter((k) => k !== IGNORE_INDEX).length;
@@ -235,8 +201,14 @@ export class Seq2Seq {
     const { hiddenSize: H, numLayers: L } = this.config;
     const keyGrads = this.attention && enc.attention ? { dKeys: zeros(enc.keys.shape), dP: zeros(enc.attention.p.shape) } : null;
     const dz = fromArray(dlogits.data, [T, B, V]);
-    let dh = zeros([L, B, H]), dc = this.config.mode === 'lstm' ? zeros([L, B, H]) : null;
-    for (let t = T - 1; t >= 0; t--) ({ dh, dc } = this.decoderStepBackward(enc, caches[t], dz.pick(t), dh, dc, keyGrads)); // (SEQ-4'), (SEQ-3')
+    // ∂L/∂s_t of every row: a row's slots stay 0 until the (backward) loop reaches the steps it was active in.
+    const dh = zeros([L, B, H]), dc = this.config.mode === 'lstm' ? zeros([L, B, H]) : null;
+    for (let t = T - 1; t >= 0; t--) {
+      const n = active[t];
+      const g = this.decoderStepBackward(enc, caches[t], dz.pick(t).hi(n, V), dh.hi(L, n, H), dc ? dc.hi(L, n, H) : null, keyGrads); // (SEQ-4'), (SEQ-3')
+      for (let l = 0; l < L; l++) copy2d(dh.pick(l).hi(n, H), g.dh.pick(l));
+      if (dc && g.dc) for (let l = 0; l < L; l++) copy2d(dc.pick(l).hi(n, H), g.dc.pick(l));
+    }
     this.encoderBackward(enc, dh, dc, keyGrads); //                                           (SEQ-2'), (SEQ-1')
     return { loss, words };
   }

@@ -70,6 +70,26 @@ describe('AdditiveAttention', () => {
     expect(toNested(dKeys.pick(3, 2))).toEqual([0, 0, 0, 0, 0]);
   });
 
+  it('a step of the first n rows gives those rows of the whole batch\'s step, forward and backward', () => {
+    const rng = new Rng(8);
+    const att = new AdditiveAttention(Hq, Hk, A, rng);
+    const k = att.prepare(randn([S, B, Hk], rng), lengths);
+    const q = randn([B, Hq], rng), dctx = randn([B, Hk], rng);
+    const all = att.forward(k, q), two = att.forward(k, q.hi(2, Hq));
+    expect(toNested(two.context)).toEqual(toNested(all.context.hi(2, Hk)));
+    expect(toNested(two.alpha)).toEqual(toNested(all.alpha.hi(2, S)));
+    // backward of the two rows = backward of all three with row 2's gradient 0
+    const dKeysTwo = zeros([S, B, Hk]), dPTwo = zeros([S, B, A]), dKeysAll = zeros([S, B, Hk]), dPAll = zeros([S, B, A]);
+    const dqTwo = att.backward(k, two.cache, dctx.hi(2, Hk), dKeysTwo, dPTwo);
+    const masked = clone(dctx);
+    for (let j = 0; j < Hk; j++) masked.set(2, j, 0);
+    const dqAll = att.backward(k, all.cache, masked, dKeysAll, dPAll);
+    expect(maxRelError(dqTwo, clone(dqAll.hi(2, Hq)))).toBeLessThan(1e-14);
+    expect(maxRelError(dKeysTwo, dKeysAll)).toBeLessThan(1e-14);
+    expect(maxRelError(dPTwo, dPAll)).toBeLessThan(1e-14);
+    expect(() => att.forward(k, randn([B + 1, Hq], rng))).toThrow(`AdditiveAttention.forward q: expected at most ${B} rows (the batch's), got ${B + 1}`);
+  });
+
   it('backward adds: a second call doubles every gradient', () => {
     const { att, keys, queries } = setup(7);
     const k = att.prepare(keys, lengths);
