@@ -85,6 +85,9 @@ export {
 } from './training/checkpoint';
 export type { Dataset, TrainerOptions, StepInfo, EvalInfo, TrainResult } from './training/trainer';
 export { Trainer, TrainingError } from './training/trainer';
+export type { Learner, StepOutcome, TrainableModel } from './training/learner';
+export type { SequenceBatch } from './training/sequence-learner';
+export { SequenceLearner } from './training/sequence-learner';
 export type { Seq2SeqCheckpoint } from './training/seq2seq-checkpoint';
 export { writeSeq2SeqCheckpoint, readSeq2SeqCheckpoint, seq2seqFromJson, SEQ2SEQ_FORMAT, SEQ2SEQ_VERSION } from './training/seq2seq-checkpoint';
 export type { ExportResult } from './training/weights-file';
@@ -121,13 +124,22 @@ export { errorMetrics, classMetrics, corpusBleu } from './tasks/metrics';
 export type { ForecastOptions, ForecastTask, ForecastResult, ForecastPoints, ForecastMetrics } from './tasks/forecast';
 export { trainForecaster, forecastNext } from './tasks/forecast';
 export type { CharLmOptions, CharLmTask, CharLmResult, CharLmStepInfo, CharLmEvalInfo, SampleOptions } from './tasks/char-lm';
-export { CharStreams, prepareCharLm, evaluateStreams, trainCharLm, sampleText, drawCharacter, checkText } from './tasks/char-lm';
+export type { CharLmRunOptions } from './tasks/char-lm';
+export { CharStreams, prepareCharLm, evaluateStreams, trainCharLm, charLmTrainer, resumeCharLmTrainer, sampleText, drawCharacter, checkText } from './tasks/char-lm';
+export type { ChunkBatch, Chunks } from './tasks/char-lm-learner';
+export { CharLmLearner, ChunkDataset } from './tasks/char-lm-learner';
 export type { NamesLmTask, NamesLmResult, GenerateOptions } from './tasks/names-lm';
-export { ConditionalNames, trainNamesLm, generateName, END } from './tasks/names-lm';
+export { ConditionalNames, trainNamesLm, resumeNamesLm, generateName, END } from './tasks/names-lm';
 export type { ClassifyOptions, ClassifyTask, ClassifyResult } from './tasks/classify';
 export { trainClassifier, predictClasses, topK, softmax, argmax, SequenceClassificationDataset } from './tasks/classify';
 export type { TranslateTask, TranslateData, TranslateOptions, TranslateTrainResult, TranslationScores, Translation } from './tasks/translate';
-export { prepareTranslation, toBatch, buildTranslator, trainTranslator, evaluateLoss, scoreTranslations, translate } from './tasks/translate';
+export type { TranslateRunOptions } from './tasks/translate';
+export {
+  prepareTranslation, toBatch, buildTranslator, trainTranslator, translationTrainer, resumeTranslationTrainer, translationDatasets,
+  evaluateLoss, scoreTranslations, translate,
+} from './tasks/translate';
+export type { PairBatch } from './tasks/translate-learner';
+export { PairDataset, Seq2SeqLearner } from './tasks/translate-learner';
 
 // diagnostics: gradient check and PyTorch conformance
 export type { CheckedTensor, GradcheckRow } from './diagnostics/gradcheck';
