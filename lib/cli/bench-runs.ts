@@ -46,14 +46,19 @@ function activationBytes(cache: RecurrentCache): number {
   return bytes;
 }
 
-export function benchOurs(s: BenchSettings, cell: CellKind, T: number, B: number, I: number, H: number, reps = s.reps, workers = 1): Row {
+/** The benchmarked step's model, input, probe objective (dOutput = G) and SGD optimizer, from fixed seeds. */
+function stepSetup(cell: CellKind, T: number, B: number, I: number, H: number) {
   const model = new SequenceModel({ mode: cell, inputSize: I, hiddenSize: H, seed: 1 });
   const rng = new Rng(2);
   const x = zeros([T, B, I]), G = zeros([T, B, H]);
   fillNormal(x, rng);
   fillNormal(G, rng);
   const objective = { type: 'probe' as const, G, Gh: zeros([1, B, H]), Gc: cell === 'lstm' ? zeros([1, B, H]) : null };
-  const opt = createOptimizer('SGD', { lr: 1e-4 });
+  return { model, x, objective, opt: createOptimizer('SGD', { lr: 1e-4 }), rng };
+}
+
+export function benchOurs(s: BenchSettings, cell: CellKind, T: number, B: number, I: number, H: number, reps = s.reps, workers = 1): Row {
+  const { model, x, objective, opt } = stepSetup(cell, T, B, I, H);
   const parallel = workers > 1 ? new ParallelTrainer(workers) : null;
   const times: number[] = [];
   let peak = 0, act = 0;
@@ -111,13 +116,7 @@ export function benchKernels(s: BenchSettings): { shape: string; gflops: number;
  * both alike: the median over the pairs of (step GFLOP/s) / (kernel GFLOP/s, mean over its shapes).
  */
 export function stepShareOfKernel(s: BenchSettings, cell: CellKind, T: number, B: number, I: number, H: number, pairs: number): number {
-  const model = new SequenceModel({ mode: cell, inputSize: I, hiddenSize: H, seed: 1 });
-  const rng = new Rng(2);
-  const x = zeros([T, B, I]), G = zeros([T, B, H]);
-  fillNormal(x, rng);
-  fillNormal(G, rng);
-  const objective = { type: 'probe' as const, G, Gh: zeros([1, B, H]), Gc: cell === 'lstm' ? zeros([1, B, H]) : null };
-  const opt = createOptimizer('SGD', { lr: 1e-4 });
+  const { model, x, objective, opt, rng } = stepSetup(cell, T, B, I, H);
   const ws = new GemmWorkspace();
   const products = KERNEL_SHAPES.map(([, M, K, N, ta, tb]) => {
     const a = ta ? transposed(zeros([K, M])) : zeros([M, K]);
