@@ -13,9 +13,10 @@
  * Who owns what. The layer that owns the time loop owns all memory: it takes every buffer from its pool
  * (or allocates it), packs the recurrent weights once per sequence, and hands each cell plain views: every
  * [B,·] tensor a cell receives is row-major with offset 0 (a `subarray` of a layer buffer), so a cell's
- * loops index `data[b·N + j]` and nothing else. A cell never allocates, keeps nothing between calls, and
- * knows nothing of pools: `take` in `makeStep` is the layer's allocator, lent for the buffers a step keeps,
- * and `createWork`, called once per sequence, is the only place a cell allocates (a [B,·] scratch).
+ * loops index `data[b·N + j]` and nothing else. A cell's forward and backward allocate nothing, a cell
+ * keeps nothing between calls and knows nothing of pools: `take` in `makeStep` is the layer's allocator,
+ * lent for the buffers a step keeps, and `createWork`, called once per sequence, makes the only scratch a
+ * cell has (a [B,·] buffer).
  */
 import { Mat } from '../kernels/tensor';
 import { GemmWorkspace, PackedB } from '../kernels/gemm';

@@ -104,14 +104,18 @@ export class ParallelTrainer {
   seq2seqLossAndGradients(model: Seq2Seq, batch: Seq2SeqBatch, forced: readonly boolean[]): number {
     const params = model.namedParameters();
     const flat = flatten(params);
-    const B = batch.sources.length;
-    const bounds = boundsOf(B, Math.min(this.workers, B));
+    const B = batch.sources.length, W = Math.min(this.workers, B);
+    // A decoder step costs what its rows still writing cost, so the rows are dealt out by target length,
+    // longest first, in turn: every slice gets about the same words and the same number of steps.
+    const byLength = Array.from({ length: B }, (_, b) => b).sort((a, b) => batch.targets[b].length - batch.targets[a].length || a - b);
     const config = model.toConfig();
-    const jobs: SliceJob[] = bounds.slice(1).map((b1, w) => ({
-      kind: 'seq2seq', config, params: flat, grads: shared(flat.length), result: shared(2),
-      sources: batch.sources.slice(bounds[w], b1).map((s) => [...s]), targets: batch.targets.slice(bounds[w], b1).map((t) => [...t]),
-      forced: forced.slice(bounds[w], b1),
-    }));
+    const jobs: SliceJob[] = Array.from({ length: W }, (_, w) => {
+      const rows = byLength.filter((_, k) => k % W === w);
+      return {
+        kind: 'seq2seq', config, params: flat, grads: shared(flat.length), result: shared(2),
+        sources: rows.map((b) => [...batch.sources[b]]), targets: rows.map((b) => [...batch.targets[b]]), forced: rows.map((b) => forced[b]),
+      };
+    });
     return this.runAndAdd(jobs, params, false);
   }
 

@@ -1,6 +1,7 @@
 import { Rng } from '../../lib/kernels/random';
 import { toFlat, ValueError } from '../../lib/kernels/tensor';
 import { SequenceModel } from '../../lib/models/sequence-model';
+import { Seq2Seq } from '../../lib/models/seq2seq';
 import { Objective, lossAndGradients } from '../../lib/models/objectives';
 import { ParallelTrainer } from '../../lib/training/parallel';
 import { Trainer } from '../../lib/training/trainer';
@@ -75,6 +76,26 @@ describe('data-parallel gradients over worker threads', () => {
     const a = run(2), b = run(2), c = run(1);
     expect(a).toEqual(b);
     a.forEach((w, k) => expect(relativeToScale(w, c[k])).toBeLessThan(1e-10));
+  });
+
+  it('the encoder–decoder: two workers give the loss and gradients of one, to 1e-12 relative', () => {
+    const model = new Seq2Seq({ mode: 'gru', attention: true, numLayers: 1, sourceVocabSize: 9, targetVocabSize: 8, embeddingSize: 4, hiddenSize: 5 }, 3);
+    const batch = {
+      sources: [[4, 5, 6, 2], [3, 2], [6, 4, 7, 8, 2], [5, 5, 2], [7, 2]],
+      targets: [[3, 4, 2], [5, 3, 4, 4, 2], [2], [6, 7, 2], [3, 3, 3, 2]],
+    };
+    const forced = [true, false, true, false, true];
+    model.zeroGrad();
+    const one = model.loss(batch, { forced, backward: true }).loss;
+    const single = model.namedParameters().map((p) => toFlat(p.grad));
+    const par = new ParallelTrainer(2);
+    try {
+      const loss = par.seq2seqLossAndGradients(model, batch, forced);
+      expect(Math.abs(loss - one)).toBeLessThanOrEqual(1e-12 * Math.abs(one));
+      model.namedParameters().forEach((p, k) => expect(relativeToScale(toFlat(p.grad), single[k])).toBeLessThanOrEqual(1e-12));
+    } finally {
+      par.close();
+    }
   });
 
   it('brings a worker\'s error back to the caller, with its message and its class', () => {
