@@ -12,6 +12,7 @@ import { CharVocabulary } from '../data/text';
 import { CharLmTask, checkText, prepareCharLm, charLmTrainer, resumeCharLmTrainer, charLmResult, sampleText } from '../tasks/char-lm';
 import { CellKind } from '../cells/cell-params';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
+import { refuseChangesOnResume } from './train-options';
 import { CELLS, Out, registered, readTaskCheckpoint } from './model-options';
 
 /** What `train --task char-lm` uses for the options it is not given. */
@@ -39,8 +40,7 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
   if (a.schedule === 'step') throw new ValueError('train --schedule: a char-lm run takes constant or cosine (to --min-lr, default lr / 10)');
   let resumed: { ckpt: Checkpoint; task: CharLmTaskJson } | null = null;
   if (a.resume) {
-    const conflicting = FROM_CHECKPOINT.filter((k) => a._given.has(k));
-    if (conflicting.length) throw new ValueError(`train --resume: ${conflicting.map((k) => `--${k}`).join(', ')} cannot change on resume; the model, the data and the training come from the checkpoint`);
+    refuseChangesOnResume(a, FROM_CHECKPOINT, 'the model, the data and the training');
     const { ckpt } = readTaskCheckpoint(a.resume as string, 'train --resume', ['char-lm'], 'char-lm checkpoints');
     const task = ckpt.task as CharLmTaskJson;
     if (!task.options) throw new ValueError(`train --resume: ${a.resume} was written before char-lm runs could be resumed; start a new run`);

@@ -9,6 +9,7 @@ import { ValueError } from '../kernels/tensor';
 import { readClassDirectory } from '../data/labelled';
 import { NamesLmTask, trainNamesLm, resumeNamesLm } from '../tasks/names-lm';
 import { Parsed } from './args';
+import { refuseChangesOnResume } from './train-options';
 import { CELLS, Out, registered, attachProgress, readTaskCheckpoint } from './model-options';
 
 export const DEFAULT_NAMES_CHECKPOINT = path.join('runs', 'names-lm', 'checkpoint.json');
@@ -33,8 +34,7 @@ export function runNamesLmTrain(a: Parsed, out: Out): { file: string; seconds: n
   const budget = { epochs: a.epochs as number, maxSeconds: (a['max-seconds'] as number | null) ?? null, workers: (a.workers as number | null) ?? 1, checkpointPath: file };
   let r;
   if (a.resume) {
-    const conflicting = FROM_CHECKPOINT.filter((k) => a._given.has(k));
-    if (conflicting.length) throw new ValueError(`train --resume: ${conflicting.map((k) => `--${k}`).join(', ')} cannot change on resume; the model and the training come from the checkpoint`);
+    refuseChangesOnResume(a, FROM_CHECKPOINT, 'the model and the training');
     const { ckpt } = readTaskCheckpoint(a.resume as string, 'train --resume', ['names-lm'], 'names-lm checkpoints');
     const progress = attachProgress(budget, a, out, Math.ceil((0.9 * texts.length) / ((ckpt.task as NamesLmTask).options?.batchSize ?? 1)));
     r = resumeNamesLm(ckpt, texts, labels, classes, budget, `checkpoint ${a.resume}`);

@@ -13,7 +13,7 @@ import { Progress, formatSeconds } from '../training/progress';
 import { AddingTaskOptions, addingDatasets, ADDING_BASELINE_MSE } from '../tasks/adding';
 import { Parsed } from './args';
 import { CELLS, Out } from './model-options';
-import { FROM_CHECKPOINT, defaultWorkers } from './train-options';
+import { FROM_CHECKPOINT, defaultWorkers, refuseChangesOnResume } from './train-options';
 
 /** Trains on the adding problem, or resumes a run from its checkpoint. */
 export function runAddingTrain(a: Parsed, out: Out, err: Out): number {
@@ -31,10 +31,7 @@ export function runAddingTrain(a: Parsed, out: Out, err: Out): number {
   });
 
   if (a.resume) {
-    const conflicting = FROM_CHECKPOINT.filter((k) => a._given.has(k));
-    if (conflicting.length) {
-      throw new ValueError(`train --resume: ${conflicting.map((k) => `--${k}`).join(', ')} cannot change on resume; the architecture, data and optimizer come from the checkpoint`);
-    }
+    refuseChangesOnResume(a, FROM_CHECKPOINT, 'the architecture, data and optimizer');
     const ckpt = readCheckpoint(a.resume as string);
     task = checkAddingTask(ckpt.task, `checkpoint ${a.resume}: task`);
     const { train, validation } = addingDatasets(task);

@@ -4,7 +4,8 @@
  */
 import * as os from 'os';
 import { OPTIMIZER_NAMES } from '../training/optimizers';
-import { OptionSpec } from './args';
+import { ValueError } from '../kernels/tensor';
+import { OptionSpec, Parsed } from './args';
 import { CELLS } from './model-options';
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
@@ -55,4 +56,10 @@ export const FROM_CHECKPOINT = ['task', 'cell', 'hidden', 'layers', 'bidirection
 /** Both cores where it pays: two threads when the machine has them and each gets at least 8 sequences. */
 export function defaultWorkers(batch: number): number {
   return os.availableParallelism() >= 2 && batch >= 16 ? 2 : 1;
+}
+
+/** Refuses the options that fix a run when it resumes: they come from the checkpoint (`what` says what they are). */
+export function refuseChangesOnResume(a: Parsed, fixed: readonly string[], what: string): void {
+  const given = fixed.filter((k) => a._given.has(k));
+  if (given.length) throw new ValueError(`train --resume: ${given.map((k) => `--${k}`).join(', ')} cannot change on resume; ${what} come from the checkpoint`);
 }

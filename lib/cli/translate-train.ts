@@ -15,7 +15,7 @@ import { TranslateTask, prepareTranslation, buildTranslator, translationTrainer,
 import { lineChart } from '../charts/svg';
 import { Parsed } from './args';
 import { CELLS, Out, registered, writeOutputs } from './model-options';
-import { defaultWorkers } from './train-options';
+import { defaultWorkers, refuseChangesOnResume } from './train-options';
 
 export const DEFAULT_TRANSLATE_CHECKPOINT = path.join('runs', 'translate', 'checkpoint.json');
 
@@ -46,8 +46,7 @@ export function runTranslateTrain(a: Parsed, out: Out): number {
   if (a.optimizer !== 'adam') throw new ValueError('train --optimizer: the translate task trains with adam');
   let resumed: { json: Record<string, unknown>; task: TranslateTaskJson } | null = null;
   if (a.resume) {
-    const conflicting = FROM_CHECKPOINT.filter((k) => a._given.has(k));
-    if (conflicting.length) throw new ValueError(`train --resume: ${conflicting.map((k) => `--${k}`).join(', ')} cannot change on resume; the model, the data and the training come from the checkpoint`);
+    refuseChangesOnResume(a, FROM_CHECKPOINT, 'the model, the data and the training');
     const json = readCheckpointJson(a.resume as string) as Record<string, unknown>;
     if (checkpointTaskName(json) !== 'translate') throw new ValueError(`train --resume: ${a.resume} is not a translate checkpoint`);
     resumed = { json, task: json.task as TranslateTaskJson };
