@@ -18,7 +18,7 @@
  * lent for the buffers a step keeps, and `createWork`, called once per sequence, makes the only scratch a
  * cell has (a [B,·] buffer).
  */
-import { Mat } from '../kernels/tensor';
+import { Mat, isOwned, ShapeError } from '../kernels/tensor';
 import { GemmWorkspace, PackedB } from '../kernels/gemm';
 import { CellParams } from './cell-params';
 
@@ -67,4 +67,9 @@ export interface Cell<S extends StepBase, W> {
   backward(w: RecurrentWeights, s: S, d: StepGrads, work: W): void;
   /** The tensors of a forward step in the order it computes them, by name: what a non-finite search reads. */
   computed(s: S): [string, Mat][];
+}
+
+/** Throws unless `m` is row-major from offset 0, as every tensor a cell's loops index by b·N + j must be. */
+export function assertPlain(m: Mat, what: string): void {
+  if (!isOwned(m)) throw new ShapeError(`${what}: expected a row-major tensor at offset 0 (a plain view), got strides [${m.stride.join(',')}] at offset ${m.offset}`);
 }

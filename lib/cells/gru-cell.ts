@@ -28,8 +28,7 @@ import { gemmPacked } from '../kernels/gemm';
 import { setRowsToBias } from '../kernels/bias';
 import { sigmoid, tanh } from '../kernels/activations';
 import { CellParams } from './cell-params';
-import { Cell, RecurrentWeights, StepBase, StepGrads } from './cell';
-import { assertPlain } from './rnn-cell';
+import { Cell, RecurrentWeights, StepBase, StepGrads, assertPlain } from './cell';
 
 /**
  * One time step. Kept for backward: h_{t−1}, the gate values r, z, n and v_n (the hidden projection of

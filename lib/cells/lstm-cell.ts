@@ -26,8 +26,7 @@ import { Mat, assertShape } from '../kernels/tensor';
 import { gemmPacked } from '../kernels/gemm';
 import { sigmoid, tanh } from '../kernels/activations';
 import { CellParams } from './cell-params';
-import { Cell, RecurrentWeights, StepBase, StepGrads } from './cell';
-import { assertPlain } from './rnn-cell';
+import { Cell, RecurrentWeights, StepBase, StepGrads, assertPlain } from './cell';
 
 /**
  * One time step. Kept for backward: h_{t−1}, c_{t−1}, the four gate values (after their nonlinearities),

@@ -16,11 +16,11 @@
  * term the next step needs, dh_{t−1}. The layer owns every buffer (lib/cells/cell.ts says how); these
  * functions only fill them.
  */
-import { Mat, assertShape, isOwned, ShapeError } from '../kernels/tensor';
+import { Mat, assertShape } from '../kernels/tensor';
 import { gemmPacked } from '../kernels/gemm';
 import { relu, tanh } from '../kernels/activations';
 import { CellParams } from './cell-params';
-import { Cell, RecurrentWeights, StepBase, StepGrads } from './cell';
+import { Cell, RecurrentWeights, StepBase, StepGrads, assertPlain } from './cell';
 
 export type RnnNonlinearity = 'tanh' | 'relu';
 
@@ -67,10 +67,6 @@ export function checkRnnStep(p: CellParams, s: RnnStep, what: string): void {
   assertPlain(s.h, `${what} h_t`);
 }
 
-/** Throws unless `m` is row-major from offset 0, as every tensor a cell's loops index by b·N + j must be. */
-export function assertPlain(m: Mat, what: string): void {
-  if (!isOwned(m)) throw new ShapeError(`${what}: expected a row-major tensor at offset 0 (a plain view), got strides [${m.stride.join(',')}] at offset ${m.offset}`);
-}
 
 const rnnBase = {
   gateCount: 1,
