@@ -70,19 +70,21 @@ export function softmaxCrossEntropy(logits: Mat, targets: ArrayLike<number>, cla
   for (let n = 0; n < N; n++) if (targets[n] !== IGNORE_INDEX) count += w(n);
   if (count === 0) throw new ValueError(`softmaxCrossEntropy targets: every one of the ${N} rows is ignored, so the mean is undefined`);
   const dlogits = zeros([N, K]);
+  const z = logits.data, s0 = logits.stride[0], s1 = logits.stride[1], dz = dlogits.data;
   let total = 0;
   for (let n = 0; n < N; n++) {
     if (targets[n] === IGNORE_INDEX) continue; // padding: no loss, no gradient
+    const at = logits.offset + n * s0; // z_{n,k} is z[at + k·s1]; dz_{n,k} is dz[n·K + k]
     let m = -Infinity;
-    for (let k = 0; k < K; k++) m = Math.max(m, logits.get(n, k)); // subtract the max so no exp overflows
+    for (let k = 0; k < K; k++) m = Math.max(m, z[at + k * s1]); // subtract the max so no exp overflows
     let sumExp = 0;
-    for (let k = 0; k < K; k++) sumExp += Math.exp(logits.get(n, k) - m);
+    for (let k = 0; k < K; k++) sumExp += dz[n * K + k] = Math.exp(z[at + k * s1] - m); // e^(z_k − m), kept
     const logSumExp = m + Math.log(sumExp);
-    const wn = w(n);
-    total -= wn * (logits.get(n, targets[n]) - logSumExp); //                 (CE-1), (CE-2)
+    const wn = w(n), target = targets[n];
+    total -= wn * (z[at + target * s1] - logSumExp); //                         (CE-1), (CE-2)
     for (let k = 0; k < K; k++) {
-      const p = Math.exp(logits.get(n, k) - logSumExp);
-      dlogits.set(n, k, (wn * (p - (k === targets[n] ? 1 : 0))) / count); // (CE-1'), (CE-2')
+      const p = dz[n * K + k] / sumExp; //                                          softmax(z_n)_k
+      dz[n * K + k] = (wn * (p - (k === target ? 1 : 0))) / count; //              (CE-1'), (CE-2')
     }
   }
   return { loss: total / count, dlogits };
