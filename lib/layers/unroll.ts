@@ -211,22 +211,32 @@ export function unrollBackward<S extends StepBase, W>(
   }
 
   const ws = cache.weights.gemm;
-  const DAf = flattenRows(DA), DVf = flattenRows(DV);
-  gemm(g.weight_ih, DAf.transpose(1, 0), cache.X, ws); //     [G·H,I] += [G·H,T·B]·[T·B,I]   (BPTT-4)
-  gemm(g.weight_hh, DVf.transpose(1, 0), cache.hPrev, ws); // [G·H,H] += [G·H,T·B]·[T·B,H]   (BPTT-4)
+  const DAf = flattenRows(DA), DVf = DV === DA ? DAf : flattenRows(DV);
+  addWeightGrads(g, DAf, DVf, cache.X, cache.hPrev, ws); //                                    (BPTT-4)
+  gemm(flattenRows(dxs), DAf, p.weight_ih, ws); //           [T·B,I] += [T·B,G·H]·[G·H,I]   (BPTT-4)
+  pool?.release(cache.pooled, cache.token); // the next forward of this shape may reuse them
+  return { dh0: d.dhPrev, dc0: cGradNorms ? d.dcNext : null, hGradNorms, cGradNorms }; //   (BPTT-3)
+}
+
+/**
+ * (BPTT-4) The shared weights' gradients, summed over every step and row as one product each, from the
+ * rows of all steps stacked: DA, DV [N,G·H] (the same tensor for RNN and LSTM), the inputs X [N,I] and
+ * the states before each step H_prev [N,H]. Adds into `g`.
+ */
+export function addWeightGrads(g: CellParams, DA: Mat, DV: Mat, X: Mat, Hprev: Mat, ws: GemmWorkspace): void {
+  const GH = DA.shape[1];
+  gemm(g.weight_ih, DA.transpose(1, 0), X, ws); //      [G·H,I] += [G·H,N]·[N,I]       (BPTT-4)
+  gemm(g.weight_hh, DV.transpose(1, 0), Hprev, ws); //  [G·H,H] += [G·H,N]·[N,H]       (BPTT-4)
   if (g.bias_ih && g.bias_hh && DV === DA) {
     // RNN and LSTM: both biases enter only as b_ih + b_hh, so their gradients are the same sum; take it once.
     const db = zeros([GH]);
-    addRowVectorBackward(db, DAf); //                         [G·H] = Σ over T·B rows         (BPTT-4)
+    addRowVectorBackward(db, DA); //                    [G·H] = Σ over N rows          (BPTT-4)
     for (let k = 0; k < GH; k++) {
       g.bias_ih.data[g.bias_ih.offset + k * g.bias_ih.stride[0]] += db.data[k];
       g.bias_hh.data[g.bias_hh.offset + k * g.bias_hh.stride[0]] += db.data[k];
     }
   } else {
-    if (g.bias_ih) addRowVectorBackward(g.bias_ih, DAf); //  [G·H] += Σ over T·B rows        (BPTT-4)
-    if (g.bias_hh) addRowVectorBackward(g.bias_hh, DVf); //  [G·H] += Σ over T·B rows        (BPTT-4)
+    if (g.bias_ih) addRowVectorBackward(g.bias_ih, DA); // [G·H] += Σ over N rows       (BPTT-4)
+    if (g.bias_hh) addRowVectorBackward(g.bias_hh, DV); // [G·H] += Σ over N rows       (BPTT-4)
   }
-  gemm(flattenRows(dxs), DAf, p.weight_ih, ws); //           [T·B,I] += [T·B,G·H]·[G·H,I]   (BPTT-4)
-  pool?.release(cache.pooled, cache.token); // the next forward of this shape may reuse them
-  return { dh0: d.dhPrev, dc0: cGradNorms ? d.dcNext : null, hGradNorms, cGradNorms }; //   (BPTT-3)
 }
