@@ -82,16 +82,28 @@ export class AdditiveAttention {
 
   /**
    * One step: the context [n,Hk] and the weights α [n,S] for the query q [n,Hq] of the batch's first n
-   * rows (n ≤ B: a decoder step where the other rows have already written their last word).
+   * rows (n ≤ B: a decoder step where the other rows have already written their last word). With `into`,
+   * the step writes into the buffers it is given instead of new ones (a decoder's workspace): `w` [S,n,A]
+   * and `alpha` [n,S] plain, `context` [n,Hk] any view whose rows are contiguous (a slice of the decoder's
+   * input row).
    */
-  forward(k: AttentionKeys, q: Mat): { context: Mat; alpha: Mat; cache: AttentionStepCache } {
+  forward(k: AttentionKeys, q: Mat, into: { w: Mat; alpha: Mat; context: Mat } | null = null): { context: Mat; alpha: Mat; cache: AttentionStepCache } {
     const [S, B, Hk] = k.keys.shape, A = this.size;
     const n = q.shape[0];
     if (n > B) throw new ShapeError(`AdditiveAttention.forward q: expected at most ${B} rows (the batch's), got ${n}`);
     assertShape(q, [n, this.querySize], 'AdditiveAttention.forward q');
     const { y: qp, cache: qCache } = this.Wa.forward(q); // [n,A] = [n,Hq]·[Hq,A] + b_W
-    const w = zeros([S, n, A]), alpha = zeros([n, S]), context = zeros([n, Hk]);
+    const w = into ? into.w : zeros([S, n, A]), alpha = into ? into.alpha : zeros([n, S]), context = into ? into.context : zeros([n, Hk]);
+    if (into) {
+      assertShape(w, [S, n, A], 'AdditiveAttention.forward into.w');
+      assertShape(alpha, [n, S], 'AdditiveAttention.forward into.alpha');
+      assertShape(context, [n, Hk], 'AdditiveAttention.forward into.context');
+      if (!isOwned(w) || !isOwned(alpha) || context.stride[1] !== 1) throw new ShapeError('AdditiveAttention.forward into: expected plain w and alpha, and a context whose rows are contiguous');
+      alpha.data.fill(0); // α = 0 at padded positions
+      for (let b = 0; b < n; b++) context.data.fill(0, context.offset + b * context.stride[0], context.offset + b * context.stride[0] + Hk);
+    }
     const P = k.p.data, W = w.data, QP = qp.data, v = this.va.data, K = k.keys.data, AL = alpha.data, C = context.data;
+    const c0 = context.offset, cs = context.stride[0]; // row b of the context starts at C[c0 + b·cs]
     for (let b = 0; b < n; b++) {
       let max = -Infinity;
       for (let s = 0; s < k.lengths[b]; s++) {
@@ -109,7 +121,7 @@ export class AdditiveAttention {
       for (let s = 0; s < k.lengths[b]; s++) sum += AL[b * S + s] = Math.exp(AL[b * S + s] - max); // max first: no overflow
       for (let s = 0; s < k.lengths[b]; s++) {
         const a = (AL[b * S + s] /= sum); //                                       (ATT-4)
-        for (let j = 0; j < Hk; j++) C[b * Hk + j] += a * K[(s * B + b) * Hk + j]; // (ATT-5)
+        for (let j = 0; j < Hk; j++) C[c0 + b * cs + j] += a * K[(s * B + b) * Hk + j]; // (ATT-5)
       }
     }
     return { context, alpha, cache: { q: qCache, w, alpha } };

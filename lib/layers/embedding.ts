@@ -59,6 +59,21 @@ export class Embedding {
     return { y, cache: { indices: k } };
   }
 
+  /**
+   * (EMB-1) written into the first E columns of each row of `y` [N,≥E] (a view whose rows are contiguous;
+   * the rest of each row is left as it is): the lookup of a decoder step, into its input row.
+   */
+  lookupInto(indices: ArrayLike<number>, y: Mat): void {
+    const N = indices.length, E = this.embeddingDim, V = this.numEmbeddings;
+    if (y.dimension !== 2 || y.shape[0] !== N || y.shape[1] < E || y.stride[1] !== 1) throw new ShapeError(`Embedding.lookupInto y: expected [${N},≥${E}] with contiguous rows, got ${shapeString(y.shape)} with strides ${shapeString(y.stride)}`);
+    const W = this.params.weight.data;
+    for (let n = 0; n < N; n++) {
+      const v = indices[n];
+      if (!Number.isInteger(v) || v < 0 || v >= V) throw new ValueError(`Embedding.lookupInto indices[${n}]: expected a token index in [0, ${V - 1}], got ${v}`);
+      y.data.set(W.subarray(v * E, v * E + E), y.offset + n * y.stride[0]); // e_n = W[k_n]   (EMB-1)
+    }
+  }
+
   /** Adds ∂L/∂W for dy (shape + [E]). The indices are not differentiable: nothing is returned. */
   backward(cache: EmbeddingCache, dy: Mat): void {
     if (!isOwned(dy)) dy = clone(dy); // a view: read it as one contiguous block

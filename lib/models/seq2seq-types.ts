@@ -1,13 +1,14 @@
 /**
  * The shapes the encoder–decoder (seq2seq.ts) works with: its configuration, a batch of pairs, the
- * encoded sources, the decoder's state between steps and what each step keeps for backward.
+ * encoded sources, the decoder's state between steps and what each step keeps for backward, and the
+ * parts the training pass (seq2seq-loss.ts) reads.
  */
 import { Mat } from '../kernels/tensor';
 import { CellKind } from '../cells/cell-params';
-import { RecurrentCache } from '../layers/recurrent';
-import { EmbeddingCache } from '../layers/embedding';
-import { LinearCache } from '../layers/linear';
-import { AttentionKeys, AttentionStepCache } from '../layers/attention';
+import { Embedding, EmbeddingCache } from '../layers/embedding';
+import { Linear, LinearCache } from '../layers/linear';
+import { AttentionKeys, AttentionStepCache, AdditiveAttention } from '../layers/attention';
+import { Recurrent, RecurrentCache } from '../layers/recurrent';
 
 export interface Seq2SeqConfig {
   mode: CellKind; // encoder and decoder cell
@@ -53,4 +54,15 @@ export interface DecoderStepCache {
 export interface KeyGrads {
   dKeys: Mat; // [S,B,H]
   dP: Mat; // [S,B,A]
+}
+
+/** What the training pass (seq2seq-loss.ts) reads of the model: its parts, the encoder both ways. */
+export interface Seq2SeqParts {
+  readonly config: Seq2SeqConfig;
+  readonly targetEmbedding: Embedding;
+  readonly attention: AdditiveAttention | null;
+  readonly decoder: Recurrent;
+  readonly out: Linear;
+  encode(sources: readonly (readonly number[])[]): Encoded;
+  encoderBackward(enc: Encoded, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void;
 }

@@ -20,8 +20,8 @@
  * A free-running step's argmax is a choice, not a function with a gradient: nothing flows back through it
  * (as `topi.detach()` in PyTorch's tutorial).
  */
-import { Mat, zeros, clone, fromArray, flattenRows, ValueError } from '../kernels/tensor';
-import { PAD_ID, SOS_ID, argmaxWord } from './word-ids';
+import { Mat, zeros, clone, ValueError } from '../kernels/tensor';
+import { PAD_ID } from './word-ids';
 import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
 import { assertCellKind } from '../cells/cell-params';
@@ -30,13 +30,13 @@ import { NamedParameter } from '../kernels/parameter';
 import { Embedding } from '../layers/embedding';
 import { Linear } from '../layers/linear';
 import { AdditiveAttention, AttentionStepCache } from '../layers/attention';
-import { IGNORE_INDEX, softmaxCrossEntropy } from '../layers/losses';
-import { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache, KeyGrads } from './seq2seq-types';
+import { Seq2SeqConfig, Seq2SeqBatch, Seq2SeqParts, Encoded, DecoderState, DecoderStepCache, KeyGrads } from './seq2seq-types';
+import { Seq2SeqPass } from './seq2seq-loss';
 
 export { PAD_ID, SOS_ID, EOS_ID, argmaxWord } from './word-ids';
 export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache } from './seq2seq-types';
 
-export class Seq2Seq {
+export class Seq2Seq implements Seq2SeqParts {
   readonly config: Seq2SeqConfig;
   readonly sourceEmbedding: Embedding;
   readonly encoder: Recurrent;
@@ -44,6 +44,7 @@ export class Seq2Seq {
   readonly attention: AdditiveAttention | null;
   readonly decoder: Recurrent;
   readonly out: Linear;
+  private pass: Seq2SeqPass | null = null; // the training pass's workspace, made on first use
 
   constructor(config: Seq2SeqConfig, seed = 0) {
     assertCellKind(config.mode, 'Seq2Seq mode');
@@ -127,27 +128,8 @@ export class Seq2Seq {
     return { logits: o.y, state: { h: r.h_n, c: r.c_n }, alpha, cache: { emb: emb.cache, att, rnn: r.cache, out: o.cache } };
   }
 
-  /**
-   * (SEQ-4', SEQ-3') Backward of one decoder step of the first B rows, given dz [B,V] and ∂L/∂s_t from
-   * step t+1 (`dh`, `dc`, [L,B,H]); adds into the parameters' gradients and `keyGrads`, and returns ∂L/∂s_{t−1}.
-   */
-  private decoderStepBackward(enc: Encoded, c: DecoderStepCache, dz: Mat, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): { dh: Mat; dc: Mat | null } {
-    const { embeddingSize: E, numLayers: L } = this.config;
-    const B = dz.shape[0];
-    const ds = this.out.backward(c.out, dz); //                          [B,H] = [B,V]·[V,H]   (SEQ-4')
-    const g = this.decoder.backward(c.rnn, fromArray(ds.data, [1, B, ds.shape[1]]), dh, dc); // di_t, ∂L/∂s_{t−1}   (SEQ-4')
-    const di = g.dx.pick(0); //                                          [B,E] or [B,E+H]
-    if (this.attention && enc.attention && c.att && keyGrads) {
-      const dq = this.attention.backward(enc.attention, c.att, di.lo(0, E), keyGrads.dKeys, keyGrads.dP); // (SEQ-3')
-      const top = g.dh0.pick(L - 1);
-      for (let b = 0; b < B; b++) for (let j = 0; j < dq.shape[1]; j++) top.set(b, j, top.get(b, j) + dq.get(b, j));
-    }
-    this.targetEmbedding.backward(c.emb, di.hi(B, E)); //                                   (EMB-1')
-    return { dh: g.dh0, dc: g.dc0 };
-  }
-
-  /** (SEQ-1') Backward of the encoder, given ∂L/∂(h_S, c_S) and the attention's sums over the steps. */
-  private encoderBackward(enc: Encoded, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void {
+  /** (SEQ-1') Backward of the encoder, given ∂L/∂(h_S, c_S) [L,B,H] and the attention's sums over the steps. */
+  encoderBackward(enc: Encoded, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void {
     const dKeys = keyGrads ? keyGrads.dKeys : zeros(enc.keys.shape);
     if (this.attention && enc.attention && keyGrads) this.attention.prepareBackward(enc.attention, keyGrads.dP, dKeys); // (ATT-1')
     const g = this.encoder.backward(enc.cache.rnn, dKeys, dh, dc); //  BPTT over the source   (SEQ-1')
@@ -160,57 +142,8 @@ export class Seq2Seq {
    * it reads its own argmax of the step before. Returns the loss (nats per target word) and the word count.
    */
   loss(batch: Seq2SeqBatch, options: { forced?: readonly boolean[]; backward?: boolean } = {}): { loss: number; words: number } {
-    const { sources, targets } = batch;
-    const B = sources.length;
-    if (targets.length !== B) throw new ValueError(`Seq2Seq.loss: ${B} sources but ${targets.length} targets`);
-    const forced = options.forced ?? new Array<boolean>(B).fill(true);
-    if (forced.length !== B) throw new ValueError(`Seq2Seq.loss forced: expected ${B} flags, got ${forced.length}`);
-    const V = this.config.targetVocabSize;
-    targets.forEach((y, b) => {
-      if (y.length === 0) throw new ValueError(`Seq2Seq.loss targets[${b}]: empty; a target holds at least <eos>`);
-      y.forEach((k, t) => {
-        if (!(Number.isInteger(k) && k >= 0 && k < V)) throw new ValueError(`Seq2Seq.loss targets[${b}][${t}]: expected a word id in [0, ${V - 1}], got ${k}`);
-      });
-    });
-    // Rows longest target first, so that the rows still writing at step t are the first active[t]: a step
-    // computes those rows only (the others' positions are padding, which takes no loss and no gradient).
-    const order = Array.from({ length: B }, (_, b) => b).sort((a, b) => targets[b].length - targets[a].length || a - b);
-    const ys = order.map((b) => targets[b]), free = order.map((b) => !forced[b]);
-    const T = ys[0].length;
-    const active = Array.from({ length: T }, (_, t) => ys.filter((y) => y.length > t).length);
-    const enc = this.encode(order.map((b) => sources[b]));
-    let state = this.initialState(enc);
-    const logits = zeros([T, B, V]);
-    const labels = new Array<number>(T * B).fill(IGNORE_INDEX); // padded positions are masked   (SEQ-5)
-    const caches: DecoderStepCache[] = [];
-    let tokens = new Array<number>(B).fill(SOS_ID);
-    for (let t = 0; t < T; t++) {
-      const n = active[t];
-      const step = this.decoderStep(enc, state, tokens.slice(0, n));
-      copy2d(logits.pick(t).hi(n, V), step.logits);
-      caches.push(step.cache);
-      state = step.state;
-      for (let b = 0; b < n; b++) {
-        labels[t * B + b] = ys[b][t];
-        tokens[b] = free[b] ? argmaxWord(step.logits, b) : ys[b][t]; //                      (SEQ-3)
-      }
-    }
-    const { loss, dlogits } = softmaxCrossEntropy(flattenRows(logits), labels); //          (SEQ-5), (SEQ-5')
-    const words = labels.filter((k) => k !== IGNORE_INDEX).length;
-    if (!options.backward) return { loss, words };
-    const { hiddenSize: H, numLayers: L } = this.config;
-    const keyGrads = this.attention && enc.attention ? { dKeys: zeros(enc.keys.shape), dP: zeros(enc.attention.p.shape) } : null;
-    const dz = fromArray(dlogits.data, [T, B, V]);
-    // ∂L/∂s_t of every row: a row's slots stay 0 until the (backward) loop reaches the steps it was active in.
-    const dh = zeros([L, B, H]), dc = this.config.mode === 'lstm' ? zeros([L, B, H]) : null;
-    for (let t = T - 1; t >= 0; t--) {
-      const n = active[t];
-      const g = this.decoderStepBackward(enc, caches[t], dz.pick(t).hi(n, V), dh.hi(L, n, H), dc ? dc.hi(L, n, H) : null, keyGrads); // (SEQ-4'), (SEQ-3')
-      for (let l = 0; l < L; l++) copy2d(dh.pick(l).hi(n, H), g.dh.pick(l));
-      if (dc && g.dc) for (let l = 0; l < L; l++) copy2d(dc.pick(l).hi(n, H), g.dc.pick(l));
-    }
-    this.encoderBackward(enc, dh, dc, keyGrads); //                                           (SEQ-2'), (SEQ-1')
-    return { loss, words };
+    this.pass ??= new Seq2SeqPass(this);
+    return this.pass.loss(batch, options); // the decoder loop over a workspace: lib/models/seq2seq-loss.ts
   }
 
   toConfig(): Seq2SeqConfig {
