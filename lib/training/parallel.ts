@@ -38,6 +38,9 @@ export class ParallelTrainer {
   private readonly handles: WorkerHandle[] = [];
   private readonly control: Int32Array; // [0] job counter, [1] workers done, [2] a worker failed
   private readonly local = new SliceModels(); // the main thread's replicas, for slice 0
+  // Shared memory kept from one step to the next: every parameter, and each slice's gradients.
+  private params: Float64Array | null = null;
+  private readonly grads: Float64Array[] = [];
 
   /** `workers` slices in all: the main thread and workers − 1 threads. */
   constructor(workers: number) {
@@ -70,7 +73,7 @@ export class ParallelTrainer {
   lossGradientsAndState(model: SequenceModel, batch: Batch, objective: Objective): { loss: number; h_n: Mat; c_n: Mat | null } {
     const [T, B] = batch.x.shape;
     const params = model.namedParameters();
-    const flat = flatten(params);
+    const flat = this.sharedParams(params);
     const bounds = boundsOf(B, Math.min(this.workers, B));
     const { numLayers, bidirectional, hiddenSize: H, mode } = model.rnn.config;
     const LD = numLayers * (bidirectional ? 2 : 1);
@@ -78,7 +81,7 @@ export class ParallelTrainer {
     const jobs: Extract<SliceJob, { kind: 'sequence' }>[] = bounds.slice(1).map((b1, w) => {
       const b0 = bounds[w];
       return {
-        kind: 'sequence', config, params: flat, grads: shared(flat.length), result: shared(2),
+        kind: 'sequence', config, params: flat, grads: this.sharedGrads(w, flat.length), result: shared(2),
         batch: toPlain(sliceBatch(batch, b0, b1)), objective: toPlain(sliceObjective(objective, b0, b1, T, B)),
         hN: shared(LD * (b1 - b0) * H), cN: mode === 'lstm' ? shared(LD * (b1 - b0) * H) : null,
       };
@@ -103,20 +106,45 @@ export class ParallelTrainer {
    */
   seq2seqLossAndGradients(model: Seq2Seq, batch: Seq2SeqBatch, forced: readonly boolean[]): number {
     const params = model.namedParameters();
-    const flat = flatten(params);
+    const flat = this.sharedParams(params);
     const B = batch.sources.length, W = Math.min(this.workers, B);
     // A decoder step costs what its rows still writing cost, so the rows are dealt out by target length,
     // longest first, in turn: every slice gets about the same words and the same number of steps.
     const byLength = Array.from({ length: B }, (_, b) => b).sort((a, b) => batch.targets[b].length - batch.targets[a].length || a - b);
     const config = model.toConfig();
-    const jobs: SliceJob[] = Array.from({ length: W }, (_, w) => {
+    const jobs: Extract<SliceJob, { kind: 'seq2seq' }>[] = Array.from({ length: W }, (_, w) => {
       const rows = byLength.filter((_, k) => k % W === w);
       return {
-        kind: 'seq2seq', config, params: flat, grads: shared(flat.length), result: shared(2),
+        kind: 'seq2seq', config, params: flat, grads: this.sharedGrads(w, flat.length), result: shared(2),
         sources: rows.map((b) => [...batch.sources[b]]), targets: rows.map((b) => [...batch.targets[b]]), forced: rows.map((b) => forced[b]),
       };
     });
-    return this.runAndAdd(jobs, params, false);
+    // Slice 0 runs on the model itself, its gradients left in place: no copy of the parameters in or of
+    // the gradients out on this thread.
+    const first = jobs[0];
+    return this.runAndAdd(jobs, params, false, () => {
+      model.zeroGrad();
+      const r = model.loss({ sources: first.sources, targets: first.targets }, { forced: first.forced, backward: true });
+      return { loss: r.loss, terms: r.words };
+    });
+  }
+
+  /** Every parameter, concatenated in order, into the shared buffer kept for them. */
+  private sharedParams(params: NamedParameter[]): Float64Array {
+    const n = params.reduce((a, p) => a + p.value.size, 0);
+    if (this.params?.length !== n) this.params = shared(n);
+    let at = 0;
+    for (const p of params) {
+      this.params.set(p.value.data, at);
+      at += p.value.size;
+    }
+    return this.params;
+  }
+
+  /** The shared buffer slice w writes its n gradients into (each worker overwrites all of it). */
+  private sharedGrads(w: number, n: number): Float64Array {
+    if (this.grads[w]?.length !== n) this.grads[w] = shared(n);
+    return this.grads[w];
   }
 
   /** Stops the worker threads. */
@@ -127,8 +155,9 @@ export class ParallelTrainer {
   /**
    * Runs job 0 here and the others on the workers, waits for all, and adds the slices in order into the
    * parameters' gradients, each weighted by its share of the terms (or by 1 for a sum). Returns the loss.
+   * With `inPlace`, job 0 is run by it on the model itself, which leaves its gradients in the parameters'.
    */
-  private runAndAdd(jobs: SliceJob[], params: NamedParameter[], sum: boolean): number {
+  private runAndAdd(jobs: SliceJob[], params: NamedParameter[], sum: boolean, inPlace: (() => { loss: number; terms: number }) | null = null): number {
     Atomics.store(this.control, 1, 0);
     Atomics.store(this.control, 2, 0);
     for (let w = 1; w < jobs.length; w++) this.handles[w - 1].port.postMessage(jobs[w]);
@@ -136,24 +165,35 @@ export class ParallelTrainer {
     for (let w = jobs.length; w <= others; w++) this.handles[w - 1].port.postMessage(null); // idle this step
     Atomics.add(this.control, 0, 1);
     Atomics.notify(this.control, 0);
-    this.local.run(jobs[0]);
+    if (inPlace) {
+      const r = inPlace();
+      jobs[0].result[0] = r.loss;
+      jobs[0].result[1] = r.terms;
+    } else {
+      this.local.run(jobs[0]);
+    }
     for (let done = Atomics.load(this.control, 1); done < others; done = Atomics.load(this.control, 1)) {
       Atomics.wait(this.control, 1, done, 60_000);
     }
     if (Atomics.load(this.control, 2) !== 0) throw this.workerError();
 
     const termSum = jobs.reduce((a, j) => a + j.result[1], 0);
+    const share = (job: SliceJob) => (sum ? 1 : job.result[1] / termSum);
     let loss = 0;
-    for (const p of params) p.grad.data.fill(0);
-    for (const job of jobs) {
-      const share = sum ? 1 : job.result[1] / termSum;
-      loss += share * job.result[0];
-      let at = 0;
-      for (const p of params) {
-        const g = p.grad.data;
-        for (let k = 0; k < g.length; k++) g[k] += share * job.grads[at + k];
-        at += g.length;
+    for (const job of jobs) loss += share(job) * job.result[0];
+    let at = 0;
+    for (const p of params) {
+      const g = p.grad.data, n = g.length;
+      // g = Σ_w share_w·g_w in slice order; slice 0's gradients are already in g when it ran in place.
+      const s0 = inPlace ? share(jobs[0]) : 0, first = inPlace ? 1 : 0;
+      for (let w = first; w < jobs.length; w++) {
+        const sw = share(jobs[w]), from = jobs[w].grads;
+        if (w > first) for (let k = 0; k < n; k++) g[k] += sw * from[at + k];
+        else if (inPlace) for (let k = 0; k < n; k++) g[k] = s0 * g[k] + sw * from[at + k];
+        else for (let k = 0; k < n; k++) g[k] = sw * from[at + k]; // whatever g held before is overwritten
       }
+      if (jobs.length === first) for (let k = 0; k < n; k++) g[k] *= s0;
+      at += n;
     }
     return loss;
   }
@@ -172,13 +212,4 @@ export class ParallelTrainer {
   }
 }
 
-/** Every parameter, concatenated in order, in shared memory. */
-function flatten(params: NamedParameter[]): Float64Array {
-  const flat = shared(params.reduce((a, p) => a + p.value.size, 0));
-  let at = 0;
-  for (const p of params) {
-    flat.set(p.value.data, at);
-    at += p.value.size;
-  }
-  return flat;
-}
+
