@@ -59,14 +59,14 @@ export class Adam extends Optimizer {
     const p = param.value.data, g = param.grad.data;
     const m = s.exp_avg as Float64Array, v = s.exp_avg_sq as Float64Array;
     const vMax = s.max_exp_avg_sq as Float64Array | undefined;
-    const { beta1, beta2, eps, weightDecay, lr } = this;
+    const { beta1, beta2, eps, weightDecay, lr, decoupled } = this;
     const step = (s.step as number) + 1; //                                        (ADAM-1)
     s.step = step;
     const stepSize = lr / (1 - Math.pow(beta1, step)); //                          (ADAM-4)
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step)); //                       (ADAM-4)
     for (let k = 0; k < p.length; k++) {
       let d = g[k];
-      if (this.decoupled) p[k] *= 1 - lr * weightDecay; //                         (ADAM-1)
+      if (decoupled) p[k] *= 1 - lr * weightDecay; //                              (ADAM-1)
       else if (weightDecay !== 0) d += weightDecay * p[k]; //                      (ADAM-1)
       m[k] = beta1 * m[k] + (1 - beta1) * d; //                                    (ADAM-2)
       v[k] = beta2 * v[k] + (1 - beta2) * d * d; //                                (ADAM-2)

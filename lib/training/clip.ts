@@ -21,30 +21,39 @@ export interface ClipResult {
 export function gradNorm(params: NamedParameter[], normType: 2 | 'inf' = 2): number {
   if (normType === 'inf') {
     let max = 0;
-    for (const p of params) for (const v of p.grad.data) max = Math.max(max, Math.abs(v)); // NaN propagates through Math.max
+    for (const p of params) {
+      const g = p.grad.data;
+      for (let k = 0; k < g.length; k++) max = Math.max(max, Math.abs(g[k])); // NaN propagates through Math.max
+    }
     return max;
   }
   let sumOfSquares = 0;
   for (const p of params) {
+    const g = p.grad.data;
     let s = 0;
-    for (const v of p.grad.data) s += v * v;
+    for (let k = 0; k < g.length; k++) s += g[k] * g[k];
     const n = Math.sqrt(s); // ‖g_i‖₂, then the 2-norm of these norms, as PyTorch         (CLIP-1)
     sumOfSquares += n * n;
   }
   return Math.sqrt(sumOfSquares); //                                                        (CLIP-1)
 }
 
-/** Scales every gradient so that the global norm is at most `maxNorm` (PyTorch's clip_grad_norm_). */
-export function clipGradNorm(params: NamedParameter[], maxNorm: number, normType: 2 | 'inf' = 2): ClipResult {
+/**
+ * Scales every gradient so that the global norm is at most `maxNorm` (PyTorch's clip_grad_norm_).
+ * `norm`: the global norm when the caller has just computed it by the same arithmetic (`gradNorm`, or
+ * `parameterStats`'s globalNorm for the 2-norm), so it is not taken again over every gradient.
+ */
+export function clipGradNorm(params: NamedParameter[], maxNorm: number, normType: 2 | 'inf' = 2, norm: number | null = null): ClipResult {
   if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) throw new ValueError(`clipGradNorm maxNorm: expected a finite number > 0, got ${maxNorm}`);
   if (normType !== 2 && normType !== 'inf') throw new ValueError(`clipGradNorm normType: expected 2 or 'inf', got ${JSON.stringify(normType)}`);
-  const total = gradNorm(params, normType);
+  const total = norm ?? gradNorm(params, normType);
   const coef = Math.min(1, (1 / (total + 1e-6)) * maxNorm); // evaluated in PyTorch's order   (CLIP-2)
+  if (coef === 1) return { normBefore: total, normAfter: total, clipped: false, coef }; // g·1 = g exactly: nothing to do
   for (const p of params) {
     const g = p.grad.data;
     for (let k = 0; k < g.length; k++) g[k] *= coef; //                                      (CLIP-2)
   }
-  return { normBefore: total, normAfter: gradNorm(params, normType), clipped: coef < 1, coef };
+  return { normBefore: total, normAfter: gradNorm(params, normType), clipped: true, coef };
 }
 
 /** Clamps every gradient element to [−clipValue, clipValue] (PyTorch's clip_grad_value_). */

@@ -18,9 +18,10 @@ export interface ParameterStat {
 export function parameterStats(params: NamedParameter[]): { tensors: ParameterStat[]; globalNorm: number } {
   let total = 0;
   const tensors = params.map((p) => {
+    const gd = p.grad.data, wd = p.value.data;
     let g = 0, w = 0;
-    for (const v of p.grad.data) g += v * v;
-    for (const v of p.value.data) w += v * v;
+    for (let k = 0; k < gd.length; k++) g += gd[k] * gd[k];
+    for (let k = 0; k < wd.length; k++) w += wd[k] * wd[k];
     const gradNorm = Math.sqrt(g), weightNorm = Math.sqrt(w);
     total += gradNorm * gradNorm;
     return { name: p.name, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : gradNorm > 0 ? Infinity : 0 };

@@ -148,7 +148,8 @@ export class Trainer<B = SequenceBatch, M extends TrainableModel = SequenceModel
       this.book.nonFiniteInARow++;
     } else {
       this.book.nonFiniteInARow = 0;
-      if (o.clip && 'maxNorm' in o.clip) clip = clipGradNorm(params, o.clip.maxNorm, o.clip.normType ?? 2);
+      const normType = o.clip && 'maxNorm' in o.clip ? o.clip.normType ?? 2 : 2;
+      if (o.clip && 'maxNorm' in o.clip) clip = clipGradNorm(params, o.clip.maxNorm, normType, normType === 2 ? norm : null); // the norm just taken
       else if (o.clip && 'value' in o.clip) clip = clipGradValue(params, o.clip.value);
       this.optimizer.step(params);
       this.recentLosses.push(loss);
