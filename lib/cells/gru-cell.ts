@@ -1,5 +1,7 @@
 /**
  * GRU cell: one time step forward, and its backward right below.              docs: docs/cells/gru.md
+ * Read lib/textbook/gru.ts first: the same step whole, with dW added inside it, as it is taught. This
+ * file is its fast twin, split for speed; a spec holds the two engines equal.
  *
  * Gate order r, z, n (PyTorch's). The input and hidden projections are kept apart, because b_hn sits
  * inside the reset gate's product:

@@ -1,5 +1,7 @@
 /**
  * LSTM cell: one time step forward, and its backward right below.             docs: docs/cells/lstm.md
+ * Read lib/textbook/lstm.ts first: the same step whole, with dW added inside it, as it is taught. This
+ * file is its fast twin, split for speed; a spec holds the two engines equal.
  *
  * Gate order i, f, g, o (PyTorch's): row block k of weight_ih, weight_hh, bias_ih, bias_hh belongs to gate k.
  *   (LSTM-1)  a_t = x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh        a_t: [B,4H] = [a_i | a_f | a_g | a_o]

@@ -1,5 +1,7 @@
 /**
  * Elman RNN cell: one time step forward, and its backward right below.        docs: docs/cells/rnn.md
+ * Read lib/textbook/rnn.ts first: the same step whole, with dW added inside it, as it is taught. This
+ * file is its fast twin, split for speed; a spec holds the two engines equal.
  *
  *   (RNN-1)  a_t = x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh       x_t: [B,I]  W_ih: [H,I]  a_t: [B,H]
  *   (RNN-2)  h_t = φ(a_t),   φ = tanh or relu                    h_t: [B,H]

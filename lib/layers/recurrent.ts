@@ -21,6 +21,7 @@ import { cellFor } from '../cells/cells';
 import { checkLengths, copyValidSteps } from './lengths';
 import { ScratchPool } from '../kernels/scratch';
 import { NamedParameter } from '../kernels/parameter';
+import { TextbookStack, stackForward, stackBackward } from '../textbook/layers';
 
 export interface RecurrentOptions {
   mode: CellKind; // 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru'
@@ -31,15 +32,25 @@ export interface RecurrentOptions {
   bias?: boolean; // default true
   seed?: number; // for the U(−1/√H, 1/√H) initialisation, default 0
   trackGradNorms?: boolean; // record ‖∂L/∂h_t‖ per step in every backward pass (cheap), default true
+  engine?: Engine; // default 'fast'
 }
 
-export type RecurrentConfig = Required<Omit<RecurrentOptions, 'seed' | 'trackGradNorms'>>;
+/**
+ * Which engine runs the layer: 'fast' (lib/layers/unroll.ts: hoisted products, packed weights, pooled
+ * buffers) or 'textbook' (lib/textbook: whole cells, plain products, dW added inside the reverse loop;
+ * many times slower, for reading and for checking the fast one). Both give the same numbers.
+ */
+export type Engine = 'fast' | 'textbook';
+export const ENGINES: readonly Engine[] = ['fast', 'textbook'];
+
+export type RecurrentConfig = Required<Omit<RecurrentOptions, 'seed' | 'trackGradNorms' | 'engine'>>;
 
 
 export interface RecurrentCache {
   x: Mat; // [T,B,I]
   lengths: Int32Array | null; // [B]
-  layers: { input: Mat; dirs: DirectionCache[] }[];
+  layers: { input: Mat; dirs: DirectionCache[] }[]; // the fast engine's (empty for the textbook's)
+  textbook: TextbookStack | null; // the textbook engine's
 }
 
 export interface RecurrentOutput {
@@ -72,12 +83,16 @@ export class Recurrent {
   readonly grads: CellParams[][];
   /** Whether backward records ‖∂L/∂h_t‖ per step (the diagnostics' raw material); can be switched off. */
   trackGradNorms: boolean;
+  /** Which engine runs forward and backward (the parameters are the same objects either way); can be switched. */
+  engine: Engine;
   /** Per layer and direction, buffers reused from one call to the next (never part of a returned cache). */
   private readonly pools: ScratchPool[][] = [];
 
   constructor(options: RecurrentOptions) {
     this.config = checkOptions(options);
     this.trackGradNorms = options.trackGradNorms ?? true;
+    this.engine = options.engine ?? 'fast';
+    if (!ENGINES.includes(this.engine)) throw new ValueError(`Recurrent engine: expected one of ${ENGINES.join(', ')}, got ${JSON.stringify(this.engine)}`);
     const { mode, hiddenSize: H, numLayers: L, bias } = this.config;
     const rng = new Rng(options.seed ?? 0);
     const D = this.numDirections;
@@ -125,10 +140,14 @@ export class Recurrent {
     const D = this.numDirections;
     const [T, B] = this.checkInput(x, h0, c0);
     const lens = lengths ? checkLengths(lengths, T, B, 'Recurrent.forward lengths') : null;
+    if (this.engine === 'textbook') {
+      const r = stackForward(mode, this.params, x, h0, c0, lens);
+      return { output: r.output, h_n: r.h_n, c_n: r.c_n, cache: { x, lengths: lens, layers: [], textbook: r.cache } };
+    }
     const cell = cellFor(mode);
     const h_n = zeros([L * D, B, H]);
     const c_n = mode === 'lstm' ? zeros([L * D, B, H]) : null;
-    const cache: RecurrentCache = { x, lengths: lens, layers: [] };
+    const cache: RecurrentCache = { x, lengths: lens, layers: [], textbook: null };
     let input = x;
     for (let l = 0; l < L; l++) {
       const out = zeros([T, B, D * H]);
@@ -164,6 +183,10 @@ export class Recurrent {
     if (dh_n) assertShape(dh_n, [L * D, B, H], 'Recurrent.backward dh_n');
     if (dc_n && mode !== 'lstm') throw new ValueError(`Recurrent.backward dc_n: only an LSTM has a cell state, this layer is ${mode}`);
     if (dc_n) assertShape(dc_n, [L * D, B, H], 'Recurrent.backward dc_n');
+    if (cache.textbook) {
+      const r = stackBackward(mode, this.params, this.grads, cache.textbook, dOutput, dh_n, dc_n);
+      return { dx: r.dx, dh0: r.dh0, dc0: r.dc0, stepGradNorms: r.norms.map((n) => ({ ...n, c: null })) };
+    }
     const dh0 = zeros([L * D, B, H]);
     const dc0 = mode === 'lstm' ? zeros([L * D, B, H]) : null;
     const stepGradNorms: StepGradNorms[] = [];

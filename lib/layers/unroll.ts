@@ -1,6 +1,9 @@
 /**
  * One direction of one recurrent layer, unrolled over time: the forward loop and the BPTT loop.
  *                                                                             docs: docs/layers/bptt.md
+ * Read lib/textbook/bptt.ts first: the same loops as they are taught, with dW added step by step inside
+ * the reverse loop. This file is their fast twin; a spec holds the two engines equal.
+ *
  * Every step uses the *same* CellParams `p`. Forward runs t = 0 … T−1 (or T−1 … 0 for the reverse
  * direction):
  *   (BPTT-0)  before the loop, the input projection of every step at once: U = X·W_ihᵀ + b_ih (+ b_hh for

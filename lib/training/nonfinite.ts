@@ -10,6 +10,7 @@
 import { Mat } from '../kernels/tensor';
 import { SequenceModel, SequenceModelOutput } from '../models/sequence-model';
 import { RecurrentGrads } from '../layers/recurrent';
+import { computedAt } from '../textbook/bptt';
 
 export interface NonFiniteReport {
   phase: 'forward' | 'loss' | 'backward';
@@ -23,6 +24,18 @@ export interface NonFiniteReport {
 
 /** The first non-finite value of a forward pass, or null if it is all finite. */
 export function findNonFiniteForward(forward: SequenceModelOutput): NonFiniteReport | null {
+  for (const [l, dirs] of (forward.cache.rnn.textbook?.runs ?? []).entries()) { // the textbook engine's steps
+    for (const [d, run] of dirs.entries()) {
+      const T = run.caches.length;
+      for (let n = 0; n < T; n++) {
+        const t = run.reverse ? T - 1 - n : n;
+        for (const [name, m] of computedAt(run, t)) {
+          const bad = firstNonFinite(m);
+          if (bad !== null) return report('forward', name, l, d, t, bad);
+        }
+      }
+    }
+  }
   for (const [l, layer] of forward.cache.rnn.layers.entries()) {
     for (const [d, dir] of layer.dirs.entries()) {
       const T = dir.steps.length;

@@ -77,7 +77,7 @@ export class ParallelTrainer {
     const bounds = boundsOf(B, Math.min(this.workers, B));
     const { numLayers, bidirectional, hiddenSize: H, mode } = model.rnn.config;
     const LD = numLayers * (bidirectional ? 2 : 1);
-    const config = model.toConfig();
+    const config = { ...model.toConfig(), engine: model.rnn.engine }; // the slices run on the model's engine
     const jobs: Extract<SliceJob, { kind: 'sequence' }>[] = bounds.slice(1).map((b1, w) => {
       const b0 = bounds[w];
       return {
