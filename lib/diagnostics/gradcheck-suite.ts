@@ -1,12 +1,14 @@
 /**
  * The gradient-check matrix: every cell × {1, 2 layers} × {uni-, bidirectional} × {bias, no bias}
  * × {probe, many-to-one MSE, many-to-many cross-entropy}, on small sizes that all differ
- * (T = 3, B = 2, I = 4, H = 5, K = 7) so that a swapped axis cannot pass by luck.
+ * (T = 3, B = 2, I = 4, H = 5, K = 7) so that a swapped axis cannot pass by luck; then the textbook
+ * engine (lib/textbook) on three of those shapes per cell.
  */
 import { Mat, zeros } from '../kernels/tensor';
 import { Rng, fillNormal } from '../kernels/random';
 import { CellKind, CELL_KINDS } from '../cells/cell-params';
 import { SequenceModel } from '../models/sequence-model';
+import { Engine } from '../layers/recurrent';
 import { Objective } from '../models/objectives';
 import { GradcheckRow, gradcheckModel } from './gradcheck';
 
@@ -18,11 +20,12 @@ export interface GradcheckConfig {
   bidirectional: boolean;
   bias: boolean;
   objective: GradcheckObjective;
+  engine?: Engine; // default 'fast'
 }
 
 export const SUITE_SIZES = { T: 3, B: 2, I: 4, H: 5, K: 7 };
 
-/** All 96 configurations, in a stable order. */
+/** All 96 configurations of the fast engine, then 12 of the textbook one, in a stable order. */
 export function gradcheckMatrix(): GradcheckConfig[] {
   const out: GradcheckConfig[] = [];
   for (const mode of CELL_KINDS) {
@@ -34,12 +37,17 @@ export function gradcheckMatrix(): GradcheckConfig[] {
       }
     }
   }
+  for (const mode of CELL_KINDS) {
+    out.push({ mode, numLayers: 2, bidirectional: true, bias: true, objective: 'probe', engine: 'textbook' });
+    out.push({ mode, numLayers: 1, bidirectional: false, bias: false, objective: 'ce_all', engine: 'textbook' });
+    out.push({ mode, numLayers: 2, bidirectional: false, bias: true, objective: 'mse_last', engine: 'textbook' });
+  }
   return out;
 }
 
 /** A short label: "lstm L2 bi nobias ce_all". */
 export function configLabel(c: GradcheckConfig): string {
-  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}`;
+  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.engine === 'textbook' ? ' textbook' : ''}`;
 }
 
 /** Builds the model and random inputs of one configuration from `seed` and checks every gradient. */
@@ -47,7 +55,7 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   const { T, B, I, H, K } = SUITE_SIZES;
   const rng = new Rng(seed);
   const model = new SequenceModel({
-    mode: c.mode, inputSize: I, hiddenSize: H, numLayers: c.numLayers, bidirectional: c.bidirectional, bias: c.bias, seed,
+    mode: c.mode, inputSize: I, hiddenSize: H, numLayers: c.numLayers, bidirectional: c.bidirectional, bias: c.bias, seed, engine: c.engine ?? 'fast',
     head: c.objective === 'mse_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' ? { mode: 'all', outFeatures: K } : undefined,
   });
   const D = c.bidirectional ? 2 : 1;

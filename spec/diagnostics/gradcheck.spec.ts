@@ -10,8 +10,9 @@ import { randn } from '../helpers';
 describe('gradient check of every model configuration', () => {
   const configs = gradcheckMatrix();
 
-  it('covers every cell × layers × directions × bias × objective', () => {
-    expect(configs.length).toBe(4 * 2 * 2 * 2 * 3);
+  it('covers every cell × layers × directions × bias × objective, then three shapes per cell on the textbook engine', () => {
+    expect(configs.filter((c) => (c.engine ?? 'fast') === 'fast').length).toBe(4 * 2 * 2 * 2 * 3);
+    expect(configs.filter((c) => c.engine === 'textbook').map((c) => c.mode).sort()).toEqual([...CELL_KINDS, ...CELL_KINDS, ...CELL_KINDS].sort());
   });
 
   it.each(configs.map((c) => [configLabel(c), c] as const))('%s', (_label, c) => {
