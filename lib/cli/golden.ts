@@ -9,14 +9,16 @@ import { VALUE_TOLERANCE, GRAD_TOLERANCE } from '../diagnostics/compare';
 import { ValueError } from '../kernels/tensor';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { Out } from './model-options';
+import { Engine, ENGINES } from '../layers/recurrent';
 
 export const GOLDEN_OPTIONS: Record<string, OptionSpec> = {
+  engine: { kind: 'string', help: 'which engine runs the recurrent layers: fast, or textbook (lib/textbook: plain, slow, the same numbers)', default: 'fast', choices: [...ENGINES] },
   verbose: { kind: 'flag', help: 'one line per tensor of every case, not only of the failing ones' },
   help: { kind: 'flag', help: 'show this help' },
 };
 
 export function goldenHelp(): string {
-  return `usage: unrolled golden DIR [DIR ...] [--verbose]
+  return `usage: unrolled golden DIR [DIR ...] [--engine fast|textbook] [--verbose]
 
 PyTorch conformance: each DIR holds case files exported from PyTorch (see the FORMAT.md beside them:
 RNN/LSTM/GRU forward and backward, variable lengths, optimizer steps, clipping). Every number must agree:
@@ -49,8 +51,9 @@ export function runGolden(argv: string[], out: Out = process.stdout): number {
   const dirs = a._positional;
   if (dirs.length === 0) throw new ValueError('golden: give a folder of PyTorch case files, e.g. unrolled golden spec/fixtures/golden');
   for (const dir of dirs) if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ValueError(`golden: ${dir} is not a directory`);
-  const reports = dirs.map((dir) => ({ dir, reports: runGoldenDir(dir) })); // every folder read before anything is printed
-  out.write(`PyTorch conformance; values within ${VALUE_TOLERANCE.abs} + ${VALUE_TOLERANCE.rel}·|torch|, gradients within ${GRAD_TOLERANCE.rel}·|torch| + ${GRAD_TOLERANCE.abs}\n`);
+  const engine = a.engine as Engine;
+  const reports = dirs.map((dir) => ({ dir, reports: runGoldenDir(dir, engine) })); // every folder read before anything is printed
+  out.write(`PyTorch conformance, ${engine} engine; values within ${VALUE_TOLERANCE.abs} + ${VALUE_TOLERANCE.rel}·|torch|, gradients within ${GRAD_TOLERANCE.rel}·|torch| + ${GRAD_TOLERANCE.abs}\n`);
   let cases = 0, failed = 0, worstValue = 0, worstGrad = 0;
   for (const { dir, reports: rs } of reports) {
     out.write(`\n${dir}: ${rs.length} cases\n`);

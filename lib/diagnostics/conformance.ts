@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Mat, fromNested, toFlat, ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { SequenceModel, SequenceModelOptions } from '../models/sequence-model';
+import { Engine } from '../layers/recurrent';
 import { Objective, lossAndGradients } from '../models/objectives';
 import { loadStateDict } from '../models/state-dict';
 import { OptimCase, ClipCase, runOptimCase, runClipCase } from './conformance-train';
@@ -22,8 +23,11 @@ export interface CaseReport {
   error: string | null; // set when the case could not be run (bad file, unsupported feature)
 }
 
-/** Runs one parsed case file. Never throws: a case that cannot be run is reported with `error`. */
-export function runGoldenCase(json: unknown, file: string): CaseReport {
+/**
+ * Runs one parsed case file, its recurrent layers on `engine` (the fast one by default, or the textbook
+ * one). Never throws: a case that cannot be run is reported with `error`.
+ */
+export function runGoldenCase(json: unknown, file: string, engine: Engine = 'fast'): CaseReport {
   const name = (json as { name?: string })?.name ?? path.basename(file);
   try {
     const format = (json as { format?: unknown })?.format;
@@ -33,7 +37,7 @@ export function runGoldenCase(json: unknown, file: string): CaseReport {
     }
     const comparisons = format === 'optim-golden' ? runOptimCase(json as OptimCase, file)
       : format === 'clip-golden' ? runClipCase(json as ClipCase, file)
-        : runCase(json as GoldenCase, file);
+        : runCase(json as GoldenCase, file, engine);
     return { file, name, ok: comparisons.every((c) => c.ok), comparisons, error: null };
   } catch (err) {
     return { file, name, ok: false, comparisons: [], error: (err as Error).message };
@@ -41,7 +45,7 @@ export function runGoldenCase(json: unknown, file: string): CaseReport {
 }
 
 /** Every `*.json` case in `dir` except `index.json`, in file-name order. */
-export function runGoldenDir(dir: string): CaseReport[] {
+export function runGoldenDir(dir: string, engine: Engine = 'fast'): CaseReport[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ValueError(`runGoldenDir dir: ${dir} is not a directory`);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
   if (files.length === 0) throw new ValueError(`runGoldenDir dir: no case files (*.json) in ${dir}`);
@@ -53,7 +57,7 @@ export function runGoldenDir(dir: string): CaseReport[] {
     } catch (err) {
       return { file, name: f, ok: false, comparisons: [], error: `not valid JSON: ${(err as Error).message}` };
     }
-    return runGoldenCase(json, file);
+    return runGoldenCase(json, file, engine);
   });
 }
 
@@ -78,7 +82,23 @@ interface GoldenCase {
   shapes?: Record<string, number[]>;
 }
 
-function runCase(c: GoldenCase, file: string): TensorComparison[] {
+/** One number of a case as the engine computed it, and the key of the case's number to compare it with. */
+export interface CaseTensor {
+  name: string; // as the comparison names it: "output", "grads.weight_hh_l0"
+  kind: 'value' | 'grad';
+  ours: Mat;
+  key: string; // "outputs.output", "grads.params.weight_hh_l0", "loss.value"
+}
+
+/**
+ * Runs an rnn-golden case through the engine (`engine`) and returns every number the comparison reads:
+ * outputs, loss, and the gradients of the parameters, x, h0 (c0). A spec runs both engines with it.
+ */
+export function goldenCaseTensors(json: unknown, file: string, engine: Engine): CaseTensor[] {
+  return caseTensors(json as GoldenCase, file, engine).rows;
+}
+
+function caseTensors(c: GoldenCase, file: string, engine: Engine): { rows: CaseTensor[]; read: (value: unknown, key: string) => Mat } {
   if (c?.format !== 'rnn-golden') {
     throw new ValueError(`${file}: format: expected "rnn-golden", "optim-golden" or "clip-golden", got ${JSON.stringify(c?.format)}`);
   }
@@ -106,6 +126,7 @@ function runCase(c: GoldenCase, file: string): TensorComparison[] {
     numLayers: int('num_layers'),
     bidirectional: cfg.bidirectional === true,
     bias: cfg.bias !== false,
+    engine,
     head: head && lossType !== 'probe'
       ? { mode: lossType === 'mse_last' ? 'last' : 'all', outFeatures: head.out_features as number, bias: head.bias !== false }
       : undefined,
@@ -133,26 +154,40 @@ function runCase(c: GoldenCase, file: string): TensorComparison[] {
   const lengths = c.inputs.lengths === undefined || c.inputs.lengths === null ? null : readLengths(c.inputs.lengths, file);
   const r = lossAndGradients(model, { x, h0, c0, lengths }, objective);
 
-  const out: TensorComparison[] = [];
-  const value = (name: string, ours: Mat | null, key: string, stored: unknown): void => {
-    if (stored === undefined || stored === null) throw new ValueError(`${file}: missing key "${key}"`);
+  // The engine's numbers, each with the key of the case's number it is compared with.
+  const rows: CaseTensor[] = [];
+  const value = (name: string, ours: Mat | null, key: string): void => {
     if (!ours) throw new ValueError(`${file}: the engine produced no ${name}`);
-    out.push(compareTensors(name, 'value', ours, read(stored, key)));
+    rows.push({ name, kind: 'value', ours, key });
   };
-  value('output', r.forward.output, 'outputs.output', c.outputs.output);
-  value('h_n', r.forward.h_n, 'outputs.h_n', c.outputs.h_n);
-  if (isLstm) value('c_n', r.forward.c_n, 'outputs.c_n', c.outputs.c_n);
-  if (lossType !== 'probe') value('head_output', r.forward.y, 'outputs.head_output', c.outputs.head_output);
-  if (typeof c.loss.value !== 'number') throw new ValueError(`${file}: loss.value: expected a number, got ${JSON.stringify(c.loss.value)}`);
-  out.push(compareTensors('loss', 'value', fromNested([r.loss], null, 'loss'), fromNested([c.loss.value], null, 'loss')));
+  value('output', r.forward.output, 'outputs.output');
+  value('h_n', r.forward.h_n, 'outputs.h_n');
+  if (isLstm) value('c_n', r.forward.c_n, 'outputs.c_n');
+  if (lossType !== 'probe') value('head_output', r.forward.y, 'outputs.head_output');
+  rows.push({ name: 'loss', kind: 'value', ours: fromNested([r.loss], null, 'loss'), key: 'loss.value' });
+  for (const p of model.namedParameters()) rows.push({ name: `grads.${p.name}`, kind: 'grad', ours: p.grad, key: `grads.params.${p.name}` });
+  rows.push({ name: 'grads.x', kind: 'grad', ours: r.grads.dx, key: 'grads.x' });
+  rows.push({ name: 'grads.h0', kind: 'grad', ours: r.grads.dh0, key: 'grads.h0' });
+  if (isLstm) rows.push({ name: 'grads.c0', kind: 'grad', ours: r.grads.dc0 as Mat, key: 'grads.c0' });
+  return { rows, read };
+}
 
-  for (const p of model.namedParameters()) {
-    const stored = c.grads.params?.[p.name];
-    if (stored === undefined) throw new ValueError(`${file}: missing key "grads.params.${p.name}"`);
-    out.push(compareTensors(`grads.${p.name}`, 'grad', p.grad, read(stored, `grads.params.${p.name}`)));
-  }
-  out.push(compareTensors('grads.x', 'grad', r.grads.dx, read(c.grads.x, 'grads.x')));
-  out.push(compareTensors('grads.h0', 'grad', r.grads.dh0, read(c.grads.h0, 'grads.h0')));
-  if (isLstm) out.push(compareTensors('grads.c0', 'grad', r.grads.dc0 as Mat, read(c.grads.c0, 'grads.c0')));
-  return out;
+/** The case's stored number at a dotted key ("grads.params.weight_hh_l0"), or undefined. */
+function storedAt(c: GoldenCase, key: string): unknown {
+  if (key === 'loss.value') return [c.loss.value];
+  const [head, ...rest] = key.split('.');
+  let v: unknown = (c as unknown as Record<string, unknown>)[head];
+  if (head === 'grads' && rest[0] === 'params') return c.grads.params?.[rest.slice(1).join('.')];
+  for (const k of rest) v = (v as Record<string, unknown> | undefined)?.[k];
+  return v;
+}
+
+function runCase(c: GoldenCase, file: string, engine: Engine): TensorComparison[] {
+  const { rows, read } = caseTensors(c, file, engine);
+  if (typeof c.loss.value !== 'number') throw new ValueError(`${file}: loss.value: expected a number, got ${JSON.stringify(c.loss.value)}`);
+  return rows.map((t) => {
+    const stored = storedAt(c, t.key);
+    if (stored === undefined || stored === null) throw new ValueError(`${file}: missing key "${t.key}"`);
+    return compareTensors(t.name, t.kind, t.ours, t.key === 'loss.value' ? fromNested(stored, null, 'loss') : read(stored, t.key));
+  });
 }

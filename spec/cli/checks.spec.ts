@@ -40,6 +40,14 @@ describe('the checking tools as commands (unrolled gradcheck | golden | bench)',
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('golden --engine textbook runs the PyTorch cases through the textbook engine, and says which engine ran', () => {
+    const c = capture();
+    expect(runGolden(['--engine', 'textbook', path.join(fixtures, 'golden-packed')], c.out)).toBe(0);
+    expect(c.text()).toContain('PyTorch conformance, textbook engine;');
+    expect(c.text().trim().split('\n').pop()).toBe('golden: PASS');
+    expect(() => runGolden(['--engine', 'slow', path.join(fixtures, 'golden-packed')], capture().out)).toThrow('golden --engine: expected one of fast, textbook, got "slow"');
+  });
+
   it('bench has a help and checks its options (its measurements run in `npm run bench`, never in tests)', async () => {
     const c = capture();
     expect(await runBench(['--help'], c.out)).toBe(0);
