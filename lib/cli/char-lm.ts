@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
+import { Engine } from '../layers/recurrent';
 import { Checkpoint, modelFromCheckpoint } from '../training/checkpoint';
 import { formatSeconds } from '../training/progress';
 import { CharVocabulary } from '../data/text';
@@ -101,6 +102,7 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
     },
   };
   const trainer = resumed ? resumeCharLmTrainer(resumed.ckpt, data, run, `checkpoint ${a.resume}`) : charLmTrainer(model as SequenceModel, data, run);
+  trainer.model.rnn.engine = a.engine as Engine; // new or resumed, the weights are the same objects on either engine
   sampleFrom = trainer.model;
   const result = charLmResult(trainer, data); // the model ends at its best validated weights
   const cfg = trainer.model.toConfig();

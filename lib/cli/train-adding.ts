@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
+import { Engine } from '../layers/recurrent';
 import { createOptimizer } from '../training/optimizers';
 import { ScheduleConfig, checkSchedule } from '../training/schedules';
 import { Trainer, TrainerOptions } from '../training/trainer';
@@ -55,6 +56,7 @@ export function runAddingTrain(a: Parsed, out: Out, err: Out): number {
     trainer = new Trainer(model, optimizer, train, validation, trainerOptions(schedule));
   }
 
+  trainer.model.rnn.engine = a.engine as Engine; // new or resumed, the weights are the same objects on either engine
   const progress = new Progress({ json: a.json as boolean, out, maxSteps: budget.maxSteps, maxSeconds: budget.maxSeconds, reportEvery: a['eval-every'] as number });
   trainer.options.onStep = (info) => progress.step(info);
   trainer.options.onEval = (info) => progress.eval(info);

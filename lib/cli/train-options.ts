@@ -36,6 +36,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   'eval-every': { kind: 'int', help: 'validate every this many steps', default: 100, min: 1 },
   patience: { kind: 'int', help: 'early stopping: validations without improvement before stopping', min: 1 },
   seed: { kind: 'int', help: 'seed for weights, data and shuffling', default: 1 },
+  engine: { kind: 'string', help: 'adding, char-lm: run the recurrent layers on the fast engine or the textbook one (lib/textbook: plain loops, many times slower, the same numbers)', default: 'fast', choices: ['fast', 'textbook'] },
   workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores and a batch of 16 or more)', min: 1 },
   attention: { kind: 'string', help: 'translate: an additive attention decoder', default: 'yes', choices: ['yes', 'no'] },
   'teacher-forcing': { kind: 'number', help: 'translate: the probability that a sentence is teacher-forced', default: 0.5, min: 0 },

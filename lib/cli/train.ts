@@ -74,5 +74,9 @@ export function runTrain(argv: string[], out: Out = process.stdout, err: Out = p
   }
   const task = TRAIN_TASKS[a.task as string];
   if (!task) throw new ValueError(`train --task: expected one of ${Object.keys(TRAIN_TASKS).join(', ')}, got ${JSON.stringify(a.task)}`);
+  if (a.engine === 'textbook') {
+    if (a.task !== 'adding' && a.task !== 'char-lm') throw new ValueError(`train --engine textbook: the ${a.task} task runs on the fast engine only; the textbook engine trains the adding and char-lm models`);
+    err.write('train: the textbook engine (lib/textbook) runs every product as a plain triple loop and allocates at every step, for reading and checking: expect it to be about 5 times slower than the fast engine\n');
+  }
   return task.run(a, out, err);
 }

@@ -44,6 +44,21 @@ describe('unrolled train', () => {
     expect(Number.isFinite(final.valLoss)).toBe(true);
   });
 
+  it('--engine textbook trains the same model to the same numbers, says that it is slow, and refuses the tasks it cannot run', () => {
+    const run = (engine: string) => {
+      const c = capture(), e = capture();
+      expect(runTrain([...small, '--steps', '4', '--workers', '1', '--json', '--engine', engine], c.out, e.out)).toBe(0);
+      return { final: JSON.parse(c.text().trim().split('\n').pop()!), err: e.text() };
+    };
+    const fast = run('fast'), textbook = run('textbook');
+    expect(textbook.err).toMatch(/^train: the textbook engine \(lib\/textbook\) runs every product as a plain triple loop/);
+    expect(fast.err).toBe('');
+    expect(Math.abs(textbook.final.valLoss - fast.final.valLoss)).toBeLessThanOrEqual(1e-12 * fast.final.valLoss);
+    expect(textbook.final.trainLoss).not.toBe(0);
+    expect(() => runTrain(['--task', 'translate', '--engine', 'textbook'], capture().out, capture().out)).toThrow(
+      new ValueError('train --engine textbook: the translate task runs on the fast engine only; the textbook engine trains the adding and char-lm models'));
+  });
+
   it('resumes from its checkpoint to the same result as one run, and refuses to change the architecture', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-cli-'));
     const file = path.join(dir, 'run.json');
