@@ -2,7 +2,7 @@
  * The gradient-check matrix: every cell × {1, 2 layers} × {uni-, bidirectional} × {bias, no bias}
  * × {probe, many-to-one MSE, many-to-many cross-entropy}, on small sizes that all differ
  * (T = 3, B = 2, I = 4, H = 5, K = 7) so that a swapped axis cannot pass by luck; then the textbook
- * engine (lib/textbook) on three of those shapes per cell.
+ * engine (lib/textbook) on four shapes per cell, one of them a variable-length batch.
  */
 import { Mat, zeros } from '../kernels/tensor';
 import { Rng, fillNormal } from '../kernels/random';
@@ -21,11 +21,12 @@ export interface GradcheckConfig {
   bias: boolean;
   objective: GradcheckObjective;
   engine?: Engine; // default 'fast'
+  lengths?: boolean; // a variable-length batch (the rows end after 3 and 1 steps); default false
 }
 
 export const SUITE_SIZES = { T: 3, B: 2, I: 4, H: 5, K: 7 };
 
-/** All 96 configurations of the fast engine, then 12 of the textbook one, in a stable order. */
+/** All 96 configurations of the fast engine, then 16 of the textbook one (one with variable lengths per cell), in a stable order. */
 export function gradcheckMatrix(): GradcheckConfig[] {
   const out: GradcheckConfig[] = [];
   for (const mode of CELL_KINDS) {
@@ -41,13 +42,14 @@ export function gradcheckMatrix(): GradcheckConfig[] {
     out.push({ mode, numLayers: 2, bidirectional: true, bias: true, objective: 'probe', engine: 'textbook' });
     out.push({ mode, numLayers: 1, bidirectional: false, bias: false, objective: 'ce_all', engine: 'textbook' });
     out.push({ mode, numLayers: 2, bidirectional: false, bias: true, objective: 'mse_last', engine: 'textbook' });
+    out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'probe', engine: 'textbook', lengths: true });
   }
   return out;
 }
 
 /** A short label: "lstm L2 bi nobias ce_all". */
 export function configLabel(c: GradcheckConfig): string {
-  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.engine === 'textbook' ? ' textbook' : ''}`;
+  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.lengths ? ' lengths' : ''}${c.engine === 'textbook' ? ' textbook' : ''}`;
 }
 
 /** Builds the model and random inputs of one configuration from `seed` and checks every gradient. */
@@ -76,5 +78,5 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   } else {
     objective = { type: 'ce_all', targets: Array.from({ length: T * B }, () => rng.int(K)) };
   }
-  return gradcheckModel(model, { x, h0, c0 }, objective);
+  return gradcheckModel(model, { x, h0, c0, lengths: c.lengths ? [T, 1] : null }, objective);
 }

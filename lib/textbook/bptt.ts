@@ -26,7 +26,7 @@ export interface State {
 }
 
 /** One cell as this engine runs it: its step forward, and its step backward. */
-interface TextbookCell {
+export interface TextbookCell {
   forward(p: CellParams, x: Mat, s: State): { state: State; cache: unknown };
   backward(p: CellParams, g: CellParams, cache: unknown, d: State): { dx: Mat; dStatePrev: State };
 }
@@ -61,6 +61,15 @@ function cellOf(kind: CellKind): TextbookCell {
   }
 }
 
+/**
+ * The cells this engine runs, by kind. A table rather than a fixed call so that lib/diagnostics/mutants.ts
+ * can put a cell with a deliberate mistake in its place for a moment, to show what a wrong gradient looks
+ * like to the checks (it always puts the right one back).
+ */
+export const textbookCells: Record<CellKind, TextbookCell> = {
+  rnn_tanh: cellOf('rnn_tanh'), rnn_relu: cellOf('rnn_relu'), lstm: cellOf('lstm'), gru: cellOf('gru'),
+};
+
 /** What one direction keeps for its backward: each step's cache and the state it wrote, by time t. */
 export interface TextbookRun {
   kind: CellKind;
@@ -72,7 +81,7 @@ export interface TextbookRun {
 
 /** Forward over one direction: xs [T,B,I], h0 and c0 [B,H]. */
 export function bpttForward(kind: CellKind, p: CellParams, xs: Mat, h0: Mat, c0: Mat | null, reverse: boolean, lengths: Int32Array | null): TextbookRun {
-  const T = xs.shape[0], cell = cellOf(kind);
+  const T = xs.shape[0], cell = textbookCells[kind];
   let state: State = { h: clone(h0), c: c0 ? clone(c0) : null };
   const run: TextbookRun = { kind, reverse, lengths, caches: new Array(T), states: new Array(T) };
   for (let n = 0; n < T; n++) {
@@ -94,7 +103,7 @@ export function bpttForward(kind: CellKind, p: CellParams, xs: Mat, h0: Mat, c0:
 export function bpttBackward(p: CellParams, g: CellParams, run: TextbookRun, dhs: Mat, dhN: Mat | null, dcN: Mat | null, inputSize: number): {
   dxs: Mat; dh0: Mat; dc0: Mat | null; hGradNorms: Float64Array;
 } {
-  const T = run.caches.length, cell = cellOf(run.kind);
+  const T = run.caches.length, cell = textbookCells[run.kind];
   const [, B, H] = dhs.shape;
   const hasC = run.kind === 'lstm';
   let dNext: State = { h: dhN ? clone(dhN) : zeros([B, H]), c: hasC ? (dcN ? clone(dcN) : zeros([B, H])) : null }; // ∂L/∂state after the last step

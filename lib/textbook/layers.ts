@@ -10,6 +10,9 @@ import { Mat, zeros } from '../kernels/tensor';
 import { CellKind, CellParams } from '../cells/cell-params';
 import { bpttForward, bpttBackward, TextbookRun } from './bptt';
 
+/** The reverse loop the stack calls: a table, for the same reason as `textbookCells` (bptt.ts). */
+export const textbookLoops = { backward: bpttBackward };
+
 /** What the stack keeps for backward: every layer's input, and each direction's run. */
 export interface TextbookStack {
   inputs: Mat[]; // [L]  layer l's input [T,B,I or D·H]
@@ -69,7 +72,7 @@ export function stackBackward(kind: CellKind, params: CellParams[][], grads: Cel
     for (let d = 0; d < D; d++) {
       const row = l * D + d;
       const dhs = dOut.lo(0, 0, d * H).hi(T, B, H); // this direction's column block
-      const r = bpttBackward(params[l][d], grads[l][d], cache.runs[l][d], dhs, dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null, input.shape[2]);
+      const r = textbookLoops.backward(params[l][d], grads[l][d], cache.runs[l][d], dhs, dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null, input.shape[2]);
       for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < input.shape[2]; i++) dx.set(t, b, i, dx.get(t, b, i) + r.dxs.get(t, b, i));
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < H; j++) {

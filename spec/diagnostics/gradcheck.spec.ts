@@ -10,9 +10,11 @@ import { randn } from '../helpers';
 describe('gradient check of every model configuration', () => {
   const configs = gradcheckMatrix();
 
-  it('covers every cell × layers × directions × bias × objective, then three shapes per cell on the textbook engine', () => {
+  it('covers every cell × layers × directions × bias × objective, then four shapes per cell on the textbook engine', () => {
     expect(configs.filter((c) => (c.engine ?? 'fast') === 'fast').length).toBe(4 * 2 * 2 * 2 * 3);
-    expect(configs.filter((c) => c.engine === 'textbook').map((c) => c.mode).sort()).toEqual([...CELL_KINDS, ...CELL_KINDS, ...CELL_KINDS].sort());
+    const textbook = configs.filter((c) => c.engine === 'textbook');
+    expect(textbook.map((c) => c.mode).sort()).toEqual([...CELL_KINDS, ...CELL_KINDS, ...CELL_KINDS, ...CELL_KINDS].sort());
+    expect(textbook.filter((c) => c.lengths).map((c) => c.mode)).toEqual([...CELL_KINDS]);
   });
 
   it.each(configs.map((c) => [configLabel(c), c] as const))('%s', (_label, c) => {
