@@ -18,7 +18,7 @@ export const LAYERS: Record<string, number> = {
 };
 /** The diagnostics modules a command may import: the ones that run a whole check, not the helpers inside. */
 export const DIAGNOSTICS_ENTRY_POINTS = [
-  'diagnostics/lab.ts', 'diagnostics/gradcheck.ts', 'diagnostics/gradcheck-suite.ts', 'diagnostics/gradcheck-seq2seq.ts',
+  'diagnostics/lab.ts', 'diagnostics/gradcheck.ts', 'diagnostics/gradcheck-suite.ts', 'diagnostics/gradcheck-seq2seq.ts', 'diagnostics/mutant-checks.ts',
   'diagnostics/conformance.ts', 'diagnostics/compare.ts',
 ];
 export const MAX_LINES = 250;

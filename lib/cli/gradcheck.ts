@@ -10,8 +10,7 @@ import { ValueError } from '../kernels/tensor';
 import * as fs from 'fs';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
 import { Out } from './model-options';
-import { MUTANTS, mutantByName } from '../diagnostics/mutants';
-import { checkMutant, mutantGradcheck } from '../diagnostics/mutant-checks';
+import { MUTANTS, mutantByName, checkMutant, mutantGradcheck } from '../diagnostics/mutant-checks';
 
 export const GRADCHECK_OPTIONS: Record<string, OptionSpec> = {
   filter: { kind: 'string', help: 'only the configurations whose label contains this text (e.g. "lstm L2")' },

@@ -8,6 +8,8 @@ import { gradcheckMatrix, configLabel, runGradcheckConfig } from './gradcheck-su
 import { runGoldenDir } from './conformance';
 import { Mutant, withMutant } from './mutants';
 
+export { MUTANTS, mutantByName } from './mutants';
+
 /** The textbook engine's gradient-check rows for the cells a mutant changes, with the mutant in place. */
 export function mutantGradcheck(m: Mutant): { label: string; row: GradcheckRow }[] {
   const configs = gradcheckMatrix().filter((c) => c.engine === 'textbook' && m.cells.includes(c.mode));
