@@ -139,31 +139,31 @@ export class AdditiveAttention {
     assertShape(dKeys, k.keys.shape, 'AdditiveAttention.backward dKeys');
     assertShape(dP, k.p.shape, 'AdditiveAttention.backward dP');
     if (!isOwned(dKeys) || !isOwned(dP)) throw new ShapeError('AdditiveAttention.backward dKeys, dP: expected owned (contiguous) tensors');
-    const dqp = zeros([n, A]), de = new Float64Array(S);
+    const dqp = zeros([n, A]), dAlpha = new Float64Array(S); // dAlpha[s] = ∂L/∂α_{b,s} for the row at hand
     const K = k.keys.data, W = c.w.data, AL = c.alpha.data, v = this.va.data, dv = this.dva.data;
     const DK = dKeys.data, DP = dP.data, DQP = dqp.data;
     for (let b = 0; b < n; b++) {
-      let weighted = 0; // Σ_s α_{b,s} dα_{b,s}
+      let alphaDotDAlpha = 0; // Σ_s α_{b,s} ∂L/∂α_{b,s}
       for (let s = 0; s < k.lengths[b]; s++) {
-        const a = AL[b * S + s], at = (s * B + b) * Hk;
-        let da = 0;
+        const alpha = AL[b * S + s], at = (s * B + b) * Hk;
+        let dAlphaS = 0;
         for (let j = 0; j < Hk; j++) {
-          const g = dctx.get(b, j); // dctx may be a view (a slice of the decoder's input gradient)
-          da += g * K[at + j]; //                                                  (ATT-5')
-          DK[at + j] += a * g; //                                                  (ATT-5')
+          const dctx_j = dctx.get(b, j); // dctx may be a view (a slice of the decoder's input gradient)
+          dAlphaS += dctx_j * K[at + j]; //                                        dα = dctx·k   (ATT-5')
+          DK[at + j] += alpha * dctx_j; //                                         dk += α dctx  (ATT-5')
         }
-        de[s] = da;
-        weighted += a * da;
+        dAlpha[s] = dAlphaS;
+        alphaDotDAlpha += alpha * dAlphaS;
       }
       for (let s = 0; s < k.lengths[b]; s++) {
-        const e = AL[b * S + s] * (de[s] - weighted); //                           (ATT-4')
+        const dE = AL[b * S + s] * (dAlpha[s] - alphaDotDAlpha); //                ∂L/∂e_{b,s}   (ATT-4')
         const at = (s * B + b) * A, wAt = (s * n + b) * A;
         for (let j = 0; j < A; j++) {
           const wj = W[wAt + j];
-          dv[j] += e * wj; //                                                      (ATT-3')
-          const daj = e * v[j] * (1 - wj * wj); //                                 (ATT-3'), (ATT-2')
-          DP[at + j] += daj; //                                                    (ATT-2')
-          DQP[b * A + j] += daj; //                                                (ATT-2')
+          dv[j] += dE * wj; //                                                     dv_a          (ATT-3')
+          const dPre = dE * v[j] * (1 - wj * wj); //  ∂L/∂(q·W_aᵀ + b_W + p), through tanh   (ATT-3'), (ATT-2')
+          DP[at + j] += dPre; //                                                   dp            (ATT-2')
+          DQP[b * A + j] += dPre; //                                               dq'           (ATT-2')
         }
       }
     }
