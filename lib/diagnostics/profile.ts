@@ -105,7 +105,7 @@ export function verdictOf(profiles: LayerProfile[], globalNorm: number | null = 
   if (exploding.length) return { verdict: 'EXPLODING', reasons: exploding };
   const vanishing = profiles
     .filter((p) => p.horizon < p.stepsBack.length - 1)
-    .map((p) => `${where(p)}: horizon ${p.horizon} of ${p.stepsBack.length - 1} steps (signal below ${th.epsilon} of its value at the last step), ×${p.ratePerStep.toPrecision(3)} per step`);
+    .map((p) => `${where(p)}: horizon ${p.horizon} of ${p.stepsBack.length - 1} steps (the signal falls below ${th.epsilon} of its value at the last step ${p.stepsBack.length - 1 - p.horizon} step(s) short of the first; VANISHING means it does not reach them all), ×${p.ratePerStep.toPrecision(3)} per step`);
   if (vanishing.length) return { verdict: 'VANISHING', reasons: vanishing };
   return {
     verdict: 'HEALTHY',

@@ -105,7 +105,7 @@ describe('verdicts on constructed cases', () => {
     expect(v.reasons.length).toBeGreaterThan(0);
     if (verdict === 'VANISHING') {
       expect(p.horizon).toBe(Math.floor(Math.log(1e-3) / Math.log(scale))); // 0.5^9 ≥ 1e-3 > 0.5^10
-      expect(v.reasons[0]).toBe(`layer 0: horizon 9 of 19 steps (signal below 0.001 of its value at the last step), ×${p.ratePerStep.toPrecision(3)} per step`);
+      expect(v.reasons[0]).toBe(`layer 0: horizon 9 of 19 steps (the signal falls below 0.001 of its value at the last step 10 step(s) short of the first; VANISHING means it does not reach them all), ×${p.ratePerStep.toPrecision(3)} per step`);
     }
     if (verdict === 'EXPLODING') expect(v.reasons[0]).toBe('layer 0: grows ×2.00 per step (bound ×1.1)');
   });
