@@ -2,7 +2,7 @@
 /**
  * The `unrolled` command: a table of commands (COMMANDS), each one module of lib/cli with its own options
  * and help: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab |
- * gradcheck | golden | bench | data | export | import | help`.
+ * gradcheck | golden | trace | bench | data | export | import | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1, and so does a failed download.
  */
@@ -22,6 +22,7 @@ import { runExport, runImport, exportHelp, importHelp } from './weights';
 import { runGradcheck, gradcheckHelp } from './gradcheck';
 import { runGolden, goldenHelp } from './golden';
 import { runBench, benchHelp } from './bench';
+import { runTrace, traceHelp } from './trace';
 import { asCommandLine } from './flags';
 
 interface Command {
@@ -42,6 +43,7 @@ export const COMMANDS: Record<string, Command> = {
   lab: { run: runLabCommand, help: labHelp, summary: 'the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem' },
   gradcheck: { run: runGradcheck, help: gradcheckHelp, summary: 'check every gradient the engine computes against finite differences' },
   golden: { run: runGolden, help: goldenHelp, summary: 'run PyTorch reference cases (DIR …) through the engine and compare every number' },
+  trace: { run: runTrace, help: traceHelp, summary: 'every tagged quantity of a tiny network, forward then backward, with the line that computed it' },
   bench: { run: runBench, help: benchHelp, summary: 'time a training step (tanh RNN, LSTM, GRU) against the matrix kernel and TensorFlow.js' },
   data: { run: runData, help: dataHelp, summary: 'the data sets the commands read: list, download (checked by sha256), verify, path' },
   export: { run: runExport, help: exportHelp, summary: "a checkpoint's weights as safetensors, for PyTorch (architecture and task in its metadata)" },

@@ -15,6 +15,7 @@
  */
 import { Mat, zeros, clone, ValueError } from '../kernels/tensor';
 import { CellKind, CellParams } from '../cells/cell-params';
+import { Trace } from './ops';
 import { rnnForward, rnnBackward, RnnCache } from './rnn';
 import { lstmForward, lstmBackward, LstmCache } from './lstm';
 import { gruForward, gruBackward, GruCache } from './gru';
@@ -27,9 +28,12 @@ export interface State {
 
 /** One cell as this engine runs it: its step forward, and its step backward. */
 export interface TextbookCell {
-  forward(p: CellParams, x: Mat, s: State): { state: State; cache: unknown };
-  backward(p: CellParams, g: CellParams, cache: unknown, d: State): { dx: Mat; dStatePrev: State };
+  forward(p: CellParams, x: Mat, s: State, trace?: Trace): { state: State; cache: unknown };
+  backward(p: CellParams, g: CellParams, cache: unknown, d: State, trace?: Trace): { dx: Mat; dStatePrev: State };
 }
+
+/** Where the loops report every tagged quantity of every step, for the trace (lib/textbook/trace.ts). */
+export type StepTrace = ((phase: 'forward' | 'backward', t: number, tag: string, name: string, value: Mat) => void) | null;
 
 /** The step functions of `kind`, with one signature for all (the state's c is null but for the LSTM). */
 function cellOf(kind: CellKind): TextbookCell {
@@ -44,19 +48,19 @@ function cellOf(kind: CellKind): TextbookCell {
     case 'rnn_relu': {
       const phi = kind === 'rnn_tanh' ? 'tanh' : 'relu';
       return {
-        forward: (p, x, s) => noC(rnnForward(phi, p, x, s)),
-        backward: (p, g, k, d) => noCBack(rnnBackward(phi, p, g, k as RnnCache, d)),
+        forward: (p, x, s, trace) => noC(rnnForward(phi, p, x, s, trace)),
+        backward: (p, g, k, d, trace) => noCBack(rnnBackward(phi, p, g, k as RnnCache, d, trace)),
       };
     }
     case 'lstm':
       return {
-        forward: (p, x, s) => lstmForward(p, x, { h: s.h, c: c(s, 'lstmForward state') }),
-        backward: (p, g, k, d) => lstmBackward(p, g, k as LstmCache, { h: d.h, c: c(d, 'lstmBackward dState') }),
+        forward: (p, x, s, trace) => lstmForward(p, x, { h: s.h, c: c(s, 'lstmForward state') }, trace),
+        backward: (p, g, k, d, trace) => lstmBackward(p, g, k as LstmCache, { h: d.h, c: c(d, 'lstmBackward dState') }, trace),
       };
     case 'gru':
       return {
-        forward: (p, x, s) => noC(gruForward(p, x, s)),
-        backward: (p, g, k, d) => noCBack(gruBackward(p, g, k as GruCache, d)),
+        forward: (p, x, s, trace) => noC(gruForward(p, x, s, trace)),
+        backward: (p, g, k, d, trace) => noCBack(gruBackward(p, g, k as GruCache, d, trace)),
       };
   }
 }
@@ -80,13 +84,14 @@ export interface TextbookRun {
 }
 
 /** Forward over one direction: xs [T,B,I], h0 and c0 [B,H]. */
-export function bpttForward(kind: CellKind, p: CellParams, xs: Mat, h0: Mat, c0: Mat | null, reverse: boolean, lengths: Int32Array | null): TextbookRun {
+export function bpttForward(kind: CellKind, p: CellParams, xs: Mat, h0: Mat, c0: Mat | null, reverse: boolean, lengths: Int32Array | null, trace: StepTrace = null): TextbookRun {
   const T = xs.shape[0], cell = textbookCells[kind];
   let state: State = { h: clone(h0), c: c0 ? clone(c0) : null };
   const run: TextbookRun = { kind, reverse, lengths, caches: new Array(T), states: new Array(T) };
   for (let n = 0; n < T; n++) {
     const t = reverse ? T - 1 - n : n;
-    const { state: next, cache } = cell.forward(p, xs.pick(t), state); //          one step of the cell
+    const atStep: Trace = trace ? (tag, name, value) => trace('forward', t, tag, name, value) : null;
+    const { state: next, cache } = cell.forward(p, xs.pick(t), state, atStep); //  one step of the cell
     if (lengths) holdPadded(next, state, lengths, t); //                            (PACK-1)
     run.caches[t] = cache;
     run.states[t] = next;
@@ -100,7 +105,7 @@ export function bpttForward(kind: CellKind, p: CellParams, xs: Mat, h0: Mat, c0:
  * gradient at the final state. Adds the weights' gradients into `g` step by step; returns dx_t of every
  * step [T,B,I], ∂L/∂h0, ∂L/∂c0 and ‖∂L/∂h_t‖ per step.
  */
-export function bpttBackward(p: CellParams, g: CellParams, run: TextbookRun, dhs: Mat, dhN: Mat | null, dcN: Mat | null, inputSize: number): {
+export function bpttBackward(p: CellParams, g: CellParams, run: TextbookRun, dhs: Mat, dhN: Mat | null, dcN: Mat | null, inputSize: number, trace: StepTrace = null): {
   dxs: Mat; dh0: Mat; dc0: Mat | null; hGradNorms: Float64Array;
 } {
   const T = run.caches.length, cell = textbookCells[run.kind];
@@ -112,11 +117,13 @@ export function bpttBackward(p: CellParams, g: CellParams, run: TextbookRun, dhs
   for (let n = T - 1; n >= 0; n--) {
     const t = run.reverse ? T - 1 - n : n;
     const dh = zeros([B, H]);
+    const atStep: Trace = trace ? (tag, name, value) => trace('backward', t, tag, name, value) : null;
     for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) dh.set(b, j, dhs.get(t, b, j) + dNext.h.get(b, j)); // (BPTT-1)
+    atStep?.('BPTT-1', '∂L/∂h_t', dh);
     const d: State = { h: dh, c: dNext.c ? clone(dNext.c) : null };
     if (run.lengths) zeroPadded(d, run.lengths, t); //          a padded step takes no gradient   (PACK-2)
     hGradNorms[t] = norm(d.h);
-    const { dx, dStatePrev } = cell.backward(p, g, run.caches[t], d); //  adds step t's dW      (BPTT-2)
+    const { dx, dStatePrev } = cell.backward(p, g, run.caches[t], d, atStep); //  adds step t's dW   (BPTT-2)
     if (run.lengths) passPadded(dStatePrev, dNext, run.lengths, t); //  ... and passes it over  (PACK-2)
     for (let b = 0; b < B; b++) for (let i = 0; i < inputSize; i++) dxs.set(t, b, i, dx.get(b, i));
     dNext = dStatePrev;

@@ -22,7 +22,7 @@ import { Mat, zeros } from '../kernels/tensor';
 import { matmulAdd, transposed } from '../kernels/matmul';
 import { sigmoid } from '../kernels/activations';
 import { CellParams } from '../cells/cell-params';
-import { addRowSums, addToRows, block, map, write, zip } from './ops';
+import { Trace, addRowSums, addToRows, block, map, write, zip } from './ops';
 
 /** What an LSTM carries from one step to the next: the output h and the memory c. */
 export interface LstmState {
@@ -43,20 +43,27 @@ export interface LstmCache {
 }
 
 /** One step: (LSTM-1) … (LSTM-5). */
-export function lstmForward(p: CellParams, x: Mat, state: LstmState): { state: LstmState; cache: LstmCache } {
+export function lstmForward(p: CellParams, x: Mat, state: LstmState, trace: Trace = null): { state: LstmState; cache: LstmCache } {
   const [B, H] = state.h.shape;
   const a = zeros([B, 4 * H]);
   matmulAdd(a, x, transposed(p.weight_ih)); //        [B,4H] += [B,I]·[I,4H]   (LSTM-1)
   matmulAdd(a, state.h, transposed(p.weight_hh)); //  [B,4H] += [B,H]·[H,4H]   (LSTM-1)
   if (p.bias_ih) addToRows(a, p.bias_ih); //          [B,4H] += [4H] per row   (LSTM-1)
   if (p.bias_hh) addToRows(a, p.bias_hh); //          [B,4H] += [4H] per row   (LSTM-1)
+  trace?.('LSTM-1', 'a_t', a);
   const i = map(block(a, 0, H), sigmoid); //          [B,H]                    (LSTM-2)
+  trace?.('LSTM-2', 'i_t', i);
   const f = map(block(a, 1, H), sigmoid); //          [B,H]                    (LSTM-2)
+  trace?.('LSTM-2', 'f_t', f);
   const g = map(block(a, 2, H), Math.tanh); //        [B,H]                    (LSTM-3)
+  trace?.('LSTM-3', 'g_t', g);
   const o = map(block(a, 3, H), sigmoid); //          [B,H]                    (LSTM-2)
+  trace?.('LSTM-2', 'o_t', o);
   const c = zip(zip(f, state.c, (fv, cv) => fv * cv), zip(i, g, (iv, gv) => iv * gv), (kept, written) => kept + written); // (LSTM-4)
+  trace?.('LSTM-4', 'c_t', c);
   const tanhC = map(c, Math.tanh); //                 [B,H]
   const h = zip(o, tanhC, (ov, tc) => ov * tc); //    [B,H]                    (LSTM-5)
+  trace?.('LSTM-5', 'h_t', h);
   return { state: { h, c }, cache: { x, hPrev: state.h, cPrev: state.c, i, f, g, o, tanhC } };
 }
 
@@ -64,27 +71,41 @@ export function lstmForward(p: CellParams, x: Mat, state: LstmState): { state: L
  * Backward of one step, given dState = (∂L/∂h_t, ∂L/∂c_t through step t+1). Adds ∂L/∂W into `grads`;
  * returns dx_t and (∂L/∂h_{t−1}, ∂L/∂c_{t−1}).
  */
-export function lstmBackward(p: CellParams, grads: CellParams, k: LstmCache, dState: LstmState): { dx: Mat; dStatePrev: LstmState } {
+export function lstmBackward(p: CellParams, grads: CellParams, k: LstmCache, dState: LstmState, trace: Trace = null): { dx: Mat; dStatePrev: LstmState } {
   const [B, H] = k.i.shape;
   const d_o = zip(dState.h, k.tanhC, (dh, tc) => dh * tc); //                                  (LSTM-5')
+  trace?.("LSTM-5'", 'd_o', d_o);
   const dhThroughTanh = zip(dState.h, zip(k.o, k.tanhC, (o, tc) => o * (1 - tc * tc)), (dh, s) => dh * s);
   const dc = zip(dState.c, dhThroughTanh, (dcNext, fromH) => dcNext + fromH); //              (LSTM-5')
+  trace?.("LSTM-5'", 'dc', dc);
   const d_i = zip(dc, k.g, (d, g) => d * g); //                                                (LSTM-4')
+  trace?.("LSTM-4'", 'd_i', d_i);
   const d_g = zip(dc, k.i, (d, i) => d * i); //                                                (LSTM-4')
+  trace?.("LSTM-4'", 'd_g', d_g);
   const d_f = zip(dc, k.cPrev, (d, cPrev) => d * cPrev); //                                    (LSTM-4')
+  trace?.("LSTM-4'", 'd_f', d_f);
   const dcPrev = zip(dc, k.f, (d, f) => d * f); //                          the gradient highway (LSTM-4')
+  trace?.("LSTM-4'", 'dc_{t−1}', dcPrev);
   const da = zeros([B, 4 * H]); //                                          [da_i | da_f | da_g | da_o]
   write(block(da, 0, H), zip(d_i, k.i, (d, i) => d * i * (1 - i))); //                         (LSTM-2')
+  trace?.("LSTM-2'", 'da_i', block(da, 0, H));
   write(block(da, 1, H), zip(d_f, k.f, (d, f) => d * f * (1 - f))); //                         (LSTM-2')
+  trace?.("LSTM-2'", 'da_f', block(da, 1, H));
   write(block(da, 2, H), zip(d_g, k.g, (d, g) => d * (1 - g * g))); //                         (LSTM-3')
+  trace?.("LSTM-3'", 'da_g', block(da, 2, H));
   write(block(da, 3, H), zip(d_o, k.o, (d, o) => d * o * (1 - o))); //                         (LSTM-2')
+  trace?.("LSTM-2'", 'da_o', block(da, 3, H));
   matmulAdd(grads.weight_ih, transposed(da), k.x); //     dW_ih += daᵀ·x_t       [4H,I] += [4H,B]·[B,I]   (LSTM-1')
+  trace?.("LSTM-1'", 'dW_ih', grads.weight_ih);
   matmulAdd(grads.weight_hh, transposed(da), k.hPrev); // dW_hh += daᵀ·h_{t−1}   [4H,H] += [4H,B]·[B,H]   (LSTM-1')
+  trace?.("LSTM-1'", 'dW_hh', grads.weight_hh);
   if (grads.bias_ih) addRowSums(grads.bias_ih, da); //    db_ih += Σ_b da        [4H]                     (LSTM-1')
   if (grads.bias_hh) addRowSums(grads.bias_hh, da); //    db_hh += Σ_b da        [4H]                     (LSTM-1')
   const dx = zeros(k.x.shape);
   matmulAdd(dx, da, p.weight_ih); //                      dx_t = da·W_ih         [B,I] = [B,4H]·[4H,I]    (LSTM-1')
+  trace?.("LSTM-1'", 'dx_t', dx);
   const dhPrev = zeros([B, H]);
   matmulAdd(dhPrev, da, p.weight_hh); //                  dh_{t−1} = da·W_hh     [B,H] = [B,4H]·[4H,H]    (LSTM-1')
+  trace?.("LSTM-1'", 'dh_{t−1}', dhPrev);
   return { dx, dStatePrev: { h: dhPrev, c: dcPrev } };
 }

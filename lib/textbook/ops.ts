@@ -7,6 +7,12 @@
  */
 import { Mat, zeros } from '../kernels/tensor';
 
+/**
+ * Where a cell reports what it computed, for the trace (lib/textbook/trace.ts): each tagged quantity by its
+ * equation's tag and its name, right after the line that computes it. Null (the default) records nothing.
+ */
+export type Trace = ((tag: string, name: string, value: Mat) => void) | null;
+
 /** Block k of width H of every row: a view of columns k·H … (k+1)·H − 1 of m [B,G·H] (no copy). */
 export function block(m: Mat, k: number, H: number): Mat {
   return m.lo(0, k * H).hi(m.shape[0], H);

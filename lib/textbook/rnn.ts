@@ -13,7 +13,7 @@
 import { Mat, zeros } from '../kernels/tensor';
 import { matmulAdd, transposed } from '../kernels/matmul';
 import { CellParams } from '../cells/cell-params';
-import { addRowSums, addToRows, map, zip } from './ops';
+import { Trace, addRowSums, addToRows, map, zip } from './ops';
 
 export type Phi = 'tanh' | 'relu';
 
@@ -30,14 +30,16 @@ export interface RnnCache {
 }
 
 /** One step: (RNN-1), (RNN-2). */
-export function rnnForward(phi: Phi, p: CellParams, x: Mat, state: RnnState): { state: RnnState; cache: RnnCache } {
+export function rnnForward(phi: Phi, p: CellParams, x: Mat, state: RnnState, trace: Trace = null): { state: RnnState; cache: RnnCache } {
   const [B, H] = state.h.shape;
   const a = zeros([B, H]);
   matmulAdd(a, x, transposed(p.weight_ih)); //        [B,H] += [B,I]·[I,H]     (RNN-1)
   matmulAdd(a, state.h, transposed(p.weight_hh)); //  [B,H] += [B,H]·[H,H]     (RNN-1)
   if (p.bias_ih) addToRows(a, p.bias_ih); //          [B,H] += [H] per row     (RNN-1)
   if (p.bias_hh) addToRows(a, p.bias_hh); //          [B,H] += [H] per row     (RNN-1)
+  trace?.('RNN-1', 'a_t', a);
   const h = map(a, phi === 'tanh' ? Math.tanh : (v) => Math.max(v, 0)); // [B,H]   (RNN-2)
+  trace?.('RNN-2', 'h_t', h);
   return { state: { h }, cache: { x, hPrev: state.h, h } };
 }
 
@@ -45,17 +47,22 @@ export function rnnForward(phi: Phi, p: CellParams, x: Mat, state: RnnState): { 
  * Backward of one step, given dState.h = ∂L/∂h_t. Adds ∂L/∂W into `g`; returns dx_t = ∂L/∂x_t and
  * ∂L/∂h_{t−1} (what this step sends back to the step before it).
  */
-export function rnnBackward(phi: Phi, p: CellParams, g: CellParams, c: RnnCache, dState: RnnState): { dx: Mat; dStatePrev: RnnState } {
+export function rnnBackward(phi: Phi, p: CellParams, g: CellParams, c: RnnCache, dState: RnnState, trace: Trace = null): { dx: Mat; dStatePrev: RnnState } {
   const [B, H] = c.h.shape;
   const slope = phi === 'tanh' ? (h: number) => 1 - h * h : (h: number) => (h > 0 ? 1 : 0);
   const da = zip(dState.h, c.h, (dh, h) => dh * slope(h)); //                [B,H]    (RNN-2')
+  trace?.("RNN-2'", 'da', da);
   matmulAdd(g.weight_ih, transposed(da), c.x); //        dW_ih += daᵀ·x_t       [H,I] += [H,B]·[B,I]   (RNN-1')
+  trace?.("RNN-1'", 'dW_ih', g.weight_ih);
   matmulAdd(g.weight_hh, transposed(da), c.hPrev); //    dW_hh += daᵀ·h_{t−1}   [H,H] += [H,B]·[B,H]   (RNN-1')
+  trace?.("RNN-1'", 'dW_hh', g.weight_hh);
   if (g.bias_ih) addRowSums(g.bias_ih, da); //           db_ih += Σ_b da        [H]                    (RNN-1')
   if (g.bias_hh) addRowSums(g.bias_hh, da); //           db_hh += Σ_b da        [H]                    (RNN-1')
   const dx = zeros(c.x.shape);
   matmulAdd(dx, da, p.weight_ih); //                     dx_t = da·W_ih         [B,I] = [B,H]·[H,I]    (RNN-1')
+  trace?.("RNN-1'", 'dx_t', dx);
   const dhPrev = zeros([B, H]);
   matmulAdd(dhPrev, da, p.weight_hh); //                 dh_{t−1} = da·W_hh     [B,H] = [B,H]·[H,H]    (RNN-1')
+  trace?.("RNN-1'", 'dh_{t−1}', dhPrev);
   return { dx, dStatePrev: { h: dhPrev } };
 }

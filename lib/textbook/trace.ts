@@ -1,0 +1,103 @@
+/**
+ * The trace: every tagged quantity of a tiny network's forward and backward pass, step by step, with its
+ * equation's tag, its shape, its values and the line of lib/textbook that computed it.   docs: docs/textbook.md
+ *
+ * The network is one layer of the chosen cell, input width I = 1, one sequence (B = 1), weights drawn as
+ * PyTorch draws them (U(−1/√H, 1/√H)) from a seeded generator, h0 = 0 (c0 = 0), inputs x_t ~ N(0, 1) and
+ * targets y_t ~ N(0, 1) from the same generator, and the loss
+ *   L = Σ_t ℓ_t,   ℓ_t = ½ ‖h_t − y_t‖²,   so ∂ℓ_t/∂h_t = h_t − y_t
+ * small enough to follow by hand (docs/bptt-by-hand.md), large enough to show every equation.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Mat, zeros, clone, toFlat, ValueError } from '../kernels/tensor';
+import { Rng, fillNormal } from '../kernels/random';
+import { CellKind, CellParams, initCellParams, zeroCellParams, assertCellKind, cellTensors } from '../cells/cell-params';
+import { bpttForward, bpttBackward, StepTrace } from './bptt';
+
+export interface TraceEntry {
+  phase: 'forward' | 'backward';
+  t: number; // the time step
+  tag: string; // the equation, e.g. "LSTM-4'" 
+  name: string; // the quantity, e.g. "dc_{t−1}"
+  shape: number[];
+  values: number[]; // row-major
+  source: { file: string; line: number; text: string } | null; // the line that computed it (null if the source is not at hand)
+}
+
+export interface TraceOptions {
+  cell: CellKind;
+  steps: number; // T
+  hidden: number; // H
+  seed: number;
+}
+
+export interface Trace {
+  options: TraceOptions;
+  params: { name: string; shape: number[]; values: number[] }[]; // weight_ih_l0 … as PyTorch names them
+  x: number[]; // x_t, t = 0 … T−1 (I = 1)
+  y: number[][]; // y_t [H]
+  loss: number;
+  entries: TraceEntry[];
+}
+
+const NAMES = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'];
+
+/** Runs the tiny network forward and backward through the textbook engine and records every tagged quantity. */
+export function recordTrace(o: TraceOptions): Trace {
+  assertCellKind(o.cell, 'recordTrace cell');
+  for (const k of ['steps', 'hidden'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 1 || o[k] > 16) throw new ValueError(`recordTrace ${k}: expected an integer in [1, 16] (a trace is for reading), got ${o[k]}`);
+  }
+  const { cell, steps: T, hidden: H } = o;
+  const rng = new Rng(o.seed);
+  const p: CellParams = initCellParams(cell, 1, H, true, rng);
+  const g: CellParams = zeroCellParams(cell, 1, H, true);
+  const xs = zeros([T, 1, 1]), ys = zeros([T, 1, H]);
+  fillNormal(xs, rng);
+  fillNormal(ys, rng);
+  const entries: TraceEntry[] = [];
+  const record: StepTrace = (phase, t, tag, name, value) => {
+    entries.push({ phase, t, tag, name, shape: value.shape.slice(), values: Array.from(toFlat(clone(value))), source: sourceOf(tag, name) });
+  };
+  const run = bpttForward(cell, p, xs, zeros([1, H]), cell === 'lstm' ? zeros([1, H]) : null, false, null, record);
+  // ℓ_t = ½‖h_t − y_t‖²: its gradient at h_t is h_t − y_t, what the loss puts there at step t.
+  const dhs = zeros([T, 1, H]);
+  let loss = 0;
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < H; j++) {
+      const e = run.states[t].h.get(0, j) - ys.get(t, 0, j);
+      loss += 0.5 * e * e;
+      dhs.set(t, 0, j, e);
+    }
+  }
+  bpttBackward(p, g, run, dhs, null, null, 1, record);
+  return {
+    options: { ...o },
+    params: cellTensors(p).map((m: Mat, k) => ({ name: NAMES[k], shape: m.shape.slice(), values: Array.from(toFlat(m)) })),
+    x: Array.from(toFlat(xs)), y: Array.from({ length: T }, (_, t) => Array.from({ length: H }, (_, j) => ys.get(t, 0, j))),
+    loss, entries,
+  };
+}
+
+/** The file of lib/textbook that computes a tag's quantities. */
+function fileOf(tag: string): string {
+  const prefix = tag.split('-')[0];
+  return { RNN: 'rnn', LSTM: 'lstm', GRU: 'gru', BPTT: 'bptt' }[prefix] ?? 'bptt';
+}
+
+const sources = new Map<string, string[] | null>();
+
+/** The line that computed (tag, name): the one right above its `trace?.(…)` call (or `atStep?.(…)` in bptt.ts). */
+function sourceOf(tag: string, name: string): TraceEntry['source'] {
+  const base = fileOf(tag);
+  if (!sources.has(base)) {
+    const file = ['.ts', '.js'].map((ext) => path.join(__dirname, base + ext)).find((f) => fs.existsSync(f));
+    sources.set(base, file ? fs.readFileSync(file, 'utf8').split('\n') : null);
+  }
+  const lines = sources.get(base);
+  if (!lines) return null;
+  const call = lines.findIndex((l) => /(trace|atStep)\?\.\(/.test(l) && l.includes(`'${name}'`) && (l.includes(`'${tag}'`) || l.includes(`"${tag}"`)));
+  if (call <= 0) return null;
+  return { file: `lib/textbook/${base}.ts`, line: call, text: lines[call - 1].trim() }; // `call` is 0-based, so the line above is line `call`
+}
