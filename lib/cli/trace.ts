@@ -4,7 +4,9 @@
  * lib/textbook that computed it (lib/textbook/trace.ts says which network and which loss).
  */
 import { ValueError } from '../kernels/tensor';
+import * as fs from 'fs';
 import { recordTrace, TraceEntry } from '../textbook/trace';
+import { traceHtml } from './trace-html';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { CELLS, Out } from './model-options';
 
@@ -14,11 +16,12 @@ export const TRACE_OPTIONS: Record<string, OptionSpec> = {
   hidden: { kind: 'int', help: 'hidden size H (at most 16)', default: 2, min: 1 },
   seed: { kind: 'int', help: 'seed of the weights, inputs and targets', default: 1 },
   json: { kind: 'flag', help: 'the whole trace as one JSON object' },
+  html: { kind: 'string', help: 'also write a self-contained HTML stepper to this file: forward, then backward, one tagged line at a time' },
   help: { kind: 'flag', help: 'show this help' },
 };
 
 export function traceHelp(): string {
-  return `usage: unrolled trace [--cell lstm] [--steps 3] [--hidden 2] [--seed 1] [--json]
+  return `usage: unrolled trace [--cell lstm] [--steps 3] [--hidden 2] [--seed 1] [--json] [--html FILE]
 
 Runs a tiny network through the textbook engine (one layer, input width 1, one sequence; loss
 L = Σ_t ½‖h_t − y_t‖²) and prints every tagged quantity of every step, forward then backward (the reverse
@@ -42,6 +45,10 @@ export function runTrace(argv: string[], out: Out = process.stdout): number {
   }
   for (const k of ['steps', 'hidden'] as const) if ((a[k] as number) > 16) throw new ValueError(`trace --${k}: expected at most 16 (a trace is for reading), got ${a[k]}`);
   const t = recordTrace({ cell: CELLS[a.cell as string], steps: a.steps as number, hidden: a.hidden as number, seed: a.seed as number });
+  if (a.html) {
+    fs.writeFileSync(a.html as string, traceHtml(t));
+    if (!a.json) out.write(`wrote ${a.html}: open it in a browser and step with ← →\n`);
+  }
   if (a.json) {
     out.write(JSON.stringify(t) + '\n');
     return 0;

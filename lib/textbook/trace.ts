@@ -23,6 +23,7 @@ export interface TraceEntry {
   shape: number[];
   values: number[]; // row-major
   source: { file: string; line: number; text: string } | null; // the line that computed it (null if the source is not at hand)
+  equation: string | null; // the tagged equation as the file's header states it
 }
 
 export interface TraceOptions {
@@ -58,7 +59,7 @@ export function recordTrace(o: TraceOptions): Trace {
   fillNormal(ys, rng);
   const entries: TraceEntry[] = [];
   const record: StepTrace = (phase, t, tag, name, value) => {
-    entries.push({ phase, t, tag, name, shape: value.shape.slice(), values: Array.from(toFlat(clone(value))), source: sourceOf(tag, name) });
+    entries.push({ phase, t, tag, name, shape: value.shape.slice(), values: Array.from(toFlat(clone(value))), source: sourceOf(tag, name), equation: equationOf(tag) });
   };
   const run = bpttForward(cell, p, xs, zeros([1, H]), cell === 'lstm' ? zeros([1, H]) : null, false, null, record);
   // ℓ_t = ½‖h_t − y_t‖²: its gradient at h_t is h_t − y_t, what the loss puts there at step t.
@@ -88,14 +89,26 @@ function fileOf(tag: string): string {
 
 const sources = new Map<string, string[] | null>();
 
-/** The line that computed (tag, name): the one right above its `trace?.(…)` call (or `atStep?.(…)` in bptt.ts). */
-function sourceOf(tag: string, name: string): TraceEntry['source'] {
-  const base = fileOf(tag);
+/** The lines of lib/textbook/`base` (the .ts source, or the compiled .js of an installed package). */
+function linesOf(base: string): string[] | null {
   if (!sources.has(base)) {
     const file = ['.ts', '.js'].map((ext) => path.join(__dirname, base + ext)).find((f) => fs.existsSync(f));
     sources.set(base, file ? fs.readFileSync(file, 'utf8').split('\n') : null);
   }
-  const lines = sources.get(base);
+  return sources.get(base) ?? null;
+}
+
+/** The equation tagged `tag` in its file's header comment: " *   (LSTM-4)  c_t = …" gives "c_t = …". */
+function equationOf(tag: string): string | null {
+  const lines = linesOf(fileOf(tag));
+  const line = lines?.find((l) => l.trimStart().startsWith('*') && l.includes(`(${tag})`));
+  return line ? line.slice(line.indexOf(`(${tag})`) + tag.length + 2).trim().replace(/\s{8,}.*$/, '').replace(/\s{3,}/g, '   ') : null; // commentary after a long gap dropped
+}
+
+/** The line that computed (tag, name): the one right above its `trace?.(…)` call (or `atStep?.(…)` in bptt.ts). */
+function sourceOf(tag: string, name: string): TraceEntry['source'] {
+  const base = fileOf(tag);
+  const lines = linesOf(base);
   if (!lines) return null;
   const call = lines.findIndex((l) => /(trace|atStep)\?\.\(/.test(l) && l.includes(`'${name}'`) && (l.includes(`'${tag}'`) || l.includes(`"${tag}"`)));
   if (call <= 0) return null;

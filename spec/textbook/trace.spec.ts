@@ -2,6 +2,9 @@ import { zeros, toFlat, fromArray } from '../../lib/kernels/tensor';
 import { CELL_KINDS, CellKind } from '../../lib/cells/cell-params';
 import { Recurrent } from '../../lib/layers/recurrent';
 import { recordTrace } from '../../lib/textbook/trace';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { runTrace } from '../../lib/cli/trace';
 
 const FORWARD_TAGS: Record<CellKind, string[]> = {
@@ -70,5 +73,22 @@ describe('the trace of a tiny network', () => {
     expect(parsed.options).toEqual({ cell: 'rnn_tanh', steps: 2, hidden: 1, seed: 1 });
     expect(parsed.entries.length).toBe(2 * 2 + 2 * 6);
     expect(() => runTrace(['--steps', '40'], { write: () => undefined })).toThrow('trace --steps: expected at most 16 (a trace is for reading), got 40');
+  });
+
+  it('unrolled trace --html writes one self-contained page that holds the whole trace and steps through it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trace-'));
+    const file = path.join(dir, 'lstm.html');
+    let text = '';
+    expect(runTrace(['--steps', '2', '--html', file], { write: (s: string) => (text += s) })).toBe(0);
+    expect(text).toContain(`wrote ${file}: open it in a browser`);
+    const html = fs.readFileSync(file, 'utf8');
+    const data = /<script type="application\/json" id="trace">([\s\S]*?)<\/script>/.exec(html);
+    expect(data).not.toBeNull();
+    expect(JSON.parse(data![1])).toEqual(JSON.parse(JSON.stringify(recordTrace({ cell: 'lstm', steps: 2, hidden: 2, seed: 1 }))));
+    expect(html).not.toMatch(/(src|href)=["']?https?:/); // nothing fetched from the network
+    expect(html).toContain("addEventListener('keydown'");
+    const eq = recordTrace({ cell: 'lstm', steps: 1, hidden: 1, seed: 1 }).entries.find((e) => e.tag === 'LSTM-4')!;
+    expect(eq.equation).toBe('c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t'); // the equation the page shows beside the line
+    fs.rmSync(dir, { recursive: true });
   });
 });
