@@ -116,8 +116,9 @@ export function bpttBackward(p: CellParams, g: CellParams, run: TextbookRun, dhs
   const hGradNorms = new Float64Array(T);
   for (let n = T - 1; n >= 0; n--) {
     const t = run.reverse ? T - 1 - n : n;
-    const dh = zeros([B, H]);
     const atStep: Trace = trace ? (tag, name, value) => trace('backward', t, tag, name, value) : null;
+
+    const dh = zeros([B, H]);
     for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) dh.set(b, j, dhs.get(t, b, j) + dNext.h.get(b, j)); // (BPTT-1)
     atStep?.('BPTT-1', '∂L/∂h_t', dh);
     const d: State = { h: dh, c: dNext.c ? clone(dNext.c) : null };

@@ -22,7 +22,7 @@ export interface TraceEntry {
   name: string; // the quantity, e.g. "dc_{t−1}"
   shape: number[];
   values: number[]; // row-major
-  source: { file: string; line: number; text: string } | null; // the line that computed it (null if the source is not at hand)
+  source: { file: string; line: number; text: string } | null; // the lines that computed it, `line` the last (null if the source is not at hand)
   equation: string | null; // the tagged equation as the file's header states it
 }
 
@@ -112,5 +112,13 @@ function sourceOf(tag: string, name: string): TraceEntry['source'] {
   if (!lines) return null;
   const call = lines.findIndex((l) => /(trace|atStep)\?\.\(/.test(l) && l.includes(`'${name}'`) && (l.includes(`'${tag}'`) || l.includes(`"${tag}"`)));
   if (call <= 0) return null;
-  return { file: `lib/textbook/${base}.ts`, line: call, text: lines[call - 1].trim() }; // `call` is 0-based, so the line above is line `call`
+  // The block that computed it: up from the line above the call to the last reported quantity, a blank
+  // line or the head of the function or loop.
+  const isTrace = (l: string) => /(trace|atStep)\?\.\(/.test(l);
+  let from = call - 1;
+  while (from > 0 && !isTrace(lines[from - 1]) && lines[from - 1].trim() !== '' && !lines[from - 1].trimEnd().endsWith('{')) from--;
+  const text = lines.slice(from, call).map((l) => l.trimEnd()).join('\n');
+  const indent = Math.min(...lines.slice(from, call).map((l) => l.length - l.trimStart().length));
+  // `call` is 0-based, so the line right above it is line `call` (1-based): the one that finished the quantity.
+  return { file: `lib/textbook/${base}.ts`, line: call, text: text.split('\n').map((l) => l.slice(indent)).join('\n') };
 }
