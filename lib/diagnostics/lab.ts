@@ -37,7 +37,11 @@ export interface LabModelResult {
 
 export interface LabResult {
   models: LabModelResult[];
-  exploding: { verdict: VerdictReport; firstNonFinite: string | null; clippedNonFiniteSteps: number; clippedValLoss: number };
+  forgetBias1: { horizon: number; ratePerStep: number; verdict: string }; // the LSTM's profile at initialisation with b_f = 1
+  exploding: {
+    verdict: VerdictReport; firstNonFinite: string | null; clippedNonFiniteSteps: number; clippedValLoss: number;
+    normsBeforeClipping: { p10: number; median: number; p90: number; max: number }; // the global gradient norm of the clipped run's steps
+  };
   files: string[]; // the files written, relative to the output folder
   seconds: number;
 }
@@ -88,6 +92,18 @@ export function runLab(o: LabOptions): LabResult {
     o.log(`   trained ${o.steps} steps in ${seconds.toFixed(0)} s: best validation MSE ${(r.valLoss as number).toPrecision(3)} (baseline ${ADDING_BASELINE_MSE.toFixed(3)})`);
     o.log(formatProfile(`${NAMES[cell]} after training`, [p1], v1));
   }
+  // The usual remedy for an LSTM that forgets at initialisation (f_t ≈ σ(0) = 0.5): a forget-gate bias of 1,
+  // so that f_t starts near σ(1) ≈ 0.73 (b_if = 1, b_hf = 0: the sum the gate reads is 1).
+  const biased = new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: o.hidden, seed: o.seed, head: { mode: 'last', outFeatures: 1 } });
+  const { bias_ih, bias_hh } = biased.rnn.params[0][0];
+  for (let j = 0; j < o.hidden; j++) {
+    bias_ih?.set(o.hidden + j, 1);
+    bias_hh?.set(o.hidden + j, 0);
+  }
+  const [pf] = temporalProfile(biased.rnn, probe);
+  const forgetBias1 = { horizon: pf.horizon, ratePerStep: pf.ratePerStep, verdict: verdictOf([pf]).verdict };
+  initSeries.push(profileSeries('LSTM, forget bias 1', pf));
+  o.log(formatProfile('LSTM with forget-gate bias 1, at initialisation', [pf], verdictOf([pf])));
 
   // The exploding case: a tanh RNN whose recurrent weights are scaled up, trained without and with clipping.
   o.log('\n2. Exploding gradients: tanh RNN with W_hh scaled ×4, SGD lr 0.5');
@@ -123,11 +139,15 @@ export function runLab(o: LabOptions): LabResult {
     },
   });
   const rc = clipped.run();
-  o.log(`   with clipping to norm 1: ${clippedNonFinite} non-finite steps, ${clipMarks.length} clipped, validation MSE ${(rc.valLoss as number).toPrecision(3)}`);
+  const sorted = gradNorms.map(([, n]) => n).filter(Number.isFinite).sort((a, b) => a - b);
+  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const normsBeforeClipping = { p10: quantile(0.1), median: quantile(0.5), p90: quantile(0.9), max: sorted[sorted.length - 1] ?? NaN };
+  o.log(`   with clipping to norm 1: ${clippedNonFinite} non-finite steps, ${clipMarks.length} clipped, validation MSE ${(rc.valLoss as number).toPrecision(3)}; `
+    + `global norm before clipping: 10th percentile ${normsBeforeClipping.p10.toPrecision(3)}, median ${normsBeforeClipping.median.toPrecision(3)}, 90th ${normsBeforeClipping.p90.toPrecision(3)}, max ${normsBeforeClipping.max.toPrecision(3)}`);
 
-  write('profiles-init.svg', lineChart({ title: `Gradient reaching each step at initialisation (T=${o.seqLen})`, xLabel: 'steps back from the last step', yLabel: '‖∂L_T/∂h_t‖', logY: true, series: initSeries }));
-  write('profiles-trained.svg', lineChart({ title: `Gradient reaching each step after ${o.steps} training steps`, xLabel: 'steps back from the last step', yLabel: '‖∂L_T/∂h_t‖', logY: true, series: trainedSeries }));
-  write('heatmap-trained.svg', heatmap({ title: '‖∂L_T/∂h_t‖ after training, model × time step', xLabel: 'time step t', rows: heatRows, values: heatValues }));
+  write('profiles-init.svg', lineChart({ title: `Gradient reaching each step at initialisation (T=${o.seqLen})`, xLabel: 'steps back from the last step', yLabel: '‖∂L_T/∂h_t‖ (LSTM: of (h_t, c_t) together)', logY: true, series: initSeries }));
+  write('profiles-trained.svg', lineChart({ title: `Gradient reaching each step after ${o.steps} training steps`, xLabel: 'steps back from the last step', yLabel: '‖∂L_T/∂h_t‖ (LSTM: of (h_t, c_t) together)', logY: true, series: trainedSeries }));
+  write('heatmap-trained.svg', heatmap({ title: '‖∂L_T/∂h_t‖ after training (LSTM: of (h_t, c_t)), model × time step', xLabel: 'time step t', rows: heatRows, values: heatValues }));
   const deep = new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: o.hidden, numLayers: 2, bidirectional: true, seed: o.seed });
   const layers = temporalProfile(deep.rnn, probe);
   write('heatmap-layers.svg', heatmap({
@@ -137,7 +157,7 @@ export function runLab(o: LabOptions): LabResult {
   write('loss.svg', lineChart({ title: 'Validation MSE while training (baseline 0.167)', xLabel: 'training step', yLabel: 'validation MSE', logY: true, series: lossSeries }));
   write('exploding.svg', lineChart({ title: 'tanh RNN, W_hh ×4, with clipping: gradient norm before clipping', xLabel: 'training step', yLabel: 'global gradient norm', logY: true, series: [{ name: 'norm', points: gradNorms }], markers: clipMarks }));
   const result: LabResult = {
-    models, exploding: { verdict: ve, firstNonFinite, clippedNonFiniteSteps: clippedNonFinite, clippedValLoss: rc.valLoss as number }, files, seconds: (Date.now() - started) / 1000,
+    models, forgetBias1, exploding: { verdict: ve, firstNonFinite, clippedNonFiniteSteps: clippedNonFinite, clippedValLoss: rc.valLoss as number, normsBeforeClipping }, files, seconds: (Date.now() - started) / 1000,
   };
   o.log('\nSummary');
   o.log(`  ${'model'.padEnd(10)} ${'horizon at init'.padStart(15)} ${'horizon trained'.padStart(15)} ${'verdict trained'.padStart(16)} ${'best val MSE'.padStart(13)}`);

@@ -22,6 +22,13 @@ describe('the gradient-flow laboratory (a small run)', () => {
     expect(r.exploding.verdict.reasons).toEqual([expect.stringMatching(/^layer 0: grows ×\d\.\d+ per step \(bound ×1\.1\)$/)]);
     expect(r.exploding.clippedNonFiniteSteps).toBe(0);
     expect(Number.isFinite(r.exploding.clippedValLoss)).toBe(true);
+    const q = r.exploding.normsBeforeClipping;
+    expect(q.p10 <= q.median && q.median <= q.p90 && q.p90 <= q.max && q.p10 > 0).toBe(true);
+    // A forget-gate bias of 1 opens the LSTM's cell-state path at initialisation: a slower decay per step.
+    const lstm = r.models.find((m) => m.cell === 'lstm')!;
+    expect(r.forgetBias1.horizon).toBeGreaterThanOrEqual(lstm.horizonAtInit);
+    const lstmRate = Number(/×([\d.]+) per step/.exec(lstm.verdictAtInit.reasons[0])![1]);
+    expect(r.forgetBias1.ratePerStep).toBeGreaterThan(lstmRate);
     expect(fs.readdirSync(out).sort()).toEqual(['exploding.svg', 'heatmap-layers.svg', 'heatmap-trained.svg', 'loss.svg', 'profiles-init.svg', 'profiles-trained.svg', 'report.html', 'summary.json']);
     const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
     expect(html.match(/<svg /g)?.length).toBe(6);
