@@ -9,7 +9,7 @@
  * rows are at[t] … at[t] + n_t − 1, so each step reads and writes plain views.
  *
  * Forward, step t, layer l (x_t: what the caller wrote into `input(t)` for l = 0, else h_t of layer l−1):
- *   h_{t−1} = the first n_t rows of the state after step t−1 (h_0 given)
+ *   h_{t−1} = the first n_t rows of the state after step t−1 (step 0 reads h0)
  *   (BPTT-0)  u_t = x_t·W_ihᵀ + b_ih (+ b_hh)    one [n_t,I]·[I,G·H] product per step (W_ih packed once)
  *   the cell's forward
  * Backward, step t from the last, layer l from the top:

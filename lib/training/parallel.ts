@@ -115,7 +115,7 @@ export class ParallelTrainer {
     const jobs: Extract<SliceJob, { kind: 'seq2seq' }>[] = Array.from({ length: W }, (_, w) => {
       const rows = byLength.filter((_, k) => k % W === w);
       return {
-        kind: 'seq2seq', config, params: flat, grads: this.sharedGrads(w, flat.length), result: shared(2),
+        kind: 'seq2seq', config, params: flat, grads: w === 0 ? new Float64Array(0) : this.sharedGrads(w, flat.length), result: shared(2), // slice 0 runs in place
         sources: rows.map((b) => [...batch.sources[b]]), targets: rows.map((b) => [...batch.targets[b]]), forced: rows.map((b) => forced[b]),
       };
     });
