@@ -10,8 +10,10 @@
  *    weights' gradients after the loop, one product over the N rows (BPTT-4);
  *  - W_outᵀ is packed once per batch for the steps' logits; backward takes dW_out, db_out and ∂L/∂s_t of
  *    every step from the N rows at once (SEQ-4'), and scatters the target embedding's gradient once (EMB-1');
- *  - every buffer comes from an `Arena` rewound at the start of the pass, so after the largest batch the
- *    loop allocates none; nothing of it outlives the pass (it returns numbers).
+ *  - every buffer of the steps (inputs, states, gates, logits, the attention's weights) comes from an
+ *    `Arena` rewound at the start of the pass, so after the largest batch the loop allocates none of them
+ *    (the attention's small [n,A] query products are still made per step); nothing of it outlives the
+ *    pass (it returns numbers).
  */
 import { Mat, fromArray, zeros, ValueError } from '../kernels/tensor';
 import { gemmPacked, packB, PackedB, GemmWorkspace } from '../kernels/gemm';
