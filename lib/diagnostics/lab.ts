@@ -165,6 +165,7 @@ export function runLab(o: LabOptions): LabResult {
     o.log(`  ${NAMES[m.cell].padEnd(10)} ${`${m.horizonAtInit}/${o.seqLen - 1}`.padStart(15)} ${`${m.horizon}/${o.seqLen - 1}`.padStart(15)} ${m.verdict.verdict.padStart(16)} ${m.finalValLoss.toPrecision(3).padStart(13)}`);
   }
   o.log(`  tanh RNN ×4: ${ve.verdict}; first non-finite without clipping: ${firstNonFinite ?? 'none'}; with clipping: ${clippedNonFinite} non-finite steps`);
+  o.log(`  (horizon k/${o.seqLen - 1}: the steps back before the signal falls below 10⁻³ of its last-step value; VANISHING unless it reaches all ${o.seqLen - 1}: ${o.seqLen - 2}/${o.seqLen - 1} is still VANISHING, by one step)`);
   write('summary.json', JSON.stringify(result, null, 2) + '\n');
   write('report.html', report(result, o));
   return result;
