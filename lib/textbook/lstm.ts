@@ -22,7 +22,7 @@ import { Mat, zeros } from '../kernels/tensor';
 import { matmulAdd, transposed } from '../kernels/matmul';
 import { sigmoid } from '../kernels/activations';
 import { CellParams } from '../cells/cell-params';
-import { Trace, addRowSums, addToRows, block, map, write, zip } from './ops';
+import { Trace, addInto, addRowSums, addToRows, block, map, write, zip } from './ops';
 
 /** What an LSTM carries from one step to the next: the output h and the memory c. */
 export interface LstmState {
@@ -45,11 +45,14 @@ export interface LstmCache {
 /** One step: (LSTM-1) … (LSTM-5). */
 export function lstmForward(p: CellParams, x: Mat, state: LstmState, trace: Trace = null): { state: LstmState; cache: LstmCache } {
   const [B, H] = state.h.shape;
+  const xW = zeros([B, 4 * H]), hW = zeros([B, 4 * H]);
+  matmulAdd(xW, x, transposed(p.weight_ih)); //       [B,4H] = [B,I]·[I,4H]    (LSTM-1)
+  matmulAdd(hW, state.h, transposed(p.weight_hh)); // [B,4H] = [B,H]·[H,4H]    (LSTM-1)
   const a = zeros([B, 4 * H]);
-  matmulAdd(a, x, transposed(p.weight_ih)); //        [B,4H] += [B,I]·[I,4H]   (LSTM-1)
-  matmulAdd(a, state.h, transposed(p.weight_hh)); //  [B,4H] += [B,H]·[H,4H]   (LSTM-1)
   if (p.bias_ih) addToRows(a, p.bias_ih); //          [B,4H] += [4H] per row   (LSTM-1)
   if (p.bias_hh) addToRows(a, p.bias_hh); //          [B,4H] += [4H] per row   (LSTM-1)
+  addInto(a, xW); //                                  a = b + x·W_ihᵀ          (LSTM-1)
+  addInto(a, hW); //                                    + h·W_hhᵀ              (LSTM-1)
   trace?.('LSTM-1', 'a_t', a);
   const i = map(block(a, 0, H), sigmoid); //          [B,H]                    (LSTM-2)
   trace?.('LSTM-2', 'i_t', i);
@@ -75,7 +78,7 @@ export function lstmBackward(p: CellParams, grads: CellParams, k: LstmCache, dSt
   const [B, H] = k.i.shape;
   const d_o = zip(dState.h, k.tanhC, (dh, tc) => dh * tc); //                                  (LSTM-5')
   trace?.("LSTM-5'", 'd_o', d_o);
-  const dhThroughTanh = zip(dState.h, zip(k.o, k.tanhC, (o, tc) => o * (1 - tc * tc)), (dh, s) => dh * s);
+  const dhThroughTanh = zip(zip(dState.h, k.o, (dh, o) => dh * o), k.tanhC, (dho, tc) => dho * (1 - tc * tc)); // dh ⊙ o ⊙ (1 − tanh²c)
   const dc = zip(dState.c, dhThroughTanh, (dcNext, fromH) => dcNext + fromH); //              (LSTM-5')
   trace?.("LSTM-5'", 'dc', dc);
   const d_i = zip(dc, k.g, (d, g) => d * g); //                                                (LSTM-4')

@@ -40,6 +40,12 @@ export function addToRows(m: Mat, v: Mat): void {
   for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) m.set(b, j, m.get(b, j) + v.get(j));
 }
 
+/** m += d, element by element (both [B,N]). */
+export function addInto(m: Mat, d: Mat): void {
+  const [B, N] = m.shape;
+  for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) m.set(b, j, m.get(b, j) + d.get(b, j));
+}
+
 /** dv += Σ_b dm[b]: the gradient of a bias added to every row. */
 export function addRowSums(dv: Mat, dm: Mat): void {
   const [B, N] = dm.shape;

@@ -13,7 +13,7 @@
 import { Mat, zeros } from '../kernels/tensor';
 import { matmulAdd, transposed } from '../kernels/matmul';
 import { CellParams } from '../cells/cell-params';
-import { Trace, addRowSums, addToRows, map, zip } from './ops';
+import { Trace, addInto, addRowSums, addToRows, map, zip } from './ops';
 
 export type Phi = 'tanh' | 'relu';
 
@@ -32,11 +32,14 @@ export interface RnnCache {
 /** One step: (RNN-1), (RNN-2). */
 export function rnnForward(phi: Phi, p: CellParams, x: Mat, state: RnnState, trace: Trace = null): { state: RnnState; cache: RnnCache } {
   const [B, H] = state.h.shape;
+  const xW = zeros([B, H]), hW = zeros([B, H]);
+  matmulAdd(xW, x, transposed(p.weight_ih)); //       [B,H] = [B,I]·[I,H]      (RNN-1)
+  matmulAdd(hW, state.h, transposed(p.weight_hh)); // [B,H] = [B,H]·[H,H]      (RNN-1)
   const a = zeros([B, H]);
-  matmulAdd(a, x, transposed(p.weight_ih)); //        [B,H] += [B,I]·[I,H]     (RNN-1)
-  matmulAdd(a, state.h, transposed(p.weight_hh)); //  [B,H] += [B,H]·[H,H]     (RNN-1)
   if (p.bias_ih) addToRows(a, p.bias_ih); //          [B,H] += [H] per row     (RNN-1)
   if (p.bias_hh) addToRows(a, p.bias_hh); //          [B,H] += [H] per row     (RNN-1)
+  addInto(a, xW); //                                  a = b + x·W_ihᵀ          (RNN-1)
+  addInto(a, hW); //                                    + h·W_hhᵀ              (RNN-1)
   trace?.('RNN-1', 'a_t', a);
   const h = map(a, phi === 'tanh' ? Math.tanh : (v) => Math.max(v, 0)); // [B,H]   (RNN-2)
   trace?.('RNN-2', 'h_t', h);
