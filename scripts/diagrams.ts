@@ -36,18 +36,26 @@ function unrolled(): string {
   return diagram(900, 520, 'An RNN unrolled over four steps, and backpropagation through time', s);
 }
 
+/**
+ * A cell's highlighted state path along the top: `from` → × (the gate that keeps the old state) → + (the
+ * new part) → `to`, and under it the dashed backward arrow, with a note above.
+ */
+function statePath(s: Shape[], o: { note: string; from: string; to: string; times: number; plus: number; end: number }): void {
+  s.push({ kind: 'text', x: 380, y: 52, text: o.note, size: 12, color: HIGHLIGHT, anchor: 'middle' });
+  s.push({ kind: 'text', x: 24, y: 95, text: o.from, size: 15 });
+  s.push({ kind: 'arrow', points: [[80, 90], [o.times - 18, 90]], color: HIGHLIGHT, width: 4 });
+  s.push({ kind: 'circle', x: o.times, y: 90, r: 16, label: '×' });
+  s.push({ kind: 'arrow', points: [[o.times + 16, 90], [o.plus - 18, 90]], color: HIGHLIGHT, width: 4 });
+  s.push({ kind: 'circle', x: o.plus, y: 90, r: 16, label: '+' });
+  s.push({ kind: 'arrow', points: [[o.plus + 16, 90], [o.end, 90]], color: HIGHLIGHT, width: 4 });
+  s.push({ kind: 'text', x: o.end + 6, y: 95, text: o.to, size: 15 });
+  s.push({ kind: 'arrow', points: [[o.end, 112], [80, 112]], color: BACK, dashed: true });
+}
+
 /** The LSTM cell with the path of the cell state highlighted. */
 function lstm(): string {
   const s: Shape[] = [];
-  s.push({ kind: 'text', x: 380, y: 52, text: 'the c-path: c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t (LSTM-4); backward, dc_{t−1} = dc ⊙ f_t (LSTM-4\')', size: 12, color: HIGHLIGHT, anchor: 'middle' });
-  s.push({ kind: 'text', x: 24, y: 95, text: 'c_{t−1}', size: 15 });
-  s.push({ kind: 'arrow', points: [[80, 90], [232, 90]], color: HIGHLIGHT, width: 4 });
-  s.push({ kind: 'circle', x: 250, y: 90, r: 16, label: '×' });
-  s.push({ kind: 'arrow', points: [[266, 90], [402, 90]], color: HIGHLIGHT, width: 4 });
-  s.push({ kind: 'circle', x: 420, y: 90, r: 16, label: '+' });
-  s.push({ kind: 'arrow', points: [[436, 90], [770, 90]], color: HIGHLIGHT, width: 4 });
-  s.push({ kind: 'text', x: 776, y: 95, text: 'c_t', size: 15 });
-  s.push({ kind: 'arrow', points: [[770, 112], [80, 112]], color: BACK, dashed: true });
+  statePath(s, { note: 'the c-path: c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t (LSTM-4); backward, dc_{t−1} = dc ⊙ f_t (LSTM-4\')', from: 'c_{t−1}', to: 'c_t', times: 250, plus: 420, end: 770 });
   s.push({ kind: 'text', x: 440, y: 134, text: 'dc goes back through × f_t alone:', size: 12, color: BACK });
   s.push({ kind: 'text', x: 440, y: 149, text: 'no weight matrix, no squashing', size: 12, color: BACK });
   const gate = (x: number, label: string, name: string) => {
@@ -77,15 +85,7 @@ function lstm(): string {
 /** The GRU cell with the path of the state through the update gate highlighted. */
 function gru(): string {
   const s: Shape[] = [];
-  s.push({ kind: 'text', x: 380, y: 52, text: 'the z-path: h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1} (GRU-5); backward, dh_{t−1} += dh ⊙ z_t (GRU-5\')', size: 12, color: HIGHLIGHT, anchor: 'middle' });
-  s.push({ kind: 'text', x: 24, y: 95, text: 'h_{t−1}', size: 15 });
-  s.push({ kind: 'arrow', points: [[80, 90], [282, 90]], color: HIGHLIGHT, width: 4 });
-  s.push({ kind: 'circle', x: 300, y: 90, r: 16, label: '×' });
-  s.push({ kind: 'arrow', points: [[316, 90], [482, 90]], color: HIGHLIGHT, width: 4 });
-  s.push({ kind: 'circle', x: 500, y: 90, r: 16, label: '+' });
-  s.push({ kind: 'arrow', points: [[516, 90], [700, 90]], color: HIGHLIGHT, width: 4 });
-  s.push({ kind: 'text', x: 706, y: 95, text: 'h_t', size: 15 });
-  s.push({ kind: 'arrow', points: [[700, 112], [80, 112]], color: BACK, dashed: true });
+  statePath(s, { note: 'the z-path: h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1} (GRU-5); backward, dh_{t−1} += dh ⊙ z_t (GRU-5\')', from: 'h_{t−1}', to: 'h_t', times: 300, plus: 500, end: 700 });
   s.push({ kind: 'text', x: 540, y: 134, text: 'with z_t near 1, dh passes back', size: 12, color: BACK });
   s.push({ kind: 'text', x: 540, y: 149, text: 'almost unchanged', size: 12, color: BACK });
   const box = (x: number, w: number, label: string, name: string) => {
