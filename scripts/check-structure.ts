@@ -4,8 +4,9 @@
  * Reads the imports of every file in lib/ and checks the shape of the codebase:
  *   cycles    no file reaches itself through its imports (a cycle makes the load order matter)
  *   layers    a file imports only from its own folder or from folders below it, in the order
- *             kernels → charts, cells → textbook → layers → models → data → training → tasks → diagnostics → cli,
- *             with lib/index.ts (the public API) on top; the commands (cli) use diagnostics only through
+ *             kernels, platform → charts, cells → textbook → layers → models → data → training → tasks →
+ *             diagnostics → cli, playground, with lib/index.ts and lib/browser.ts (the public API) on top;
+ *             the commands (cli) use diagnostics only through
  *             its entry points, never its internals
  *   length    no file is longer than 250 lines
  * Type-only imports count too: they are what a reader follows.
@@ -14,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const LAYERS: Record<string, number> = {
-  kernels: 0, charts: 1, cells: 1, textbook: 1.5, layers: 2, models: 3, data: 4, training: 5, tasks: 6, diagnostics: 7, cli: 8, '.': 9,
+  kernels: 0, platform: 0, charts: 1, cells: 1, textbook: 1.5, layers: 2, models: 3, data: 4, training: 5, tasks: 6, diagnostics: 7, cli: 8, playground: 8, '.': 9,
 };
 /** The diagnostics modules a command may import: the ones that run a whole check, not the helpers inside. */
 export const DIAGNOSTICS_ENTRY_POINTS = [

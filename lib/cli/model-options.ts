@@ -8,7 +8,7 @@ import { ValueError } from '../kernels/tensor';
 import { OPTIMIZER_NAMES } from '../training/optimizers';
 import { Progress } from '../training/progress';
 import { FitOptions } from '../tasks/fit';
-import { writeFileAtomic } from '../models/atomic-write';
+import { writeFileAtomic } from '../platform/files';
 import { Checkpoint, readCheckpointJson, checkCheckpoint, checkpointTaskName } from '../training/checkpoint';
 import { datasetPath } from '../data/locate';
 import { OptionSpec, Parsed } from './args';

@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
-import { writeFileAtomic } from '../models/atomic-write';
+import { writeFileAtomic } from '../platform/files';
 import { DatasetEntry, DatasetFile } from './datasets';
 import { DataEnv, cacheDir, fileProblem, sha256 } from './locate';
 import { readZipMember } from './zip';

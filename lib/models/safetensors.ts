@@ -19,14 +19,13 @@
  * another dtype, offsets out of range or overlapping or leaving a gap, a byte range that does not match
  * shape × dtype size, a name given twice, a "__proto__" key.
  */
-import * as fs from 'fs';
 import { Mat, ValueError, assertFinite, copyInto, fromArray, shapeString, toFlat } from '../kernels/tensor';
 import { Recurrent } from '../layers/recurrent';
 import { HasParameters } from './state-dict';
 import { SequenceModel } from './sequence-model';
 import { Seq2Seq } from './seq2seq';
 import { JsonValue, parseStrictJson } from './strict-json';
-import { writeFileAtomic } from './atomic-write';
+import { readBytes, writeFileAtomic } from '../platform/files';
 
 export type SafetensorsDtype = 'F64' | 'F32';
 const ITEM_BYTES: Record<SafetensorsDtype, number> = { F64: 8, F32: 4 };
@@ -46,9 +45,9 @@ export interface SafetensorsContent {
 
 /** Reads a safetensors file; every problem is one line that names the file. */
 export function readSafetensors(file: string): SafetensorsContent {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readBytes(file);
   } catch (err) {
     throw new ValueError(`${file}: cannot be read (${(err as Error).message})`);
   }

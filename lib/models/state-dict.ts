@@ -5,10 +5,9 @@
  * cells and heads (through `namedParameters()`), so weights move between this engine and
  * `torch.nn.RNN / LSTM / GRU` (`model.load_state_dict({k: torch.tensor(v) ...})`) in both directions.
  */
-import * as fs from 'fs';
 import { Mat, fromNested, toNested, assertFinite, copyInto, shapeString, ValueError } from '../kernels/tensor';
 import { NamedParameter } from '../kernels/parameter';
-import { writeFileAtomic } from './atomic-write';
+import { readText, writeFileAtomic } from '../platform/files';
 
 export type StateDict = Record<string, unknown>;
 
@@ -62,7 +61,7 @@ export function saveStateDict(model: HasParameters, file: string): void {
 export function loadStateDictFile(model: HasParameters, file: string): void {
   let dict: unknown;
   try {
-    dict = JSON.parse(fs.readFileSync(file, 'utf8'));
+    dict = JSON.parse(readText(file));
   } catch (err) {
     throw new ValueError(`${file}: cannot read a JSON state dict (${(err as Error).message})`);
   }

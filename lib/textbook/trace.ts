@@ -8,12 +8,11 @@
  *   L = Σ_t ℓ_t,   ℓ_t = ½ ‖h_t − y_t‖²,   so ∂ℓ_t/∂h_t = h_t − y_t
  * small enough to follow by hand (docs/bptt-by-hand.md), large enough to show every equation.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Mat, zeros, clone, toFlat, ValueError } from '../kernels/tensor';
 import { Rng, fillNormal } from '../kernels/random';
 import { CellKind, CellParams, initCellParams, zeroCellParams, assertCellKind, cellTensors } from '../cells/cell-params';
 import { bpttForward, bpttBackward, StepTrace } from './bptt';
+import { readFirstExisting } from '../platform/files';
 
 export interface TraceEntry {
   phase: 'forward' | 'backward';
@@ -31,6 +30,16 @@ export interface TraceOptions {
   steps: number; // T
   hidden: number; // H
   seed: number;
+  /**
+   * Values to use instead of the seeded draws (a page that lets its reader edit a number): x [T], y [T][H],
+   * params in NAMES order, each row-major. Whatever is left out is drawn from the seed as usual.
+   */
+  given?: { x?: readonly number[]; y?: readonly (readonly number[])[]; params?: readonly (readonly number[])[] };
+  /**
+   * The text of lib/textbook/{rnn,lstm,gru,bptt}.ts by base name, for the source lines and equations. By
+   * default they are read from beside this file; a browser page, which has no files, passes them.
+   */
+  sources?: Readonly<Record<string, string>>;
 }
 
 export interface Trace {
@@ -57,9 +66,11 @@ export function recordTrace(o: TraceOptions): Trace {
   const xs = zeros([T, 1, 1]), ys = zeros([T, 1, H]);
   fillNormal(xs, rng);
   fillNormal(ys, rng);
+  useGiven(o, p, xs, ys);
+  const lines = (base: string) => (o.sources ? o.sources[base]?.split('\n') ?? null : linesBeside(base));
   const entries: TraceEntry[] = [];
   const record: StepTrace = (phase, t, tag, name, value) => {
-    entries.push({ phase, t, tag, name, shape: value.shape.slice(), values: Array.from(toFlat(clone(value))), source: sourceOf(tag, name), equation: equationOf(tag) });
+    entries.push({ phase, t, tag, name, shape: value.shape.slice(), values: Array.from(toFlat(clone(value))), source: sourceOf(lines, tag, name), equation: equationOf(lines, tag) });
   };
   const run = bpttForward(cell, p, xs, zeros([1, H]), cell === 'lstm' ? zeros([1, H]) : null, false, null, record);
   // ℓ_t = ½‖h_t − y_t‖²: its gradient at h_t is h_t − y_t, what the loss puts there at step t.
@@ -81,32 +92,59 @@ export function recordTrace(o: TraceOptions): Trace {
   };
 }
 
+/** Writes `o.given` over the seeded draws, each checked against its shape. */
+function useGiven(o: TraceOptions, p: CellParams, xs: Mat, ys: Mat): void {
+  const g = o.given;
+  if (!g) return;
+  const T = o.steps;
+  const fill = (m: Mat, values: readonly number[], what: string) => {
+    const n = m.shape.reduce((a, b) => a * b, 1);
+    if (values.length !== n) throw new ValueError(`recordTrace given.${what}: expected ${n} numbers, got ${values.length}`);
+    values.forEach((v, k) => {
+      if (!Number.isFinite(v)) throw new ValueError(`recordTrace given.${what}[${k}]: expected a finite number, got ${v}`);
+      m.data[m.offset + k] = v; // every tensor here is fresh and contiguous
+    });
+  };
+  if (g.x) fill(xs, g.x, 'x');
+  if (g.y) {
+    if (g.y.length !== T) throw new ValueError(`recordTrace given.y: expected ${T} rows (one per step), got ${g.y.length}`);
+    g.y.forEach((row, t) => fill(ys.pick(t), row, `y[${t}]`));
+  }
+  if (g.params) {
+    const tensors = cellTensors(p);
+    if (g.params.length !== tensors.length) throw new ValueError(`recordTrace given.params: expected ${tensors.length} tensors (${NAMES.join(', ')}), got ${g.params.length}`);
+    tensors.forEach((m, k) => fill(m, g.params![k], NAMES[k]));
+  }
+}
+
 /** The file of lib/textbook that computes a tag's quantities. */
 function fileOf(tag: string): string {
   const prefix = tag.split('-')[0];
   return { RNN: 'rnn', LSTM: 'lstm', GRU: 'gru', BPTT: 'bptt' }[prefix] ?? 'bptt';
 }
 
+type Lines = (base: string) => string[] | null;
 const sources = new Map<string, string[] | null>();
 
-/** The lines of lib/textbook/`base` (the .ts source, or the compiled .js of an installed package). */
-function linesOf(base: string): string[] | null {
+/** The lines of lib/textbook/`base` beside this file (the .ts source, or the compiled .js of an installed package). */
+function linesBeside(base: string): string[] | null {
   if (!sources.has(base)) {
-    const file = ['.ts', '.js'].map((ext) => path.join(__dirname, base + ext)).find((f) => fs.existsSync(f));
-    sources.set(base, file ? fs.readFileSync(file, 'utf8').split('\n') : null);
+    const here = typeof __dirname === 'string' ? __dirname : null; // a browser bundle has no __dirname
+    const text = here === null ? null : readFirstExisting(['.ts', '.js'].map((ext) => `${here}/${base}${ext}`));
+    sources.set(base, text === null ? null : text.split('\n'));
   }
   return sources.get(base) ?? null;
 }
 
 /** The equation tagged `tag` in its file's header comment: " *   (LSTM-4)  c_t = …" gives "c_t = …". */
-function equationOf(tag: string): string | null {
+function equationOf(linesOf: Lines, tag: string): string | null {
   const lines = linesOf(fileOf(tag));
   const line = lines?.find((l) => l.trimStart().startsWith('*') && l.includes(`(${tag})`));
   return line ? line.slice(line.indexOf(`(${tag})`) + tag.length + 2).trim().replace(/\s{8,}.*$/, '').replace(/\s{3,}/g, '   ') : null; // commentary after a long gap dropped
 }
 
 /** The line that computed (tag, name): the one right above its `trace?.(…)` call (or `atStep?.(…)` in bptt.ts). */
-function sourceOf(tag: string, name: string): TraceEntry['source'] {
+function sourceOf(linesOf: Lines, tag: string, name: string): TraceEntry['source'] {
   const base = fileOf(tag);
   const lines = linesOf(base);
   if (!lines) return null;

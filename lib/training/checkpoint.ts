@@ -16,12 +16,11 @@
  * was. A checkpoint whose weights are not all finite is never written. Reading checks every key, shape and
  * number, and says exactly what is wrong with a bad file.
  */
-import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
 import { StateDict, stateDict, loadStateDict } from '../models/state-dict';
-import { writeFileAtomic } from '../models/atomic-write';
+import { readText, writeFileAtomic } from '../platform/files';
 import { OptimizerStateJson } from './optimizer';
 import { ScheduleConfig, checkSchedule } from './schedules';
 
@@ -99,7 +98,7 @@ export function readCheckpoint(file: string): Checkpoint {
 export function readCheckpointJson(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readText(file);
   } catch (err) {
     throw new ValueError(`checkpoint ${file}: cannot be read (${(err as Error).message})`);
   }

@@ -17,7 +17,7 @@ import { ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { Seq2Seq, Seq2SeqConfig } from '../models/seq2seq';
 import { StateDict, stateDict, loadStateDict } from '../models/state-dict';
-import { writeFileAtomic } from '../models/atomic-write';
+import { writeFileAtomic } from '../platform/files';
 import { readCheckpointJson } from './checkpoint';
 
 export const SEQ2SEQ_FORMAT = 'unrolled-seq2seq';
