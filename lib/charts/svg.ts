@@ -132,7 +132,7 @@ export function heatmap(o: HeatmapOptions): string {
   out.push(`<text x="${m.left + (W - m.left - m.right) / 2}" y="${H - 10}" text-anchor="middle">${esc(o.xLabel)}</text>`);
   out.push(`<text x="${W - m.right + 10}" y="${m.top + 10}">1e${hi.toFixed(1)}</text>`);
   out.push(`<text x="${W - m.right + 10}" y="${H - m.bottom}">1e${lo.toFixed(1)}</text>`);
-  out.push(`<text x="${W - m.right + 10}" y="${m.top + 28}" fill="#666">(log colour)</text>`);
+  out.push(`<text x="${W - m.right + 10}" y="${H - 10}" fill="#666">(log colour)</text>`); // below the scale, clear of it for a single row
   out.push('</svg>');
   return out.join('\n');
 }
