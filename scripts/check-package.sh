@@ -61,10 +61,40 @@ JS
 "$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --target ES2022 --module commonjs --moduleResolution node readme-*.ts
 echo "README examples type-check against the package: OK"
 
-# The package ships no data: only dist/, package.json, README.md and LICENSE.
-extra=$(tar -tzf "$tarball" | grep -vE '^package/(dist/|package\.json$|README\.md$|LICENSE$)' || true)
-if [ -n "$extra" ]; then echo "check-package: the package ships files outside dist/: $extra"; exit 1; fi
-echo "the package holds dist/ and no data: OK"
+# The package ships no data: only dist/, site/ (the playground's static pages), package.json, README.md and LICENSE.
+extra=$(tar -tzf "$tarball" | grep -vE '^package/(dist/|site/|package\.json$|README\.md$|LICENSE$)' || true)
+if [ -n "$extra" ]; then echo "check-package: the package ships files outside dist/ and site/: $extra"; exit 1; fi
+echo "the package holds dist/, site/ and no data: OK"
+
+# The browser entry: one ES module with no Node built-in, its types found through the exports map.
+cat > browser.mjs <<'JS'
+import { Recurrent, recordTrace, zeros } from 'unrolled/browser';
+const trace = recordTrace({ cell: 'gru', steps: 3, hidden: 2, seed: 1 });
+const { output } = new Recurrent({ mode: 'lstm', inputSize: 1, hiddenSize: 2 }).forward(zeros([3, 1, 1]));
+if (trace.entries.length === 0 || output.shape.join() !== '3,1,2') throw new Error('unrolled/browser: unexpected results');
+console.log(`import from "unrolled/browser": OK (${trace.entries.length} traced quantities)`);
+JS
+node browser.mjs
+if grep -qE "from ['\"](node:)?(fs|path|worker_threads|os|crypto|http|zlib|child_process)['\"]|require\(['\"](fs|path|worker_threads)['\"]\)" node_modules/unrolled/dist/browser.mjs; then
+  echo "check-package: dist/browser.mjs imports a Node built-in"; exit 1
+fi
+cat > use-browser.ts <<'TS'
+import { recordTrace, Trace } from 'unrolled/browser';
+export const t: Trace = recordTrace({ cell: 'lstm', steps: 2, hidden: 1, seed: 0 });
+TS
+"$root/node_modules/.bin/tsc" --noEmit --strict --target ES2022 --module esnext --moduleResolution bundler use-browser.ts
+echo "types of unrolled/browser: OK"
+
+# The playground, served from the installed package: every page and its script answer.
+./node_modules/.bin/unrolled playground > playground.url 2> /dev/null &
+playground_pid=$!
+for _ in $(seq 50); do [ -s playground.url ] && break; sleep 0.2; done
+url=$(head -n 1 playground.url)
+for f in index.html unroll.html lab.html text.html unroll.js lab.js text.js style.css source/lib/textbook/lstm.ts.html docs/textbook.md.html; do
+  node -e 'fetch(process.argv[1]).then((r) => { if (!r.ok) { console.error(`${process.argv[1]}: ${r.status}`); process.exit(1); } })' "$url$f"
+done
+kill $playground_pid
+echo "npx unrolled playground served the pages at $url: OK"
 
 # The checking tools ship with the package: the gradient check, the PyTorch cases, the lab, the benchmark.
 npx --no-install unrolled gradcheck --filter "lstm L2 bi bias ce_all" | tail -n 1

@@ -2,7 +2,7 @@
 /**
  * The `unrolled` command: a table of commands (COMMANDS), each one module of lib/cli with its own options
  * and help: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab |
- * gradcheck | golden | trace | bench | data | export | import | help`.
+ * gradcheck | golden | trace | playground | bench | data | export | import | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1, and so does a failed download.
  */
@@ -23,6 +23,7 @@ import { runGradcheck, gradcheckHelp } from './gradcheck';
 import { runGolden, goldenHelp } from './golden';
 import { runBench, benchHelp } from './bench';
 import { runTrace, traceHelp } from './trace';
+import { runPlayground, playgroundHelp } from './playground';
 import { asCommandLine } from './flags';
 
 interface Command {
@@ -44,6 +45,7 @@ export const COMMANDS: Record<string, Command> = {
   gradcheck: { run: runGradcheck, help: gradcheckHelp, summary: 'check every gradient the engine computes against finite differences' },
   golden: { run: runGolden, help: goldenHelp, summary: 'run PyTorch reference cases (DIR …) through the engine and compare every number' },
   trace: { run: runTrace, help: traceHelp, summary: 'every tagged quantity of a tiny network, forward then backward, with the line that computed it' },
+  playground: { run: runPlayground, help: playgroundHelp, summary: 'serve the pages where BPTT is stepped through and gradients watched live, on 127.0.0.1' },
   bench: { run: runBench, help: benchHelp, summary: 'time a training step (tanh RNN, LSTM, GRU) against the matrix kernel and TensorFlow.js' },
   data: { run: runData, help: dataHelp, summary: 'the data sets the commands read: list, download (checked by sha256), verify, path' },
   export: { run: runExport, help: exportHelp, summary: "a checkpoint's weights as safetensors, for PyTorch (architecture and task in its metadata)" },
