@@ -1,7 +1,7 @@
 /**
  * The playground's reading pages: a source file with numbered, linkable lines, and a docs page rendered
- * from its Markdown (the subset the docs use: headings, paragraphs, lists, code blocks, tables kept as
- * text, inline code, emphasis, links and images).
+ * from its Markdown (the subset the docs use: headings, paragraphs, lists, fenced and indented code
+ * blocks, tables kept as text, inline code, emphasis, links and images).
  */
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -57,6 +57,12 @@ export function renderMarkdown(name: string, md: string, links: Set<string>): st
       flush();
       const code: string[] = [];
       for (k++; k < lines.length && !lines[k].startsWith('```'); k++) code.push(lines[k]);
+      out.push(`<pre>${esc(code.join('\n'))}</pre>`);
+    } else if (/^ {4}/.test(l) && para.length === 0 && !list) {
+      // An indented code block: this line and the next indented (or blank) ones.
+      const code: string[] = [];
+      for (; k < lines.length && (/^ {4}/.test(lines[k]) || (lines[k].trim() === '' && /^ {4}/.test(lines[k + 1] ?? ''))); k++) code.push(lines[k].slice(4));
+      k--;
       out.push(`<pre>${esc(code.join('\n'))}</pre>`);
     } else if (/^#{1,6} /.test(l)) {
       flush();

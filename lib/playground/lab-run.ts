@@ -22,13 +22,14 @@ export interface LabSettings {
   whhScale: number; // W_hh multiplied by this after initialisation (> 1 to make gradients explode)
   clip: boolean; // clip the global gradient norm to 1
   forgetBias: number | null; // the LSTM's forget-gate bias at initialisation; null keeps PyTorch's draw
-  lr: number; // Adam's learning rate
+  optimizer: 'Adam' | 'SGD'; // SGD with a large step shows an explosion that Adam's bounded steps hide
+  lr: number;
   steps: number; // training steps per model
   seed: number;
 }
 
 export const LAB_DEFAULTS: LabSettings = {
-  cells: ['rnn_tanh', 'lstm', 'gru'], seqLen: 20, hidden: 16, layers: 1, whhScale: 1, clip: true, forgetBias: null, lr: 0.01, steps: 600, seed: 1,
+  cells: ['rnn_tanh', 'lstm', 'gru'], seqLen: 20, hidden: 16, layers: 1, whhScale: 1, clip: true, forgetBias: null, optimizer: 'Adam', lr: 0.01, steps: 600, seed: 1,
 };
 
 /** What one model has done since the last report, and how its gradients flow now. */
@@ -40,6 +41,8 @@ export interface LabModelReport {
   skipped: number; // steps skipped because a loss or gradient was not finite, so far
   clipped: number; // steps whose gradient was clipped, so far
   gradNorm: number; // the global norm of the last step, before clipping
+  maxGradNorm: number; // the largest so far (Infinity once a step was not finite)
+  firstExploding: number | null; // the first report's step whose verdict was EXPLODING
   verdict: Verdict;
   reasons: string[];
   horizons: number[]; // per layer: steps back the probe's signal reaches (of seqLen − 1)
@@ -52,6 +55,8 @@ interface Run {
   last: StepInfo | null;
   skipped: number;
   clipped: number;
+  maxGradNorm: number;
+  firstExploding: number | null;
 }
 
 /** Checks the settings a page sends; each problem names the control. */
@@ -66,6 +71,7 @@ export function checkLabSettings(s: LabSettings): void {
   if (!(s.whhScale > 0 && s.whhScale <= 20)) throw new RangeError(`W_hh scale: expected a number in (0, 20], got ${s.whhScale}`);
   if (s.forgetBias !== null && !(Math.abs(s.forgetBias) <= 10)) throw new RangeError(`forget-gate bias: expected a number in [−10, 10], got ${s.forgetBias}`);
   if (!(s.lr > 0 && s.lr <= 1)) throw new RangeError(`learning rate: expected a number in (0, 1], got ${s.lr}`);
+  if (s.optimizer !== 'Adam' && s.optimizer !== 'SGD') throw new RangeError(`optimizer: expected Adam or SGD, got ${s.optimizer}`);
   if (s.cells.length === 0) throw new RangeError('cells: choose at least one of tanh RNN, LSTM, GRU');
 }
 
@@ -81,8 +87,8 @@ export class LabRun {
     this.runs = s.cells.map((cell) => {
       const model = new SequenceModel({ mode: cell, inputSize: 2, hiddenSize: s.hidden, numLayers: s.layers, seed: s.seed, head: { mode: 'last', outFeatures: 1 } });
       prepareWeights(model, cell, s);
-      const run: Run = { cell, trainer: null as unknown as Trainer, losses: [], last: null, skipped: 0, clipped: 0 };
-      run.trainer = new Trainer(model, createOptimizer('Adam', { lr: s.lr }), train, validation, {
+      const run: Run = { cell, trainer: null as unknown as Trainer, losses: [], last: null, skipped: 0, clipped: 0, maxGradNorm: 0, firstExploding: null };
+      run.trainer = new Trainer(model, createOptimizer(s.optimizer, { lr: s.lr }), train, validation, {
         batchSize: 32, maxSteps: s.steps, seed: s.seed, clip: s.clip ? { maxNorm: 1 } : null, maxNonFiniteSteps: Number.MAX_SAFE_INTEGER,
       });
       return run;
@@ -106,6 +112,7 @@ export class LabRun {
       r.losses.push([info.step, info.loss]);
       if (!info.applied) r.skipped++;
       if (info.clip?.clipped) r.clipped++;
+      r.maxGradNorm = Number.isFinite(info.gradNorm) ? Math.max(r.maxGradNorm, info.gradNorm) : Infinity;
       if (info.applied || r.last === null) r.last = info;
     }
   }
@@ -116,10 +123,11 @@ export class LabRun {
       const model = r.trainer.model;
       const profiles = temporalProfile(model.rnn, this.probe);
       const v = verdictOf(profiles, r.last ? r.last.gradNorm : null);
+      if (v.verdict === 'EXPLODING' && r.firstExploding === null) r.firstExploding = r.trainer.counters.step;
       const losses = r.losses;
       r.losses = [];
       return {
-        cell: r.cell, step: r.trainer.counters.step, losses, skipped: r.skipped, clipped: r.clipped, gradNorm: r.last?.gradNorm ?? NaN,
+        cell: r.cell, step: r.trainer.counters.step, losses, skipped: r.skipped, clipped: r.clipped, gradNorm: r.last?.gradNorm ?? NaN, maxGradNorm: r.maxGradNorm, firstExploding: r.firstExploding,
         heat: (r.last?.stepGradNorms ?? []).filter((g) => g.direction === 0).map((g) => Array.from(g.h)),
         verdict: v.verdict, reasons: v.reasons, horizons: profiles.filter((p) => p.direction === 0).map((p) => p.horizon),
       };

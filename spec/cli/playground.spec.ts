@@ -52,5 +52,7 @@ describe('the playground\'s reading pages', () => {
     expect(html).toContain('<a href="textbook.md.html#x">the book</a> and data, <code>a&lt;b</code>.');
     expect(html).toContain('<ul><li>one</li><li>two</li></ul>');
     expect(html).toContain('<pre>x &lt; y</pre>');
+    const indented = renderMarkdown('p.md', 'Sums:\n\n    dW += a\n\n    db += b\n\nAfter.\n', new Set());
+    expect(indented).toContain('<pre>dW += a\n\ndb += b</pre>\n<p>After.</p>');
   });
 });

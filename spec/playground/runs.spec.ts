@@ -75,3 +75,23 @@ describe('the Text page\'s training (text-run.ts)', () => {
     for (const s of SAMPLES) expect(s.text().length).toBeGreaterThan(20 * TEXT_DEFAULTS.seqLen);
   });
 });
+
+describe('the Lab page\'s explosion', () => {
+  test('W_hh ×4, no clipping and SGD: the tanh RNN is EXPLODING, keeps its largest norm and when it first exploded; clipping keeps every step finite', () => {
+    const base = { ...LAB_DEFAULTS, cells: ['rnn_tanh' as const], seqLen: 30, hidden: 16, steps: 40, whhScale: 4, optimizer: 'SGD' as const, lr: 0.5 };
+    const wild = new LabRun({ ...base, clip: false }), tame = new LabRun({ ...base, clip: true });
+    let first: number | null = null;
+    while (!wild.done) {
+      wild.advance();
+      tame.advance();
+      first ??= wild.report()[0].firstExploding;
+    }
+    const w = wild.report()[0], t = tame.report()[0];
+    expect(first).not.toBeNull();
+    expect(w.firstExploding).toBe(first);
+    expect(w.maxGradNorm).toBeGreaterThan(1e3);
+    expect(t.skipped).toBe(0);
+    expect(t.clipped).toBeGreaterThan(0);
+    expect(() => checkLabSettings({ ...LAB_DEFAULTS, optimizer: 'Adagrad' as 'SGD' })).toThrow('optimizer: expected Adam or SGD, got Adagrad');
+  });
+});

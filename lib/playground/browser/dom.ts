@@ -25,8 +25,8 @@ export function fmt(v: number, digits = 6): string {
 }
 
 /** A span that shows `v` for reading and keeps every digit in data-value (and its tooltip). */
-export function numberSpan(v: number, className = 'num'): HTMLElement {
-  const s = el('span', { class: className, 'data-value': String(v), title: String(v) }, fmt(v));
+export function numberSpan(v: number, digits = 6): HTMLElement {
+  const s = el('span', { class: 'num', 'data-value': String(v), title: String(v) }, fmt(v, digits));
   return s;
 }
 

@@ -23,7 +23,8 @@ function settings(): LabSettings {
   const bias = byId<HTMLInputElement>('forget-bias').value.trim();
   return {
     ...LAB_DEFAULTS, cells, seqLen: num('T'), hidden: num('H'), layers: num('layers'), whhScale: num('whh-scale'),
-    clip: byId<HTMLInputElement>('clip').checked, forgetBias: bias === '' ? null : Number(bias), lr: num('lr'), steps: num('lab-steps'), seed: num('seed'),
+    clip: byId<HTMLInputElement>('clip').checked, forgetBias: bias === '' ? null : Number(bias),
+    optimizer: byId<HTMLSelectElement>('optimizer').value as LabSettings['optimizer'], lr: num('lr'), steps: num('lab-steps'), seed: num('seed'),
   };
 }
 
@@ -60,7 +61,8 @@ function drawModel(m: LabModelReport, T: number): void {
   const chart = m.heat.length ? heatmap({ title: `${NAMES[m.cell]}: ‖∂L/∂h_t‖ of the last batch`, xLabel: 'time step t', rows, values: m.heat, width: 560 }) : '';
   card.replaceChildren(
     el('h3', {}, NAMES[m.cell]),
-    el('p', {}, el('span', { class: `verdict ${m.verdict}` }, m.verdict), `  step ${m.step} · horizon ${m.horizons.map((h) => `${h}/${T - 1}`).join(', ')} (per layer) · gradient norm ${fmt(m.gradNorm, 3)} · clipped ${m.clipped} · skipped (not finite) ${m.skipped}`),
+    el('p', {}, el('span', { class: `verdict ${m.verdict}` }, m.verdict), `  step ${m.step} · horizon ${m.horizons.map((h) => `${h}/${T - 1}`).join(', ')} (per layer) · gradient norm ${fmt(m.gradNorm, 3)} (largest ${fmt(m.maxGradNorm, 3)}) · clipped ${m.clipped} · skipped (not finite) ${m.skipped}`
+      + (m.firstExploding !== null && m.verdict !== 'EXPLODING' ? ` · was EXPLODING at step ${m.firstExploding}` : '')),
     el('p', { class: 'reasons' }, m.reasons.join('; ')),
   );
   const holder = el('div', { class: 'heatmap', 'data-rows': String(m.heat.length), 'data-cols': String(m.heat[0]?.length ?? 0) });
@@ -98,4 +100,6 @@ worker.onMessage((m: FromWorker) => {
 });
 
 byId('start').addEventListener('click', start);
+// Each optimizer's usual step: Adam's steps are bounded by its normalisation, SGD's scale with the gradient.
+byId('optimizer').addEventListener('change', () => (byId<HTMLInputElement>('lr').value = byId<HTMLSelectElement>('optimizer').value === 'SGD' ? '0.5' : '0.01'));
 byId('stop').addEventListener('click', (e) => stop(e.timeStamp));

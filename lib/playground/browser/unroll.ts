@@ -13,6 +13,9 @@ import { byId, el, fmt, numberSpan, numberOf } from './dom';
 const cellSelect = byId<HTMLSelectElement>('cell'), stepsInput = byId<HTMLInputElement>('steps');
 const hiddenInput = byId<HTMLInputElement>('hidden'), seedInput = byId<HTMLInputElement>('seed');
 
+/** The gate blocks of a cell's stacked weights, in PyTorch's order. */
+const GATES: Record<CellKind, string[]> = { rnn_tanh: [''], rnn_relu: [''], lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
+
 let trace: Trace;
 let at = -1; // the entry shown: −1 before the first
 
@@ -61,17 +64,25 @@ function equationBlock(e: TraceEntry): HTMLElement {
 }
 
 /** A [rows, cols] quantity as rows of numbers (a vector as one row). */
-function matrix(values: readonly number[], shape: readonly number[]): HTMLElement {
+function matrix(values: readonly number[], shape: readonly number[], digits = 6): HTMLElement {
   const cols = shape[shape.length - 1] ?? values.length;
-  if (values.length <= cols) return valuesRow(values);
+  if (values.length <= cols) return valuesRow(values, digits);
+  const rows = values.length / cols;
+  const gates = GATES[trace.options.cell];
+  const H = trace.options.hidden;
   const box = el('span', { class: 'matrix' });
-  for (let r = 0; r < values.length / cols; r++) box.append(valuesRow(values.slice(r * cols, (r + 1) * cols)));
+  for (let r = 0; r < rows; r++) {
+    const row = valuesRow(values.slice(r * cols, (r + 1) * cols), digits);
+    // A weight of stacked gates (rows = gates × H): each block of H rows is one gate, named at its first row.
+    if (gates.length > 1 && rows === gates.length * H) row.prepend(el('span', { class: 'gate' }, r % H === 0 ? `${gates[r / H]}:` : ''));
+    box.append(row);
+  }
   return box;
 }
 
-function valuesRow(values: readonly number[]): HTMLElement {
+function valuesRow(values: readonly number[], digits = 6): HTMLElement {
   const row = el('span', { class: 'values' }, '[ ');
-  values.forEach((v, k) => row.append(...(k ? [', '] : []), numberSpan(v)));
+  values.forEach((v, k) => row.append(...(k ? [', '] : []), numberSpan(v, digits)));
   row.append(' ]');
   return row;
 }
@@ -93,7 +104,7 @@ function showSums(): void {
     }
     const added = hh.values.map((v, k) => v - (previous ? previous[k] : 0));
     const note = t === 0 && added.every((v) => v === 0) ? el('div', { class: 'note' }, 'step 0 reads h0 = 0, so daᵀ·h0 adds nothing to dW_hh') : '';
-    table.append(el('tr', { 'data-step': String(t) }, el('td', {}, `t = ${t}`), el('td', { class: 'dW_hh' }, matrix(hh.values, hh.shape)), el('td', {}, matrix(added, hh.shape), note), el('td', { class: 'dW_ih' }, matrix(ih.values, ih.shape))));
+    table.append(el('tr', { 'data-step': String(t) }, el('td', {}, `t = ${t}`), el('td', { class: 'dW_hh' }, matrix(hh.values, hh.shape, 4)), el('td', {}, matrix(added, hh.shape, 4), note), el('td', { class: 'dW_ih' }, matrix(ih.values, ih.shape, 4))));
     previous = hh.values;
   }
   const finished = at === trace.entries.length - 1;
@@ -126,7 +137,7 @@ function showEditors(): void {
   };
   const xs = el('div', { class: 'editor' }, el('span', { class: 'label' }, 'x_t'));
   x.forEach((v, t) => xs.append(input(v, (n) => ((x[t] = n), recompute()))));
-  const ys = el('div', { class: 'editor' }, el('span', { class: 'label' }, 'y_t (one group per step)'));
+  const ys = el('div', { class: 'editor' }, el('span', { class: 'label' }, 'y_t'));
   y.forEach((row, t) => ys.append(el('span', { class: 'group' }, `t=${t}:`, ...row.map((v, j) => input(v, (n) => ((y[t][j] = n), recompute()))))));
   const ws = trace.params.map((p, k) => {
     const box = el('div', { class: 'editor' }, el('span', { class: 'label' }, `${p.name} [${p.shape.join('×')}]`));
