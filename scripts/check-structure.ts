@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const LAYERS: Record<string, number> = {
-  kernels: 0, platform: 0, charts: 1, cells: 1, textbook: 1.5, layers: 2, models: 3, data: 4, training: 5, tasks: 6, diagnostics: 7, cli: 8, playground: 8, '.': 9,
+  kernels: 0, platform: 0, charts: 1, cells: 1, textbook: 1.5, layers: 2, audio: 2, models: 3, data: 4, training: 5, tasks: 6, diagnostics: 7, cli: 8, playground: 8, '.': 9,
 };
 /** The diagnostics modules a command may import: the ones that run a whole check, not the helpers inside. */
 export const DIAGNOSTICS_ENTRY_POINTS = [

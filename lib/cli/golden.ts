@@ -31,6 +31,7 @@ function caseLine(r: CaseReport, verbose: boolean): string[] {
   if (r.error) return [`${r.name.padEnd(34)} FAIL  ${r.error}`];
   const worst = (kind: 'value' | 'grad'): string => {
     const cs = r.comparisons.filter((c) => c.kind === kind);
+    if (cs.length === 0) return kind === 'grad' ? '(no gradients in this case)' : '(no values in this case)';
     const rel = Math.max(...cs.map((c) => c.maxRelError));
     const abs = Math.max(...cs.map((c) => c.maxAbsError));
     return `${kind === 'value' ? 'values' : 'grads '} max|Δ| ${abs.toExponential(1)} rel ${rel.toExponential(1)}`;

@@ -38,3 +38,24 @@ export function compareTensors(name: string, kind: 'value' | 'grad', ours: Mat, 
   }
   return { name, kind, count: a.length, maxAbsError, maxRelError, ok };
 }
+
+/**
+ * Compares element-wise with a bound of the case's own (a case format that states its tolerances, such
+ * as the audio and CTC cases). Equal infinities pass; where the case has NaN, ours must be NaN too.
+ */
+export function compareWithBound(name: string, kind: 'value' | 'grad', ours: ArrayLike<number>, theirs: ArrayLike<number>, bound: (k: number) => number): TensorComparison {
+  if (ours.length !== theirs.length) throw new ValueError(`${name}: ${ours.length} numbers, but the case has ${theirs.length}`);
+  let maxAbsError = 0, maxRelError = 0, ok = true;
+  for (let k = 0; k < ours.length; k++) {
+    const a = ours[k], b = theirs[k];
+    if (Number.isNaN(b) || (a === b && !Number.isFinite(b))) {
+      if (Number.isNaN(b) !== Number.isNaN(a)) ok = false;
+      continue;
+    }
+    const err = Math.abs(a - b);
+    if (!(err <= bound(k))) ok = false; // written so that NaN fails
+    if (!(err <= maxAbsError)) maxAbsError = err;
+    if (b !== 0 && !(err / Math.abs(b) <= maxRelError)) maxRelError = err / Math.abs(b);
+  }
+  return { name, kind, count: ours.length, maxAbsError, maxRelError, ok };
+}

@@ -1,7 +1,8 @@
 /**
  * PyTorch conformance: runs the cases exported from PyTorch (`rnn-golden` format, described in
  * spec/fixtures/golden/FORMAT.md) through the engine and compares every number, element by element.
- * `optim-golden` and `clip-golden` cases are handed to conformance-train.ts. The tolerances and the
+ * `optim-golden` and `clip-golden` cases are handed to conformance-train.ts, `audio-golden` and
+ * `ctc-golden` (the speech front end, the CTC loss) to conformance-audio.ts. The tolerances and the
  * element-by-element comparison are in compare.ts.
  */
 import * as fs from 'fs';
@@ -13,6 +14,7 @@ import { Engine } from '../layers/recurrent';
 import { Objective, lossAndGradients } from '../models/objectives';
 import { loadStateDict } from '../models/state-dict';
 import { OptimCase, ClipCase, runOptimCase, runClipCase } from './conformance-train';
+import { AudioCase, CtcCase, runAudioCase, runCtcCase } from './conformance-audio';
 import { TensorComparison, compareTensors } from './compare';
 
 export interface CaseReport {
@@ -35,8 +37,14 @@ export function runGoldenCase(json: unknown, file: string, engine: Engine = 'fas
     if ((format === 'optim-golden' || format === 'clip-golden') && version !== 1) {
       throw new ValueError(`${file}: format_version: expected 1, got ${JSON.stringify(version)}`);
     }
+    const speechVersion = (json as { version?: unknown })?.version;
+    if ((format === 'audio-golden' || format === 'ctc-golden') && speechVersion !== 1) {
+      throw new ValueError(`${file}: version: expected 1, got ${JSON.stringify(speechVersion)}`);
+    }
     const comparisons = format === 'optim-golden' ? runOptimCase(json as OptimCase, file)
       : format === 'clip-golden' ? runClipCase(json as ClipCase, file)
+      : format === 'audio-golden' ? runAudioCase(json as AudioCase, file)
+      : format === 'ctc-golden' ? runCtcCase(json as CtcCase, file)
         : runCase(json as GoldenCase, file, engine);
     return { file, name, ok: comparisons.every((c) => c.ok), comparisons, error: null };
   } catch (err) {
@@ -100,7 +108,7 @@ export function goldenCaseTensors(json: unknown, file: string, engine: Engine): 
 
 function caseTensors(c: GoldenCase, file: string, engine: Engine): { rows: CaseTensor[]; read: (value: unknown, key: string) => Mat } {
   if (c?.format !== 'rnn-golden') {
-    throw new ValueError(`${file}: format: expected "rnn-golden", "optim-golden" or "clip-golden", got ${JSON.stringify(c?.format)}`);
+    throw new ValueError(`${file}: format: expected "rnn-golden", "optim-golden", "clip-golden", "audio-golden" or "ctc-golden", got ${JSON.stringify(c?.format)}`);
   }
   if (c.format_version !== 1) throw new ValueError(`${file}: format_version: expected 1, got ${JSON.stringify(c.format_version)}`);
   for (const key of ['config', 'params', 'inputs', 'outputs', 'loss', 'grads'] as const) {
