@@ -10,6 +10,7 @@
  */
 import { ValueError } from '../kernels/tensor';
 import { tutorialPairs } from './pairs';
+import fsddManifest from './fsdd-manifest.json';
 
 /** One file of a data set. */
 export interface DatasetFile {
@@ -49,6 +50,9 @@ export interface DatasetEntry {
   licenceNote: string; // what the source says, and whose terms apply
   citation: string;
 }
+
+/** The 2,500 recordings, listed with their sizes and sha256 (made by scripts/make-fsdd-manifest.ts). */
+const FSDD = fsddManifest as { commit: string; folder: string; files: [string, number, string][] };
 
 const github = (repo: string, commit: string, file: string) => `https://raw.githubusercontent.com/${repo}/${commit}/${file}`;
 
@@ -149,6 +153,13 @@ export const DATASETS: readonly DatasetEntry[] = [
     source: 'scikit-learn 1.2.1, sklearn/datasets/data/digits.csv.gz (the copy checked here came from Debian\'s python3-sklearn 1.2.1+dfsg-1; its gzip header may differ from upstream\'s, so the content is what is checked)',
     licence: 'none stated', licenceNote: 'no licence is stated for the data (the test set of the UCI Optical Recognition of Handwritten Digits); scikit-learn, which ships it, is BSD-3-Clause',
     citation: 'Alpaydin & Kaynak (1998), Optical Recognition of Handwritten Digits, UCI Machine Learning Repository',
+  },
+  {
+    name: 'fsdd', title: 'Free Spoken Digit Dataset: 2,500 recordings of the digits 0–9, five speakers × 50 each, 8 kHz WAV', folder: 'fsdd',
+    files: FSDD.files.map(([name, bytes, sha256]) => ({ name: `fsdd/${name}`, bytes, sha256, url: github('Jakobovski/free-spoken-digit-dataset', FSDD.commit, `${FSDD.folder}/${name}`) })),
+    source: `Jakobovski/free-spoken-digit-dataset, commit ${FSDD.commit}, folder recordings (the speakers george, jackson, lucas, nicolas and yweweler; the sixth is not used)`,
+    licence: 'CC BY-SA 4.0', licenceNote: 'the recordings are under Creative Commons Attribution-ShareAlike 4.0: what is derived from them (features, trained models) credits the data set and keeps the licence',
+    citation: 'Jackson, Souza, Nicolas et al., Free Spoken Digit Dataset (FSDD), github.com/Jakobovski/free-spoken-digit-dataset',
   },
   {
     name: 'm3', title: 'The 3,003 series of the M3 forecasting competition (1,428 monthly)', folder: null,

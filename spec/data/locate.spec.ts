@@ -80,8 +80,13 @@ describe('where a data set is found', () => {
 
 describe('the registry', () => {
   it('names the data sets the commands read, each file with its size, sha256 and a public source', () => {
-    expect(DATASETS.map((d) => d.name)).toEqual(['airline', 'shampoo', 'sunspots', 'daily-min-temps', 'aapl', 'tinyshakespeare', 'names', 'eng-fra', 'digits', 'm3']);
+    expect(DATASETS.map((d) => d.name)).toEqual(['airline', 'shampoo', 'sunspots', 'daily-min-temps', 'aapl', 'tinyshakespeare', 'names', 'eng-fra', 'digits', 'fsdd', 'm3']);
     expect(datasetEntry('names').files).toHaveLength(18);
+    const fsdd = datasetEntry('fsdd').files;
+    expect(fsdd).toHaveLength(2500); // five speakers × ten digits × fifty recordings
+    expect(fsdd.reduce((a, f) => a + f.bytes, 0)).toBe(17995950);
+    expect(new Set(fsdd.map((f) => f.name.replace(/^fsdd\/\d_([a-z]+)_\d+\.wav$/, '$1')))).toEqual(new Set(['george', 'jackson', 'lucas', 'nicolas', 'yweweler']));
+    expect(fsdd[0].url).toBe('https://raw.githubusercontent.com/Jakobovski/free-spoken-digit-dataset/26eb9aaf76e81b692f806f9140c2d2777410d7a1/recordings/0_george_0.wav');
     const names = DATASETS.flatMap((d) => d.files.map((f) => f.name));
     expect(new Set(names).size).toBe(names.length); // one layout: no two files share a name
     for (const d of DATASETS) {
