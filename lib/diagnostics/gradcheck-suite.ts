@@ -22,11 +22,15 @@ export interface GradcheckConfig {
   objective: GradcheckObjective;
   engine?: Engine; // default 'fast'
   lengths?: boolean; // a variable-length batch (the rows end after 3 and 1 steps); default false
+  head?: 'mean'; // the head that pools every step (with ce_last); by default the objective's own
 }
 
 export const SUITE_SIZES = { T: 3, B: 2, I: 4, H: 5, K: 7 };
 
-/** All 96 configurations of the fast engine, then 16 of the textbook one (one with variable lengths per cell), in a stable order. */
+/**
+ * All 96 configurations of the fast engine, then 16 of the textbook one (one with variable lengths per cell),
+ * then one mean-pooling head per cell (bidirectional, variable lengths, ce_last), in a stable order.
+ */
 export function gradcheckMatrix(): GradcheckConfig[] {
   const out: GradcheckConfig[] = [];
   for (const mode of CELL_KINDS) {
@@ -44,12 +48,13 @@ export function gradcheckMatrix(): GradcheckConfig[] {
     out.push({ mode, numLayers: 2, bidirectional: false, bias: true, objective: 'mse_last', engine: 'textbook' });
     out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'probe', engine: 'textbook', lengths: true });
   }
+  for (const mode of CELL_KINDS) out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'ce_last', lengths: true, head: 'mean' });
   return out;
 }
 
 /** A short label: "lstm L2 bi nobias ce_all". */
 export function configLabel(c: GradcheckConfig): string {
-  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.lengths ? ' lengths' : ''}${c.engine === 'textbook' ? ' textbook' : ''}`;
+  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.head ? ` ${c.head}-head` : ''}${c.lengths ? ' lengths' : ''}${c.engine === 'textbook' ? ' textbook' : ''}`;
 }
 
 /** Builds the model and random inputs of one configuration from `seed` and checks every gradient. */
@@ -58,7 +63,7 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   const rng = new Rng(seed);
   const model = new SequenceModel({
     mode: c.mode, inputSize: I, hiddenSize: H, numLayers: c.numLayers, bidirectional: c.bidirectional, bias: c.bias, seed, engine: c.engine ?? 'fast',
-    head: c.objective === 'mse_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' ? { mode: 'all', outFeatures: K } : undefined,
+    head: c.head ? { mode: c.head, outFeatures: K } : c.objective === 'mse_last' || c.objective === 'ce_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' ? { mode: 'all', outFeatures: K } : undefined,
   });
   const D = c.bidirectional ? 2 : 1;
   const LD = c.numLayers * D;
@@ -75,6 +80,8 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
     objective = { type: 'probe', G: randn([T, B, D * H]), Gh: randn([LD, B, H]), Gc: c0 ? randn([LD, B, H]) : null };
   } else if (c.objective === 'mse_last') {
     objective = { type: 'mse_last', target: randn([B, K]) };
+  } else if (c.objective === 'ce_last') {
+    objective = { type: 'ce_last', targets: Array.from({ length: B }, () => rng.int(K)) };
   } else {
     objective = { type: 'ce_all', targets: Array.from({ length: T * B }, () => rng.int(K)) };
   }

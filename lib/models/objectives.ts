@@ -14,7 +14,7 @@
 import { Mat, assertShape, fromArray, toFlat, isOwned, ShapeError, ValueError } from '../kernels/tensor';
 import { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from '../layers/losses';
 import { RecurrentGrads } from '../layers/recurrent';
-import { SequenceModel, SequenceModelOutput, SequenceModelUpstream } from './sequence-model';
+import { SequenceModel, SequenceModelOutput, SequenceModelUpstream, ONE_PER_SEQUENCE } from './sequence-model';
 
 /** One batch of input: x [T,B,I], optional initial states [L·D,B,H] and per-sequence lengths [B]. */
 export interface Batch {
@@ -114,8 +114,9 @@ function evaluateObjective(
 
 function checkObjectiveFitsModel(model: SequenceModel, objective: Objective): void {
   const needs = { probe: null, mse_last: 'last', mse_all: 'all', ce_all: 'all', ce_last: 'last' }[objective.type];
-  if (needs && model.headMode !== needs) {
-    throw new ValueError(`lossAndGradients objective: '${objective.type}' needs a model with head mode '${needs}', this model has '${model.headMode}'`);
+  const fits = needs === 'last' ? ONE_PER_SEQUENCE.includes(model.headMode) : model.headMode === needs; // 'last' or 'mean': one output per sequence
+  if (needs && !fits) {
+    throw new ValueError(`lossAndGradients objective: '${objective.type}' needs a model with head mode '${needs === 'last' ? "last' or 'mean" : needs}', this model has '${model.headMode}'`);
   }
 }
 

@@ -4,6 +4,9 @@
  *   head 'none'  many-to-many features: output [T,B,D·H] (and h_n, c_n)
  *   head 'last'  many-to-one:   y = Linear(output[T−1])      [B,K]    (regression, classification;
  *                                with lengths, each sequence's own last step lengths[b] − 1)
+ *   head 'mean'  many-to-one:   y = Linear((1/len_b)·Σ_{t<len_b} output[t])   [B,K]   (POOL-1)
+ *                                every step's output in equal part: a bidirectional layer's reverse
+ *                                half counts as much as its forward half (speech: docs/speech.md)
  *   head 'all'   many-to-many:  y[t] = Linear(output[t])     [T,B,K]  (per-step logits, e.g. language models)
  *
  * For a bidirectional network, output[T−1] is [forward h_{T−1} ‖ reverse h_{T−1}], as in PyTorch:
@@ -15,18 +18,20 @@ import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads } from '../
 import { NamedParameter } from '../kernels/parameter';
 import { Linear, LinearCache } from '../layers/linear';
 
-export type HeadMode = 'none' | 'last' | 'all';
+export type HeadMode = 'none' | 'last' | 'mean' | 'all';
+/** The heads that give one output per sequence, [B,K] (what the *_last objectives read). */
+export const ONE_PER_SEQUENCE: readonly HeadMode[] = ['last', 'mean'];
 
 /** Everything needed to rebuild the architecture (not the weights): what a checkpoint stores. */
 export type SequenceModelConfig = Omit<SequenceModelOptions, 'seed'> & {
   numLayers: number;
   bidirectional: boolean;
   bias: boolean;
-  head: { mode: 'last' | 'all'; outFeatures: number; bias: boolean } | null;
+  head: { mode: 'last' | 'mean' | 'all'; outFeatures: number; bias: boolean } | null;
 };
 
 export interface SequenceModelOptions extends RecurrentOptions {
-  head?: { mode: 'last' | 'all'; outFeatures: number; bias?: boolean } | null;
+  head?: { mode: 'last' | 'mean' | 'all'; outFeatures: number; bias?: boolean } | null;
 }
 
 export interface SequenceModelCache {
@@ -61,8 +66,8 @@ export class SequenceModel {
   constructor(options: SequenceModelOptions) {
     this.rnn = new Recurrent(options);
     this.headMode = options.head?.mode ?? 'none';
-    if (options.head && options.head.mode !== 'last' && options.head.mode !== 'all') {
-      throw new ValueError(`SequenceModel head.mode: expected 'last' or 'all', got ${JSON.stringify(options.head.mode)}`);
+    if (options.head && !['last', 'mean', 'all'].includes(options.head.mode)) {
+      throw new ValueError(`SequenceModel head.mode: expected 'last', 'mean' or 'all', got ${JSON.stringify(options.head.mode)}`);
     }
     const features = this.rnn.numDirections * this.rnn.config.hiddenSize;
     // The head draws from its own stream, so adding a head never changes the recurrent weights of a seed.
@@ -108,6 +113,13 @@ export class SequenceModel {
       const last = zeros([B, F]); // row b = output[lastStep[b], b, :]
       for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) last.set(b, j, output.get(lastStep[b], b, j));
       ({ y, cache: headCache } = this.head.forward(last)); // [B,F] → [B,K]
+    } else if (this.head && this.headMode === 'mean') {
+      const pooled = zeros([B, F]); // row b = the mean of output[0 … lastStep[b], b, :]
+      for (let b = 0; b < B; b++) {
+        const n = lastStep[b] + 1;
+        for (let t = 0; t < n; t++) for (let j = 0; j < F; j++) pooled.set(b, j, pooled.get(b, j) + output.get(t, b, j) / n); // (POOL-1)
+      }
+      ({ y, cache: headCache } = this.head.forward(pooled)); // [B,F] → [B,K]
     } else if (this.head && this.headMode === 'all') {
       const r = this.head.forward(flattenRows(output)); //                  [T·B,F] → [T·B,K]
       y = fromArray(r.y.data, [T, B, this.head.outFeatures]);
@@ -134,6 +146,13 @@ export class SequenceModel {
         for (let b = 0; b < B; b++) {
           const t = cache.lastStep[b];
           for (let j = 0; j < F; j++) dOutput.set(t, b, j, dOutput.get(t, b, j) + dLast.get(b, j));
+        }
+      } else if (this.headMode === 'mean') {
+        assertShape(upstream.dy, [B, K], 'SequenceModel.backward dy');
+        const dPooled = this.head.backward(cache.head, upstream.dy); // [B,F]: each of b's steps gets 1/len_b of it
+        for (let b = 0; b < B; b++) {
+          const n = cache.lastStep[b] + 1;
+          for (let t = 0; t < n; t++) for (let j = 0; j < F; j++) dOutput.set(t, b, j, dOutput.get(t, b, j) + dPooled.get(b, j) / n); // (POOL-1')
         }
       } else {
         assertShape(upstream.dy, [T, B, K], 'SequenceModel.backward dy');

@@ -175,8 +175,8 @@ export function checkModelConfig(config: unknown, what: string): SequenceModelCo
     if (typeof m[k] !== 'boolean') throw new ValueError(`${what}.${k}: expected true or false, got ${JSON.stringify(m[k])}`);
   }
   const head = m.head as Record<string, unknown> | null;
-  if (head !== null && (typeof head !== 'object' || (head.mode !== 'last' && head.mode !== 'all') || !Number.isInteger(head.outFeatures) || typeof head.bias !== 'boolean')) {
-    throw new ValueError(`${what}.head: expected null or {mode: "last"|"all", outFeatures, bias}, got ${JSON.stringify(head)}`);
+  if (head !== null && (typeof head !== 'object' || !['last', 'mean', 'all'].includes(head.mode as string) || !Number.isInteger(head.outFeatures) || typeof head.bias !== 'boolean')) {
+    throw new ValueError(`${what}.head: expected null or {mode: "last"|"mean"|"all", outFeatures, bias}, got ${JSON.stringify(head)}`);
   }
   return m as unknown as SequenceModelConfig;
 }

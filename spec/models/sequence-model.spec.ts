@@ -16,6 +16,25 @@ describe('SequenceModel heads', () => {
     expect(y!.shape).toEqual([2, 4]);
   });
 
+  it("'mean' reads the mean of each sequence's own steps: padding changes nothing, and gets no gradient", () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, bidirectional: true, head: { mode: 'mean', outFeatures: 4 }, seed: 3 });
+    const x = randn([5, 2, 2], rng), lengths = [5, 3];
+    const { output, y } = model.forward(x, null, null, lengths);
+    const pooled = zeros([2, 6]);
+    for (let b = 0; b < 2; b++) for (let t = 0; t < lengths[b]; t++) for (let j = 0; j < 6; j++) pooled.set(b, j, pooled.get(b, j) + output.get(t, b, j) / lengths[b]);
+    const direct = model.head!.forward(pooled).y;
+    toFlat(y!).forEach((v, k) => expect(v).toBeCloseTo(toFlat(direct)[k], 14));
+    const changed = x.data.slice();
+    const padded = zeros([5, 2, 2]);
+    padded.data.set(changed);
+    for (let t = 3; t < 5; t++) padded.set(t, 1, 0, 99); // row 1's padding
+    expect(toFlat(model.forward(padded, null, null, lengths).y!)).toEqual(toFlat(y!));
+    model.zeroGrad();
+    const { grads } = lossAndGradients(model, { x, lengths }, { type: 'ce_last', targets: [1, 3] });
+    for (let t = 3; t < 5; t++) expect([grads.dx.get(t, 1, 0), grads.dx.get(t, 1, 1)]).toEqual([0, 0]);
+    expect(Math.abs(grads.dx.get(0, 1, 0))).toBeGreaterThan(0);
+  });
+
   it("'all' applies the head at every step: y is [T,B,K]", () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, head: { mode: 'all', outFeatures: 4 }, seed: 2 });
     const x = randn([5, 2, 2], rng);
@@ -45,7 +64,7 @@ describe('SequenceModel heads', () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, seed: 4 });
     const x = randn([3, 2, 2], rng);
     expect(() => lossAndGradients(model, { x }, { type: 'mse_last', target: zeros([2, 1]) }))
-      .toThrow(new ValueError("lossAndGradients objective: 'mse_last' needs a model with head mode 'last', this model has 'none'"));
+      .toThrow(new ValueError("lossAndGradients objective: 'mse_last' needs a model with head mode 'last' or 'mean', this model has 'none'"));
     const { cache } = model.forward(x);
     expect(() => model.backward(cache, { dy: zeros([2, 1]) })).toThrow('SequenceModel.backward dy: this model has no head');
   });
