@@ -113,14 +113,27 @@ export function resample(x: ArrayLike<number>, from: number, to: number, zeroCro
   if (from === to) return Float64Array.from(x);
   const c = Math.min(1, to / from), half = zeroCrossings / c; // the kernel's half-width in input samples
   const out = new Float64Array(Math.floor((x.length * to) / from));
+  // Along the taps of one output sample τ falls by 1, so sin(πcτ) and cos(πτ/half) turn by fixed angles:
+  // two sines and cosines per output sample, and rotations (sin(a − b) = sin a·cos b − cos a·sin b) per tap.
+  const cosC = Math.cos(Math.PI * c), sinC = Math.sin(Math.PI * c);
+  const cosW = Math.cos(Math.PI / half), sinW = Math.sin(Math.PI / half);
   for (let m = 0; m < out.length; m++) {
     const centre = (m * from) / to;
+    const first = Math.max(0, Math.ceil(centre - half)), last = Math.min(x.length - 1, Math.floor(centre + half));
+    let tau = centre - first;
+    let sinU = Math.sin(Math.PI * c * tau), cosU = Math.cos(Math.PI * c * tau); // of πu, u = cτ
+    let cosT = Math.cos((Math.PI * tau) / half), sinT = Math.sin((Math.PI * tau) / half); // of πτ/half
     let sum = 0;
-    for (let n = Math.max(0, Math.ceil(centre - half)); n <= Math.min(x.length - 1, Math.floor(centre + half)); n++) {
-      const tau = centre - n;
+    for (let n = first; n <= last; n++, tau -= 1) {
       const u = c * tau;
-      const sinc = u === 0 ? 1 : Math.sin(Math.PI * u) / (Math.PI * u);
-      sum += x[n] * c * sinc * (0.5 + 0.5 * Math.cos((Math.PI * tau) / half)); // (RS-1)
+      const sinc = Math.abs(u) < 1e-12 ? 1 : sinU / (Math.PI * u);
+      sum += x[n] * c * sinc * (0.5 + 0.5 * cosT); // (RS-1)
+      const s1 = sinU * cosC - cosU * sinC, c1 = cosU * cosC + sinU * sinC;
+      const c2 = cosT * cosW + sinT * sinW, s2 = sinT * cosW - cosT * sinW;
+      sinU = s1;
+      cosU = c1;
+      cosT = c2;
+      sinT = s2;
     }
     out[m] = sum;
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `unrolled` command: a table of commands (COMMANDS), each one module of lib/cli with its own options
- * and help: `unrolled train | forecast | classify | predict | sample | generate-names | translate | lab |
+ * and help: `unrolled train | forecast | classify | predict | sample | generate-names | translate | speech | listen | lab |
  * gradcheck | golden | trace | playground | bench | data | export | import | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1, and so does a failed download.
@@ -24,6 +24,8 @@ import { runGolden, goldenHelp } from './golden';
 import { runBench, benchHelp } from './bench';
 import { runTrace, traceHelp } from './trace';
 import { runPlayground, playgroundHelp } from './playground';
+import { runSpeech, speechHelp } from './speech';
+import { runListen, listenHelp } from './listen';
 import { asCommandLine } from './flags';
 
 interface Command {
@@ -41,6 +43,8 @@ export const COMMANDS: Record<string, Command> = {
   sample: { run: runSample, help: sampleHelp, summary: 'generate text from a character language model checkpoint' },
   'generate-names': { run: runGenerateNames, help: generateNamesHelp, summary: 'surnames of a given language from a conditioned character model' },
   translate: { run: runTranslate, help: translateHelp, summary: 'translate a sentence (French into English) with an encoder–decoder checkpoint' },
+  speech: { run: runSpeech, help: speechHelp, summary: 'recognise spoken digits from WAV recordings (MFCC front end, bidirectional GRU), evaluated on held-out speakers' },
+  listen: { run: runListen, help: listenHelp, summary: 'the digit a recogniser trained by `unrolled speech` hears in each WAV file' },
   lab: { run: runLabCommand, help: labHelp, summary: 'the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem' },
   gradcheck: { run: runGradcheck, help: gradcheckHelp, summary: 'check every gradient the engine computes against finite differences' },
   golden: { run: runGolden, help: goldenHelp, summary: 'run PyTorch reference cases (DIR …) through the engine and compare every number' },

@@ -1,0 +1,148 @@
+/**
+ * `unrolled speech --task digits`: a recurrent recogniser of spoken digits on MFCC frames, evaluated on
+ * the data set's official split and speaker-independently (each speaker held out in turn), then trained
+ * on every speaker given for the checkpoint that `unrolled listen` reads.           docs: docs/speech.md
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ValueError } from '../kernels/tensor';
+import { confusionMatrixChart } from '../charts/svg';
+import { readSpokenDigits, speakersOf, Utterance } from '../tasks/speech-data';
+import { DigitsOptions, trainDigits, speakerEvaluation } from '../tasks/speech-digits';
+import { ClassMetrics } from '../tasks/metrics';
+import { SPEECH_DEFAULTS } from '../audio/features';
+import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
+import { CELLS, Out, registered, writeOutputs } from './model-options';
+import { defaultWorkers } from './train-options';
+
+export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
+  task: { kind: 'string', help: 'digits: one spoken digit per recording (many-to-one)', default: 'digits', choices: ['digits'] },
+  data: { kind: 'string', help: 'a folder of {digit}_{speaker}_{index}.wav recordings (default: the fsdd data set)' },
+  speakers: { kind: 'string', help: 'only these speakers, comma-separated (default: every speaker in the folder)' },
+  checkpoint: { kind: 'string', help: 'where to write the final model (default: OUT/checkpoint.json)' },
+  'final-only': { kind: 'flag', help: 'skip the evaluation; spend the whole budget on the final model' },
+  cell: { kind: 'string', help: 'recurrent cell', default: 'gru', choices: Object.keys(CELLS) },
+  hidden: { kind: 'int', help: 'hidden size H', default: 64, min: 1 },
+  layers: { kind: 'int', help: 'stacked layers', default: 1, min: 1 },
+  unidirectional: { kind: 'flag', help: 'one direction only (default: bidirectional)' },
+  head: { kind: 'string', help: 'how the classifier reads the frames: their mean, or the last one', default: 'mean', choices: ['mean', 'last'] },
+  'no-augment': { kind: 'flag', help: 'train on the plain recordings (no speed, noise, shift or masking)' },
+  lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.003, positive: true },
+  batch: { kind: 'int', help: 'mini-batch size', default: 32, min: 1 },
+  epochs: { kind: 'int', help: 'at most this many passes over the training part, per run', default: 20, min: 1 },
+  patience: { kind: 'int', help: 'stop a run after this many epochs without a better validation loss', default: 5, min: 1 },
+  'max-seconds': { kind: 'number', help: 'the whole command\'s training budget, shared equally by its runs', positive: true },
+  seed: { kind: 'int', help: 'seed for the weights, the shuffling and the augmentation', default: 1 },
+  workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores)', min: 1 },
+  out: { kind: 'string', help: 'directory for the confusion charts and the checkpoint', default: 'runs/speech' },
+  json: { kind: 'flag', help: 'one JSON line per run; the last line holds the results' },
+  help: { kind: 'flag', help: 'show this help' },
+};
+
+export function speechHelp(): string {
+  return `usage: unrolled speech --task digits [options]
+
+Recognises spoken digits from 8 kHz recordings: MFCC frames (13 coefficients and their deltas,
+normalised per recording) into a bidirectional GRU whose mean over the frames is classified. Trains
+and measures on the official split (recordings 0–4 of every speaker held out) and with each speaker
+held out in turn (a recogniser of voices it has never heard); then trains on every speaker for the
+checkpoint. \`unrolled listen --checkpoint CK FILE.wav\` names the digit in a recording.
+
+${formatOptions(SPEECH_OPTIONS)}`;
+}
+
+interface RunReport { label: string; accuracy: number; macroF1: number; epochs: number; seconds: number }
+
+export function runSpeech(argv: string[], out: Out = process.stdout): number {
+  const a = parseArgs(argv, SPEECH_OPTIONS, 'speech');
+  if (a.help) {
+    out.write(speechHelp() + '\n');
+    return 0;
+  }
+  const dir = (a.data as string | null) ?? registered('fsdd', '--data DIR');
+  const speakers = a.speakers === null ? null : (a.speakers as string).split(',').map((s) => s.trim()).filter(Boolean);
+  const utts = readSpokenDigits(dir, speakers, (note) => process.stderr.write(note + '\n'));
+  const found = speakersOf(utts);
+  if (speakers) for (const s of speakers) if (!found.includes(s)) throw new ValueError(`speech --speakers: no recordings of ${JSON.stringify(s)} in ${dir}; it has ${found.join(', ')}`);
+  const json = (a.json as boolean) || !out.isTTY;
+  const finalOnly = a['final-only'] as boolean;
+  const runs = finalOnly ? 1 : 1 + (found.length > 1 ? found.length : 0) + 1;
+  const started = Date.now();
+  const options = digitsOptions(a, runs);
+  const say = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : text + '\n');
+  if (!json) out.write(`${utts.length} recordings of ${found.length} speaker(s) (${found.join(', ')}) from ${dir}; ${runs} training run(s)\n`);
+
+  const reports: RunReport[] = [];
+  const confusions: { label: string; metrics: ClassMetrics }[] = [];
+  const run = (train: number[], test: number[], label: string, checkpointPath: string | null = null) => {
+    const t0 = Date.now();
+    const r = trainDigits(utts, train, test, {
+      ...options, checkpointPath,
+      onEval: (e) => say({ run: label, step: e.step, valLoss: e.valLoss, improved: e.improved }, `  ${label}: step ${e.step}, validation loss ${e.valLoss.toFixed(4)}${e.improved ? ' (best)' : ''}`),
+    }, task(utts));
+    const seconds = (Date.now() - t0) / 1000;
+    if (r.test) {
+      reports.push({ label, accuracy: r.test.accuracy, macroF1: r.test.macroF1, epochs: r.training.epochs, seconds });
+      confusions.push({ label, metrics: r.test });
+      say({ run: label, accuracy: r.test.accuracy, macroF1: r.test.macroF1, test: test.length, epochs: r.training.epochs, seconds },
+        `${label}: accuracy ${(100 * r.test.accuracy).toFixed(1)}% on ${test.length} recordings, macro-F1 ${r.test.macroF1.toFixed(3)} (${r.training.epochs} epochs, ${seconds.toFixed(0)} s)`);
+    }
+    return r.test;
+  };
+  const evaluation = finalOnly ? null : speakerEvaluation(utts, (train, test, label) => run(train, test, label));
+  const outDir = a.out as string;
+  const checkpoint = (a.checkpoint as string | null) ?? path.join(outDir, 'checkpoint.json');
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(checkpoint)), { recursive: true });
+  } catch (err) {
+    throw new ValueError(`speech --checkpoint: cannot create the folder of ${JSON.stringify(checkpoint)}: ${(err as Error).message}`);
+  }
+  run(utts.map((_, i) => i), [], 'final model', checkpoint);
+
+  const perSpeaker = evaluation ? Object.fromEntries(Object.entries(evaluation.speakers).map(([s, m]) => [s, (m as ClassMetrics).accuracy])) : {};
+  const accs = Object.values(perSpeaker);
+  const mean = accs.length ? accs.reduce((x, y) => x + y, 0) / accs.length : null;
+  const charts = evaluation ? confusionCharts(evaluation.official as ClassMetrics, Object.values(evaluation.speakers) as ClassMetrics[]) : {};
+  const files = writeOutputs(outDir, charts);
+  const official = evaluation?.official ? { accuracy: (evaluation.official as ClassMetrics).accuracy, macroF1: (evaluation.official as ClassMetrics).macroF1 } : undefined;
+  const result = { task: 'digits', ...(official ? { official } : {}), speakers: perSpeaker, mean, seconds: (Date.now() - started) / 1000, checkpoint, charts: files };
+  if (json) {
+    out.write(JSON.stringify(result) + '\n');
+    return 0;
+  }
+  out.write(`\n${table(reports, mean)}\ncharts: ${files.join(', ') || '(none: --final-only)'}\ncheckpoint: ${checkpoint} (try: unrolled listen --checkpoint ${checkpoint} FILE.wav)\n`);
+  return 0;
+}
+
+function digitsOptions(a: Parsed, runs: number): DigitsOptions {
+  const budget = a['max-seconds'] as number | null;
+  return {
+    cell: CELLS[a.cell as string], hidden: a.hidden as number, layers: a.layers as number, bidirectional: !(a.unidirectional as boolean),
+    head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, batchSize: a.batch as number,
+    epochs: a.epochs as number, patience: a.patience as number, maxSeconds: budget === null ? null : budget / runs,
+    seed: a.seed as number, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number), clip: 1,
+  };
+}
+
+/** What a checkpoint keeps to hear new recordings: the task, the classes and the front end. */
+function task(utts: readonly Utterance[]) {
+  return { name: 'speech-digits', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize: 'utterance', speakers: speakersOf(utts) };
+}
+
+function confusionCharts(official: ClassMetrics, held: ClassMetrics[]): Record<string, string> {
+  const labels = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+  const chart = (title: string, counts: number[][]) => confusionMatrixChart({ title, rowLabel: 'spoken digit', colLabel: 'recognised as', labels, counts });
+  const files: Record<string, string> = { 'confusion-official.svg': chart(`Official split: accuracy ${(100 * official.accuracy).toFixed(1)}%`, official.confusion) };
+  if (held.length) {
+    const sum = labels.map((_, r) => labels.map((__, c) => held.reduce((s, m) => s + m.confusion[r][c], 0)));
+    const acc = held.reduce((s, m) => s + m.accuracy, 0) / held.length;
+    files['confusion-speakers.svg'] = chart(`Each speaker held out in turn (summed): mean accuracy ${(100 * acc).toFixed(1)}%`, sum);
+  }
+  return files;
+}
+
+function table(reports: RunReport[], mean: number | null): string {
+  const rows = reports.map((r) => `  ${r.label.padEnd(28)} ${(100 * r.accuracy).toFixed(1).padStart(6)}%  ${r.macroF1.toFixed(3).padStart(8)}  ${String(r.epochs).padStart(6)}  ${r.seconds.toFixed(0).padStart(6)} s`);
+  return [`  ${'run'.padEnd(28)} ${'accuracy'.padStart(7)}  ${'macro-F1'.padStart(8)}  ${'epochs'.padStart(6)}  ${'time'.padStart(8)}`, ...rows,
+    ...(mean === null ? [] : [`  ${'mean over held-out speakers'.padEnd(28)} ${(100 * mean).toFixed(1).padStart(6)}%`])].join('\n');
+}

@@ -1,0 +1,130 @@
+/**
+ * Spoken digits as sequences for the recurrent models: the Free Spoken Digit Dataset's recordings (or
+ * any folder of `{digit}_{speaker}_{index}.wav`), their MFCC frames, and the augmentations that help a
+ * model recognise voices it was not trained on.                               docs: docs/speech.md
+ *
+ * Features per frame: 13 MFCC and their deltas (26 values), normalised per utterance (AUD-12), which
+ * removes what is constant over a recording: the microphone, the level, much of the speaker.
+ * Augmentation, drawn from the Trainer's generator for training batches only:
+ *   speed     the waveform resampled by a factor in [0.9, 1.1] (faster or slower speech, pitch moves too)
+ *   noise     white noise at a signal-to-noise ratio drawn in [10, 40] dB
+ *   shift     up to 100 ms of near-silence added before the word, or cut from its start
+ *   masking   SpecAugment-style: one band of up to 4 coefficients and one run of up to 10% of the frames
+ *             set to 0 (the utterance mean, after normalisation)
+ * Gain needs no augmentation: the normalisation removes it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Rng } from '../kernels/random';
+import { ValueError } from '../kernels/tensor';
+import { FrontEnd, SPEECH_DEFAULTS, withDeltas, normalizeUtterance } from '../audio/features';
+import { readWav, resample } from '../audio/wav';
+
+export interface Utterance {
+  file: string;
+  digit: number;
+  speaker: string;
+  index: number;
+  samples: Float64Array; // at SAMPLE_RATE
+}
+
+export const SAMPLE_RATE = 8000;
+export const FSDD_NAME = /^(\d)_([a-z]+)_(\d+)\.wav$/;
+
+/** Every `{digit}_{speaker}_{index}.wav` of `dir` (speakers limited to `speakers` when given), resampled to 8 kHz. */
+export function readSpokenDigits(dir: string, speakers: readonly string[] | null = null, log: (line: string) => void = () => {}): Utterance[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ValueError(`readSpokenDigits dir: ${JSON.stringify(dir)} is not a directory of {digit}_{speaker}_{index}.wav recordings`);
+  const names = fs.readdirSync(dir).filter((f) => FSDD_NAME.test(f)).sort();
+  const out: Utterance[] = [];
+  for (const name of names) {
+    const [, digit, speaker, index] = FSDD_NAME.exec(name) as RegExpExecArray;
+    if (speakers && !speakers.includes(speaker)) continue;
+    const file = path.join(dir, name);
+    const wav = readWav(file);
+    for (const note of wav.notes) log(note);
+    const samples = wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
+    out.push({ file, digit: Number(digit), speaker, index: Number(index), samples });
+  }
+  if (out.length === 0) throw new ValueError(`readSpokenDigits dir: no recordings named {digit}_{speaker}_{index}.wav in ${dir}${speakers ? ` for the speakers ${speakers.join(', ')}` : ''}`);
+  return out;
+}
+
+/** The speakers of a set of utterances, sorted. */
+export function speakersOf(utts: readonly Utterance[]): string[] {
+  return [...new Set(utts.map((u) => u.speaker))].sort();
+}
+
+/** The data set's own split: recordings 0–4 of every speaker and digit are the test set. */
+export function officialSplit(utts: readonly Utterance[]): { train: number[]; test: number[] } {
+  const train: number[] = [], test: number[] = [];
+  utts.forEach((u, i) => (u.index < 5 ? test : train).push(i));
+  return { train, test };
+}
+
+export interface AugmentOptions {
+  speed: [number, number] | null; // resampling factor range
+  snrDb: [number, number] | null; // added white noise
+  shiftMs: number; // the largest shift
+  freqMask: number; // the widest band of coefficients masked
+  timeMask: number; // the longest run of frames masked, as a fraction of the frames
+}
+
+export const AUGMENT_DEFAULTS: AugmentOptions = { speed: [0.9, 1.1], snrDb: [10, 40], shiftMs: 100, freqMask: 4, timeMask: 0.1 };
+
+/** MFCC + deltas, normalised per utterance; with `rng`, of an augmented copy of the waveform. */
+export class SpeechFeatures {
+  readonly frontEnd = new FrontEnd(SPEECH_DEFAULTS);
+  readonly width = 2 * SPEECH_DEFAULTS.nMfcc;
+
+  constructor(readonly augment: AugmentOptions | null = AUGMENT_DEFAULTS) {}
+
+  /** [frames][26]; `rng` null: the plain features (evaluation), else an augmented draw (training). */
+  of(samples: Float64Array, rng: Rng | null = null, what = 'utterance'): Float64Array[] {
+    const a = rng ? this.augment : null;
+    let x = samples;
+    if (a && rng) x = this.perturb(x, a, rng);
+    const minimum = SPEECH_DEFAULTS.nFft + 4 * SPEECH_DEFAULTS.hop; // at least five frames, for the deltas
+    if (x.length < minimum) {
+      const padded = new Float64Array(minimum);
+      padded.set(x, Math.floor((minimum - x.length) / 2));
+      x = padded;
+    }
+    const f = normalizeUtterance(withDeltas(this.frontEnd.mfcc(x, what)));
+    if (a && rng) this.mask(f, a, rng);
+    return f;
+  }
+
+  private perturb(x: Float64Array, a: AugmentOptions, rng: Rng): Float64Array {
+    let y = x;
+    if (a.speed) {
+      const factor = a.speed[0] + rng.uniform() * (a.speed[1] - a.speed[0]);
+      y = resample(y, Math.round(SAMPLE_RATE * factor), SAMPLE_RATE); // read at a faster rate: shorter, higher
+    }
+    const shift = Math.round(((2 * rng.uniform() - 1) * a.shiftMs * SAMPLE_RATE) / 1000);
+    if (shift > 0) {
+      const padded = new Float64Array(y.length + shift);
+      padded.set(y, shift);
+      y = padded;
+    } else if (shift < 0 && y.length + shift > SPEECH_DEFAULTS.nFft) {
+      y = y.slice(-shift);
+    }
+    if (a.snrDb) {
+      const snr = a.snrDb[0] + rng.uniform() * (a.snrDb[1] - a.snrDb[0]);
+      const power = y.reduce((s, v) => s + v * v, 0) / Math.max(1, y.length);
+      const sd = Math.sqrt(power / 10 ** (snr / 10));
+      y = Float64Array.from(y, (v) => v + sd * rng.normal());
+    }
+    return y;
+  }
+
+  private mask(f: Float64Array[], a: AugmentOptions, rng: Rng): void {
+    const width = Math.floor(rng.uniform() * (a.freqMask + 1));
+    const from = Math.floor(rng.uniform() * (this.width - width + 1));
+    const frames = Math.floor(rng.uniform() * (Math.floor(a.timeMask * f.length) + 1));
+    const start = Math.floor(rng.uniform() * (f.length - frames + 1));
+    for (let t = 0; t < f.length; t++) {
+      for (let j = from; j < from + width; j++) f[t][j] = 0;
+      if (t >= start && t < start + frames) f[t].fill(0);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Spoken-digit classification (many-to-one): MFCC frames in, one of ten digits out. Evaluated on the
+ * data set's own split and speaker-independently (leave one speaker out), then trained on everything
+ * for the model a checkpoint keeps.                                              docs: docs/speech.md
+ */
+import { zeros } from '../kernels/tensor';
+import { Rng } from '../kernels/random';
+import { SequenceModel } from '../models/sequence-model';
+import { Batch, Objective } from '../models/objectives';
+import { Dataset, TrainResult, Trainer } from '../training/trainer';
+import { FitOptions, fit } from './fit';
+import { ClassMetrics, classMetrics } from './metrics';
+import { argmax } from './classify';
+import { Utterance, SpeechFeatures } from './speech-data';
+
+/** Utterances `indices` as padded batches of features; training batches (given the Trainer's rng) are augmented. */
+export class SpokenDigitDataset implements Dataset {
+  private readonly plain = new Map<number, Float64Array[]>();
+
+  constructor(readonly utts: readonly Utterance[], readonly indices: readonly number[], readonly features: SpeechFeatures, readonly augment: boolean) {}
+
+  get size(): number {
+    return this.indices.length;
+  }
+
+  lengthOf(i: number): number {
+    return this.featuresOf(this.indices[i], null).length;
+  }
+
+  /** The plain features of utterance u (kept: evaluation reads them every epoch), or a fresh augmented draw. */
+  featuresOf(u: number, rng: Rng | null): Float64Array[] {
+    if (rng) return this.features.of(this.utts[u].samples, rng, this.utts[u].file);
+    let f = this.plain.get(u);
+    if (!f) this.plain.set(u, (f = this.features.of(this.utts[u].samples, null, this.utts[u].file)));
+    return f;
+  }
+
+  batch(idx: readonly number[], rng?: Rng): { batch: Batch; objective: Objective } {
+    const frames = idx.map((i) => this.featuresOf(this.indices[i], this.augment && rng ? rng : null));
+    const lengths = frames.map((f) => f.length);
+    const x = zeros([Math.max(...lengths), idx.length, this.features.width]);
+    frames.forEach((f, b) => f.forEach((row, t) => row.forEach((v, j) => x.set(t, b, j, v))));
+    const targets = idx.map((i) => this.utts[this.indices[i]].digit);
+    return { batch: { x, lengths }, objective: { type: 'ce_last', targets } };
+  }
+}
+
+export interface DigitsOptions extends FitOptions {
+  augment?: boolean; // default true
+  head?: 'mean' | 'last'; // how the head reads the sequence (default 'mean': every frame, both directions)
+  valFraction?: number; // of the training utterances, held out for early stopping (default 0.1)
+}
+
+export interface DigitsRun {
+  model: SequenceModel;
+  trainer: Trainer;
+  training: TrainResult;
+  test: ClassMetrics | null;
+}
+
+/** Trains on `train` (a tenth held out for validation) and measures on `test` (none: the final model). */
+export function trainDigits(utts: readonly Utterance[], train: readonly number[], test: readonly number[], o: DigitsOptions, task: unknown = null): DigitsRun {
+  const features = new SpeechFeatures();
+  const shuffled = new Rng((o.seed ?? 1) + 17).permutation(train.length).map((k) => train[k]);
+  const nVal = Math.round((o.valFraction ?? 0.1) * train.length);
+  const trainSet = new SpokenDigitDataset(utts, shuffled.slice(nVal), features, o.augment ?? true);
+  const valSet = nVal ? new SpokenDigitDataset(utts, shuffled.slice(0, nVal), features, false) : null;
+  const model = new SequenceModel({
+    mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
+    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: o.head ?? 'mean', outFeatures: 10 },
+  });
+  const { trainer, result } = fit(model, trainSet, valSet, { ...o, bucketByLength: true }, task);
+  return { model, trainer, training: result, test: test.length ? evaluateDigits(model, new SpokenDigitDataset(utts, test, features, false)) : null };
+}
+
+/** Accuracy, macro-F1 and the confusion matrix of `model` on a data set (plain features). */
+export function evaluateDigits(model: SequenceModel, data: SpokenDigitDataset): ClassMetrics {
+  const truth: number[] = [], predicted: number[] = [];
+  for (let start = 0; start < data.size; start += 128) {
+    const idx = Array.from({ length: Math.min(128, data.size - start) }, (_, k) => start + k);
+    const { batch } = data.batch(idx);
+    const y = model.forward(batch.x, null, null, batch.lengths).y!;
+    idx.forEach((i, b) => {
+      predicted.push(argmax(Array.from({ length: 10 }, (_, k) => y.get(b, k))));
+      truth.push(data.utts[data.indices[i]].digit);
+    });
+  }
+  return classMetrics(truth, predicted, 10);
+}
+
+/** What the evaluation of a spoken-digit recogniser measured: the official split, and each held-out speaker. */
+export interface SpeakerEvaluation<M> {
+  official: M | null; // null when the official split was not run
+  speakers: Record<string, M>; // trained on the other speakers, tested on this one
+}
+
+/**
+ * Runs `train(trainIndices, testIndices, label)` on the official split (recordings 0–4 held out) and
+ * once per speaker with that speaker held out (with at least two speakers).
+ */
+export function speakerEvaluation<M>(utts: readonly Utterance[], train: (trainIdx: number[], testIdx: number[], label: string) => M): SpeakerEvaluation<M> {
+  const all = utts.map((_, i) => i);
+  const official = train(all.filter((i) => utts[i].index >= 5), all.filter((i) => utts[i].index < 5), 'official split');
+  const names = [...new Set(utts.map((u) => u.speaker))].sort();
+  const speakers: Record<string, M> = {};
+  if (names.length > 1) {
+    for (const s of names) speakers[s] = train(all.filter((i) => utts[i].speaker !== s), all.filter((i) => utts[i].speaker === s), `held-out speaker ${s}`);
+  }
+  return { official, speakers };
+}
