@@ -57,6 +57,10 @@ const TRANSLATORS: Run[] = [
   { name: 'translate-lstm', args: ['train', '--task', 'translate', '--cell', 'lstm'] },
 ];
 
+const SPEECH: Run[] = [
+  { name: 'speech-digits', args: ['speech', '--task', 'digits', '--epochs', '30', '--max-seconds', '2700'] },
+];
+
 function option(name: string): string | null {
   const k = process.argv.indexOf(`--${name}`);
   return k >= 0 ? process.argv[k + 1] ?? null : null;
@@ -141,4 +145,18 @@ for (const run of translators) {
   const g = r.test as Test, b = r.testBeam as Test;
   const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
   console.log(`| ${run.name} | ${r.epochs} | ${(r.valLoss as number).toFixed(3)} | ${g.loss.toFixed(3)} | ${pct(g.exactMatch)} / ${pct(b.exactMatch)} | ${(100 * g.bleu).toFixed(1)} / ${(100 * b.bleu).toFixed(1)} | ${wall.toFixed(1)} s |`);
+}
+
+const speech = pick(SPEECH);
+if (speech.length) {
+  console.log('\n| run | official split | george | jackson | lucas | nicolas | yweweler | mean held-out | wall |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+}
+for (const run of speech) {
+  const dir = path.join('runs/results', run.name);
+  const { result: r, wall } = unrolled([...run.args, '--out', dir]);
+  const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(100 * v).toFixed(1)} %`);
+  const s = r.speakers as Record<string, number>;
+  const official = r.official as { accuracy: number } | undefined;
+  console.log(`| ${run.name} | ${pct(official?.accuracy)} | ${['george', 'jackson', 'lucas', 'nicolas', 'yweweler'].map((n) => pct(s[n])).join(' | ')} | ${pct(r.mean as number)} | ${wall.toFixed(1)} s |`);
 }

@@ -29,7 +29,8 @@ export const SUITE_SIZES = { T: 3, B: 2, I: 4, H: 5, K: 7 };
 
 /**
  * All 96 configurations of the fast engine, then 16 of the textbook one (one with variable lengths per cell),
- * then one mean-pooling head per cell (bidirectional, variable lengths, ce_last), in a stable order.
+ * then one mean-pooling head per cell (bidirectional, variable lengths, ce_last), then one CTC objective per
+ * cell (bidirectional, variable lengths, per-step logits), in a stable order.
  */
 export function gradcheckMatrix(): GradcheckConfig[] {
   const out: GradcheckConfig[] = [];
@@ -49,6 +50,7 @@ export function gradcheckMatrix(): GradcheckConfig[] {
     out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'probe', engine: 'textbook', lengths: true });
   }
   for (const mode of CELL_KINDS) out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'ce_last', lengths: true, head: 'mean' });
+  for (const mode of CELL_KINDS) out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'ctc', lengths: true });
   return out;
 }
 
@@ -63,7 +65,7 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   const rng = new Rng(seed);
   const model = new SequenceModel({
     mode: c.mode, inputSize: I, hiddenSize: H, numLayers: c.numLayers, bidirectional: c.bidirectional, bias: c.bias, seed, engine: c.engine ?? 'fast',
-    head: c.head ? { mode: c.head, outFeatures: K } : c.objective === 'mse_last' || c.objective === 'ce_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' ? { mode: 'all', outFeatures: K } : undefined,
+    head: c.head ? { mode: c.head, outFeatures: K } : c.objective === 'mse_last' || c.objective === 'ce_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' || c.objective === 'ctc' ? { mode: 'all', outFeatures: K } : undefined,
   });
   const D = c.bidirectional ? 2 : 1;
   const LD = c.numLayers * D;
@@ -80,6 +82,8 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
     objective = { type: 'probe', G: randn([T, B, D * H]), Gh: randn([LD, B, H]), Gc: c0 ? randn([LD, B, H]) : null };
   } else if (c.objective === 'mse_last') {
     objective = { type: 'mse_last', target: randn([B, K]) };
+  } else if (c.objective === 'ctc') {
+    objective = { type: 'ctc', targets: [[1 + rng.int(K - 1), 1 + rng.int(K - 1)], [1 + rng.int(K - 1)]] }; // rows of 3 and 1 steps; blank 0
   } else if (c.objective === 'ce_last') {
     objective = { type: 'ce_last', targets: Array.from({ length: B }, () => rng.int(K)) };
   } else {

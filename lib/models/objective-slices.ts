@@ -33,6 +33,7 @@ export function sliceBatch(batch: Batch, b0: number, b1: number): Batch {
  *   probe     G [T,B,·], Gh and Gc [L·D,B,H]: batch axis 1
  *   mse_last  target [B,K]: axis 0          mse_all  target [T,B,K]: axis 1
  *   ce_all    targets, T·B indices row-major over [T,B]        ce_last  targets [B]; the class weights are shared
+ *   ctc       targets, one label list per item
  */
 export function sliceObjective(o: Objective, b0: number, b1: number, T: number, B: number): Objective {
   switch (o.type) {
@@ -49,6 +50,8 @@ export function sliceObjective(o: Objective, b0: number, b1: number, T: number, 
     }
     case 'ce_last':
       return { type: 'ce_last', targets: Array.from(o.targets).slice(b0, b1), classWeights: o.classWeights ? Array.from(o.classWeights) : null };
+    case 'ctc':
+      return { type: 'ctc', targets: o.targets.slice(b0, b1), blank: o.blank };
   }
 }
 
@@ -71,6 +74,8 @@ export function objectiveTerms(o: Objective, T: number, B: number, lengths: Arra
       for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if ((!lengths || t < lengths[b]) && o.targets[t * B + b] !== IGNORE_INDEX) n++;
       return n;
     }
+    case 'ctc':
+      return B; // the mean over sequences of loss_b / max(1, U_b) (CTC-6)
     case 'ce_last': {
       let n = 0; // Σ_b w_{k_b}, the denominator of (CE-2)
       for (let b = 0; b < B; b++) if (o.targets[b] !== IGNORE_INDEX) n += o.classWeights ? o.classWeights[o.targets[b]] : 1;

@@ -1,5 +1,5 @@
 /**
- * The five scalar objectives the engine is trained and checked with (the golden cases use the same ones):
+ * The scalar objectives the engine is trained and checked with (the golden cases use the first five):
  *
  *   probe     L = Σ output ⊙ G + Σ h_n ⊙ Gh [+ Σ c_n ⊙ Gc]   fixed tensors: dOutput = G, dh_n = Gh, dc_n = Gc
  *   mse_last  L = mean((Linear(output at each sequence's last step) − target)²)     many-to-one regression
@@ -7,12 +7,15 @@
  *   ce_all    L = mean over valid (t,b) of −log softmax(Linear(output[t,b]))[target_{t,b}]   many-to-many
  *   ce_last   L = mean over b of −log softmax(Linear(output at b's last step))[target_b]    many-to-one
  *             (classification), optionally weighted per class: (CE-2) in lib/layers/losses.ts
+ *   ctc       L = mean over b of CTC loss_b / max(1, U_b): per-step logits against an unaligned label
+ *             list (speech), (CTC-4), (CTC-6) in lib/layers/ctc.ts; an impossible target counts 0
  *
  * With `lengths`, ce_all and mse_all ignore padded positions (the mean is over valid ones only) and
  * mse_last reads each sequence at its own last step.
  */
 import { Mat, assertShape, fromArray, toFlat, isOwned, ShapeError, ValueError } from '../kernels/tensor';
 import { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from '../layers/losses';
+import { ctcLoss } from '../layers/ctc';
 import { RecurrentGrads } from '../layers/recurrent';
 import { SequenceModel, SequenceModelOutput, SequenceModelUpstream, ONE_PER_SEQUENCE } from './sequence-model';
 
@@ -29,7 +32,8 @@ export type Objective =
   | { type: 'mse_last'; target: Mat } // [B,K]
   | { type: 'mse_all'; target: Mat } // [T,B,K]
   | { type: 'ce_all'; targets: ArrayLike<number> } // T·B class indices, row-major over [T,B]
-  | { type: 'ce_last'; targets: ArrayLike<number>; classWeights?: ArrayLike<number> | null }; // B class indices
+  | { type: 'ce_last'; targets: ArrayLike<number>; classWeights?: ArrayLike<number> | null } // B class indices
+  | { type: 'ctc'; targets: readonly (readonly number[])[]; blank?: number }; // B label lists, unaligned to the steps (lib/layers/ctc.ts)
 
 /** One batch of a SequenceModel with the objective to minimise on it: what its datasets give the Trainer. */
 export interface SequenceBatch {
@@ -105,6 +109,14 @@ function evaluateObjective(
       const { loss, dlogits } = softmaxCrossEntropy(fromArray(y.data, [T * B, K]), targets);
       return { loss, upstream: { dy: fromArray(dlogits.data, [T, B, K]) } };
     }
+    case 'ctc': {
+      // Per-step logits [T,B,K] against unaligned label lists: PyTorch's mean reduction, and an impossible
+      // target (more labels than its steps can hold) counts 0 rather than stopping the run.
+      const y = forward.y as Mat;
+      const [T, B] = y.shape;
+      const r = ctcLoss(y, objective.targets, lengths ?? new Array<number>(B).fill(T), { blank: objective.blank ?? 0, reduction: 'mean', zeroInfinity: true });
+      return { loss: r.loss, upstream: { dy: r.dLogits } };
+    }
     case 'ce_last': {
       const { loss, dlogits } = softmaxCrossEntropy(forward.y as Mat, objective.targets, objective.classWeights ?? null); // [B,K]
       return { loss, upstream: { dy: dlogits } };
@@ -113,7 +125,7 @@ function evaluateObjective(
 }
 
 function checkObjectiveFitsModel(model: SequenceModel, objective: Objective): void {
-  const needs = { probe: null, mse_last: 'last', mse_all: 'all', ce_all: 'all', ce_last: 'last' }[objective.type];
+  const needs = { probe: null, mse_last: 'last', mse_all: 'all', ce_all: 'all', ce_last: 'last', ctc: 'all' }[objective.type];
   const fits = needs === 'last' ? ONE_PER_SEQUENCE.includes(model.headMode) : model.headMode === needs; // 'last' or 'mean': one output per sequence
   if (needs && !fits) {
     throw new ValueError(`lossAndGradients objective: '${objective.type}' needs a model with head mode '${needs === 'last' ? "last' or 'mean" : needs}', this model has '${model.headMode}'`);

@@ -3,6 +3,8 @@ import { ctcLoss, logSoftmax } from '../../lib/layers/ctc';
 import { zeros, Mat } from '../../lib/kernels/tensor';
 import { Rng, fillNormal } from '../../lib/kernels/random';
 import { runGoldenDir } from '../../lib/diagnostics/conformance';
+import { SequenceModel } from '../../lib/models/sequence-model';
+import { lossAndGradients } from '../../lib/models/objectives';
 
 const randomLogits = (T: number, B: number, C: number, seed: number): Mat => {
   const m = zeros([T, B, C]);
@@ -87,5 +89,23 @@ describe('the CTC loss', () => {
     expect(() => ctcLoss(logits, [[1], [0]], [3, 3])).toThrow('ctcLoss targets[1][0]: expected a class in [0, 3] other than the blank 0, got 0');
     expect(() => ctcLoss(logits, [[1], [2]], [3, 4])).toThrow('ctcLoss inputLengths[1]: expected an integer in [1, 3], got 4');
     expect(() => ctcLoss(logits, [[1], [2]], [3, 3], { blank: 4 })).toThrow('ctcLoss blank: expected an integer in [0, 3], got 4');
+  });
+});
+
+describe('the ctc objective of a SequenceModel', () => {
+  it('is the mean CTC loss of the per-step logits; an impossible target counts 0 and leaves the gradients finite', () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, bidirectional: true, head: { mode: 'all', outFeatures: 4 }, seed: 1 });
+    const x = randomLogits(4, 2, 2, 3), lengths = [4, 2];
+    const targets = [[1, 3], [2, 2]]; // the second needs 3 steps (2, blank, 2) but has 2: impossible
+    const y = model.forward(x, null, null, lengths).y!;
+    const direct = ctcLoss(y, targets, lengths, { reduction: 'mean', zeroInfinity: true });
+    expect(direct.perSequence[1]).toBe(Infinity);
+    model.zeroGrad();
+    const r = lossAndGradients(model, { x, lengths }, { type: 'ctc', targets });
+    expect(r.loss).toBeCloseTo(direct.loss, 14);
+    expect(r.loss).toBeCloseTo(direct.perSequence[0] / 2 / 2, 14); // (loss_0 / U_0 + 0) / B
+    for (const p of model.namedParameters()) expect(Array.from(p.grad.data).every(Number.isFinite)).toBe(true);
+    const last = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, head: { mode: 'last', outFeatures: 4 }, seed: 1 });
+    expect(() => lossAndGradients(last, { x, lengths }, { type: 'ctc', targets })).toThrow("'ctc' needs a model with head mode 'all'");
   });
 });

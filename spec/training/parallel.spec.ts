@@ -22,7 +22,7 @@ function relativeToScale(a: Float64Array, b: Float64Array): number {
 describe('data-parallel gradients over worker threads', () => {
   const T = 6, B = 5, I = 3, H = 4, K = 3;
   const lengths = [6, 2, 5, 1, 4];
-  const cases = ['probe', 'mse_last', 'mse_all', 'ce_all', 'ce_last'] as const;
+  const cases = ['probe', 'mse_last', 'mse_all', 'ce_all', 'ce_last', 'ctc'] as const;
 
   it.each(cases)('%s: two workers give the gradients of one, to 1e-12 relative', (type) => {
     const rng = new Rng(91);
@@ -35,6 +35,7 @@ describe('data-parallel gradients over worker threads', () => {
       : type === 'mse_last' ? { type, target: randn([B, K], rng) }
         : type === 'mse_all' ? { type, target: randn([T, B, K], rng) }
           : type === 'ce_last' ? { type, targets: [0, 2, 2, 1, 0], classWeights: [3, 0.5, 1.5] } // weighted: the slices' shares differ
+            : type === 'ctc' ? { type, targets: [[1, 2, 1], [2], [1, 1], [], [2, 1]] } // ragged, a repeat, an empty one
             : { type, targets: Array.from({ length: T * B }, () => rng.int(K)) };
     const batch = { x, h0, c0, lengths: type === 'probe' ? null : lengths };
     const one = lossAndGradients(model, batch, objective);
