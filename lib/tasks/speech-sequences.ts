@@ -1,0 +1,156 @@
+/**
+ * Connected digits (many-to-many, unaligned): utterances of 2–7 digits made by joining recordings of one
+ * speaker, and the CTC recogniser that reads them.                               docs: docs/speech.md
+ *
+ * An utterance, from a seeded generator: a speaker; a length L in [minDigits, maxDigits]; L recordings
+ * of that speaker drawn at random (any digits, repeats allowed, so "4 1 1" occurs and needs CTC's blank
+ * between the ones); joined with gaps of 50–250 ms of low white noise (1 % of the recordings' RMS level),
+ * with a gap before the first and after the last. Utterances of held-out speakers use only their own
+ * recordings, so splitting by speaker is as for the single digits.
+ * The labels are the digits as classes 1 … 10 (digit d is class d + 1); class 0 is the blank.
+ */
+import { zeros, ValueError } from '../kernels/tensor';
+import { Rng } from '../kernels/random';
+import { SequenceModel } from '../models/sequence-model';
+import { Batch, Objective } from '../models/objectives';
+import { greedyDecode } from '../layers/ctc-decode';
+import { Dataset, TrainResult, Trainer } from '../training/trainer';
+import { FitOptions, fit } from './fit';
+import { Utterance, SpeechFeatures, SAMPLE_RATE } from './speech-data';
+
+export interface ConnectedOptions {
+  minDigits: number;
+  maxDigits: number;
+  gapMs: [number, number];
+  noise: number; // the gaps' noise level, as a fraction of the recordings' RMS
+}
+
+export const CONNECTED_DEFAULTS: ConnectedOptions = { minDigits: 2, maxDigits: 7, gapMs: [50, 250], noise: 0.01 };
+
+export interface ConnectedUtterance {
+  speaker: string;
+  digits: number[];
+  samples: Float64Array;
+}
+
+/** `count` connected utterances from the recordings `indices` of `utts`, each of one speaker, from `seed`. */
+export function connectedDigits(utts: readonly Utterance[], indices: readonly number[], count: number, seed: number, o: ConnectedOptions = CONNECTED_DEFAULTS): ConnectedUtterance[] {
+  if (!(Number.isInteger(o.minDigits) && o.minDigits >= 1 && o.maxDigits >= o.minDigits)) throw new ValueError(`connectedDigits digits: expected 1 <= minDigits <= maxDigits, got ${o.minDigits} and ${o.maxDigits}`);
+  const bySpeaker = new Map<string, number[]>();
+  for (const i of indices) bySpeaker.set(utts[i].speaker, [...(bySpeaker.get(utts[i].speaker) ?? []), i]);
+  const speakers = [...bySpeaker.keys()].sort();
+  if (speakers.length === 0) throw new ValueError('connectedDigits indices: no recordings to join');
+  const rng = new Rng(seed);
+  const out: ConnectedUtterance[] = [];
+  for (let n = 0; n < count; n++) {
+    const speaker = speakers[rng.int(speakers.length)];
+    const own = bySpeaker.get(speaker) as number[];
+    const L = o.minDigits + rng.int(o.maxDigits - o.minDigits + 1);
+    const picked = Array.from({ length: L }, () => own[rng.int(own.length)]);
+    const rms = Math.sqrt(picked.reduce((s, i) => s + utts[i].samples.reduce((a, v) => a + v * v, 0) / utts[i].samples.length, 0) / L);
+    const gap = () => {
+      const ms = o.gapMs[0] + rng.uniform() * (o.gapMs[1] - o.gapMs[0]);
+      return Float64Array.from({ length: Math.round((ms * SAMPLE_RATE) / 1000) }, () => o.noise * rms * rng.normal());
+    };
+    const parts: Float64Array[] = [gap()];
+    for (const i of picked) parts.push(utts[i].samples, gap());
+    const samples = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      samples.set(p, at);
+      at += p.length;
+    }
+    out.push({ speaker, digits: picked.map((i) => utts[i].digit), samples });
+  }
+  return out;
+}
+
+/** Connected utterances as padded batches of features with their digit lists as CTC targets (classes d + 1). */
+export class ConnectedDigitDataset implements Dataset {
+  private readonly plain = new Map<number, Float64Array[]>();
+
+  constructor(readonly items: readonly ConnectedUtterance[], readonly features: SpeechFeatures, readonly augment: boolean) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  lengthOf(i: number): number {
+    return this.featuresOf(i, null).length;
+  }
+
+  featuresOf(i: number, rng: Rng | null): Float64Array[] {
+    if (rng) return this.features.of(this.items[i].samples, rng, `connected utterance ${i}`);
+    let f = this.plain.get(i);
+    if (!f) this.plain.set(i, (f = this.features.of(this.items[i].samples, null, `connected utterance ${i}`)));
+    return f;
+  }
+
+  batch(idx: readonly number[], rng?: Rng): { batch: Batch; objective: Objective } {
+    const frames = idx.map((i) => this.featuresOf(i, this.augment && rng ? rng : null));
+    const lengths = frames.map((f) => f.length);
+    const x = zeros([Math.max(...lengths), idx.length, this.features.width]);
+    frames.forEach((f, b) => f.forEach((row, t) => row.forEach((v, j) => x.set(t, b, j, v))));
+    return { batch: { x, lengths }, objective: { type: 'ctc', targets: idx.map((i) => this.items[i].digits.map((d) => d + 1)), blank: 0 } };
+  }
+}
+
+/** Levenshtein distance between two label sequences. */
+export function editDistance(a: readonly number[], b: readonly number[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The digits a CTC model hears in each utterance of `data` (greedy decoding), and the digit error rate. */
+export function evaluateConnected(model: SequenceModel, data: ConnectedDigitDataset): { digitErrorRate: number; sequenceAccuracy: number; heard: number[][] } {
+  let errors = 0, reference = 0, exact = 0;
+  const heard: number[][] = [];
+  for (let start = 0; start < data.size; start += 64) {
+    const idx = Array.from({ length: Math.min(64, data.size - start) }, (_, k) => start + k);
+    const { batch } = data.batch(idx);
+    const y = model.forward(batch.x, null, null, batch.lengths).y!; // [T,B,11] logits
+    idx.forEach((i, b) => {
+      const frames = Array.from({ length: (batch.lengths as number[])[b] }, (_, t) => logSoftmaxRow(Array.from({ length: 11 }, (_, k) => y.get(t, b, k))));
+      const digits = greedyDecode(frames, 0).labels.map((c) => c - 1);
+      const truth = data.items[i].digits;
+      heard.push(digits);
+      errors += editDistance(digits, truth);
+      reference += truth.length;
+      if (digits.join() === truth.join()) exact++;
+    });
+  }
+  return { digitErrorRate: errors / reference, sequenceAccuracy: exact / data.size, heard };
+}
+
+export interface ConnectedRun {
+  model: SequenceModel;
+  trainer: Trainer;
+  training: TrainResult;
+}
+
+/**
+ * Trains a CTC recogniser of connected digits: a bidirectional recurrent layer whose every frame is
+ * classified into the blank and the ten digits, on `train`, validated (early stopping) on `validation`.
+ */
+export function trainConnected(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: FitOptions & { augment?: boolean }, task: unknown = null): ConnectedRun {
+  const features = new SpeechFeatures();
+  const model = new SequenceModel({
+    mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
+    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: 'all', outFeatures: 11 },
+  });
+  const trainSet = new ConnectedDigitDataset(train, features, o.augment ?? true);
+  const valSet = validation.length ? new ConnectedDigitDataset(validation, features, false) : null;
+  const { trainer, result } = fit(model, trainSet, valSet, { ...o, bucketByLength: true }, task);
+  return { model, trainer, training: result };
+}
+
+function logSoftmaxRow(z: number[]): number[] {
+  const m = Math.max(...z);
+  const logZ = m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0));
+  return z.map((v) => v - logZ);
+}
