@@ -1,10 +1,14 @@
 /**
  * `unrolled listen --checkpoint CK FILE.wav…`: the digits a trained recogniser hears in each recording,
- * one line per file (`--json`: one object per file, { file, digits }).            docs: docs/speech.md
+ * one line per file (`--json`: one object per file, { file, digits }), whichever task the checkpoint was
+ * trained for: one digit (many-to-one), or connected digits read by greedy CTC decoding (CTC-7).            docs: docs/speech.md
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValueError } from '../kernels/tensor';
+import { ValueError, zeros } from '../kernels/tensor';
+import { greedyDecode } from '../layers/ctc-decode';
+import { alignmentChart } from '../charts/alignment';
+import { writeFileAtomic } from '../platform/files';
 import { modelFromCheckpoint } from '../training/checkpoint';
 import { readWav, resample } from '../audio/wav';
 import { SpeechFeatures, SAMPLE_RATE } from '../tasks/speech-data';
@@ -15,7 +19,8 @@ import { Out, readTaskCheckpoint } from './model-options';
 
 export const LISTEN_OPTIONS: Record<string, OptionSpec> = {
   checkpoint: { kind: 'string', help: 'a checkpoint written by `unrolled speech` (default runs/speech/checkpoint.json)', default: path.join('runs', 'speech', 'checkpoint.json') },
-  json: { kind: 'flag', help: 'one JSON object per file: { file, digits, probability }' },
+  json: { kind: 'flag', help: 'one JSON object per file: { file, digits, probability } (a digits checkpoint) or { file, digits, frames } (a sequence checkpoint: each frame\'s most probable class, 0 the blank)' },
+  svg: { kind: 'string', help: 'a sequence checkpoint: write the MFCC image with what was heard at each frame under it (FILE.svg; with several recordings, FILE-1.svg, …)' },
   help: { kind: 'flag', help: 'show this help' },
 };
 
@@ -38,14 +43,31 @@ export function runListen(argv: string[], out: Out = process.stdout): number {
   if (files.length === 0) throw new ValueError('listen: give one or more WAV files to listen to');
   const file = a.checkpoint as string;
   if (!fs.existsSync(file)) throw new ValueError(`listen --checkpoint: no such file ${JSON.stringify(file)}; train one with \`unrolled speech --task digits\``);
-  const { ckpt } = readTaskCheckpoint(file, 'listen', ['speech-digits'], 'checkpoints written by `unrolled speech`');
+  const { ckpt, task } = readTaskCheckpoint(file, 'listen', ['speech-digits', 'speech-sequence'], 'checkpoints written by `unrolled speech`');
+  if (a.svg !== null && task.name !== 'speech-sequence') throw new ValueError('listen --svg: the alignment picture is for a sequence checkpoint (`unrolled speech --task sequence`)');
   const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`, { best: true });
   const features = new SpeechFeatures(null);
-  for (const f of files) {
+  for (const [n, f] of files.entries()) {
     const wav = readWav(f);
     for (const note of wav.notes) process.stderr.write(note + '\n');
     if (wav.sampleRate !== SAMPLE_RATE) process.stderr.write(`${f}: ${wav.sampleRate} Hz, resampled to ${SAMPLE_RATE} Hz\n`);
     const samples = wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
+    if (task.name === 'speech-sequence') {
+      const frames = features.of(samples, null, f);
+      const x = zeros([frames.length, 1, features.width]);
+      frames.forEach((row, t) => row.forEach((v, j) => x.set(t, 0, j, v)));
+      const y = model.forward(x).y!; // [T,1,11]
+      const logProbs = frames.map((_, t) => Array.from({ length: 11 }, (_, k) => y.get(t, 0, k)));
+      const { labels, path: best } = greedyDecode(logProbs, 0); // argmax of the logits = argmax of the log-probabilities
+      const digits = labels.map((c) => String(c - 1)).join('');
+      if (a.svg !== null) {
+        const svg = files.length > 1 ? (a.svg as string).replace(/(\.svg)?$/, `-${n + 1}.svg`) : (a.svg as string);
+        writeFileAtomic(svg, alignmentChart({ title: `${path.basename(f)}: heard "${digits}"`, features: frames, rows: 13, frameLabels: best.map((c) => (c === 0 ? '' : String(c - 1))) }));
+        process.stderr.write(`${f}: alignment drawn in ${svg}\n`);
+      }
+      out.write((a.json ? JSON.stringify({ file: f, digits, frames: best }) : `${f}: ${digits}`) + '\n');
+      continue;
+    }
     const data = new SpokenDigitDataset([{ file: f, digit: 0, speaker: '', index: 0, samples }], [0], features, false);
     const { batch } = data.batch([0]);
     const y = model.forward(batch.x, null, null, batch.lengths).y!;

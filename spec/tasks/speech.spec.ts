@@ -149,3 +149,27 @@ describe('a CTC recogniser of connected digits', () => {
     expect(after.heard.length).toBe(20);
   }, 180_000);
 });
+
+describe('unrolled speech --task sequence, and listening to connected digits', () => {
+  it('trains with each speaker held out (digit error rates), writes a checkpoint; listen prints digits, frames and an alignment picture', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-'));
+    writeSyntheticDigits(dir, ['ann', 'bob'], [0, 3, 7], 4);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-out-'));
+    const lines: string[] = [];
+    const sink = { write: (t: string) => lines.push(...t.trim().split('\n')) };
+    expect(runSpeech(['--task', 'sequence', '--data', dir, '--epochs', '1', '--hidden', '6', '--batch', '8', '--workers', '1', '--utterances', '16', '--test-utterances', '4', '--no-augment', '--out', out, '--json'], sink)).toBe(0);
+    const result = JSON.parse(lines[lines.length - 1]);
+    expect(result.task).toBe('sequence');
+    expect(Object.keys(result.speakers)).toEqual(['ann', 'bob']);
+    expect(result.mean).toBeCloseTo((result.speakers.ann + result.speakers.bob) / 2, 12);
+    expect(lines.some((l) => JSON.parse(l).run === 'held-out speaker bob' && 'digitErrorRate' in JSON.parse(l))).toBe(true);
+    const heard: string[] = [];
+    const svg = path.join(out, 'heard.svg');
+    expect(runListen(['--checkpoint', result.checkpoint, '--json', '--svg', svg, path.join(dir, '3_ann_0.wav')], { write: (t: string) => heard.push(t.trim()) })).toBe(0);
+    const o = JSON.parse(heard[0]);
+    expect(o.digits).toMatch(/^\d*$/);
+    expect(o.frames.length).toBeGreaterThan(10);
+    expect(o.frames.every((c: number) => Number.isInteger(c) && c >= 0 && c <= 10)).toBe(true);
+    expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
+  }, 120_000);
+});
