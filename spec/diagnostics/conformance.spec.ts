@@ -52,7 +52,9 @@ describe('the conformance runner detects what is wrong', () => {
     const packed = readCase('p06_gru_l1.json');
     packed.inputs.lengths = [0, 2];
     expect(runGoldenCase(packed, 'p.json').error).toMatch(/^Recurrent.forward lengths\[0\]: expected an integer length in \[1, \d+\]/);
-    expect(runGoldenCase({ format: 'other' }, 'o.json').error).toBe('o.json: format: expected "rnn-golden", "optim-golden" or "clip-golden", got "other"');
+    expect(runGoldenCase({ format: 'other' }, 'o.json').error).toBe('o.json: format: expected "rnn-golden", "optim-golden", "clip-golden", "audio-golden" or "ctc-golden", got "other"');
+    expect(runGoldenCase({ format: 'ctc-golden', version: 2 }, 'c.json').error).toBe('c.json: version: expected 1, got 2');
+    expect(runGoldenCase({ format: 'audio-golden', version: 1 }, 'a.json').error).toBe('a.json: expected the keys spec, signal and expected of an audio-golden case');
   });
 
   it('an optimizer whose update is off by 1e-8 relative in one step, or whose state differs', () => {
