@@ -27,8 +27,9 @@ export const LISTEN_OPTIONS: Record<string, OptionSpec> = {
 export function listenHelp(): string {
   return `usage: unrolled listen [--checkpoint CK] FILE.wav [FILE.wav …]
 
-Prints the digit a recogniser trained by \`unrolled speech\` hears in each recording (PCM or float WAV,
-any sample rate: resampled to 8 kHz; several channels averaged), with its probability.
+Prints what a recogniser trained by \`unrolled speech\` hears in each recording (PCM or float WAV, any
+sample rate: resampled to 8 kHz; several channels averaged): one digit and its probability (a
+\`--task digits\` checkpoint), or the connected digits read by greedy CTC decoding (\`--task sequence\`).
 
 ${formatOptions(LISTEN_OPTIONS)}`;
 }

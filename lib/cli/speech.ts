@@ -83,7 +83,6 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   if (!json) out.write(`${utts.length} recordings of ${found.length} speaker(s) (${found.join(', ')}) from ${dir}; ${runs} training run(s)\n`);
 
   const reports: RunReport[] = [];
-  const confusions: { label: string; metrics: ClassMetrics }[] = [];
   const run = (train: number[], test: number[], label: string, checkpointPath: string | null = null) => {
     const t0 = Date.now();
     const r = trainDigits(utts, train, test, {
@@ -93,7 +92,6 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
     const seconds = (Date.now() - t0) / 1000;
     if (r.test) {
       reports.push({ label, accuracy: r.test.accuracy, macroF1: r.test.macroF1, epochs: r.training.epochs, seconds });
-      confusions.push({ label, metrics: r.test });
       say({ run: label, accuracy: r.test.accuracy, macroF1: r.test.macroF1, test: test.length, epochs: r.training.epochs, seconds },
         `${label}: accuracy ${(100 * r.test.accuracy).toFixed(1)}% on ${test.length} recordings, macro-F1 ${r.test.macroF1.toFixed(3)} (${r.training.epochs} epochs, ${seconds.toFixed(0)} s)`);
     }
