@@ -14,6 +14,9 @@ import { readSeries } from '../lib/data/csv';
 import { readClassDirectory, readNumericRows, classCounts } from '../lib/data/labelled';
 import { readPairs, tutorialPairs } from '../lib/data/pairs';
 import { WordVocabulary, tokenize } from '../lib/data/text';
+import { readWav } from '../lib/audio/wav';
+import { frameCount } from '../lib/audio/features';
+import { readSpokenDigits, speakersOf } from '../lib/tasks/speech-data';
 
 type Figures = Record<string, unknown>;
 
@@ -67,6 +70,23 @@ const CHECKS: Record<string, { expected: Figures; measure: (file: string) => Fig
     measure: (file) => {
       const { rows, labels } = readNumericRows(file);
       return { rows: rows.length, pixels: rows[0].length, classCounts: classCounts(labels, labels.map((_, i) => i), 10) };
+    },
+  },
+  fsdd: {
+    expected: { recordings: 2500, speakers: 'george jackson lucas nicolas yweweler', perSpeakerAndDigit: [50], format: '8000 Hz, 1 channel, 16-bit pcm', seconds: '0.14–1.31', medianFrames: 40 },
+    measure: (dir) => {
+      const utts = readSpokenDigits(dir);
+      const wav = readWav(path.join(dir, '0_george_0.wav'));
+      const counts = new Map<string, number>();
+      for (const u of utts) counts.set(`${u.speaker} ${u.digit}`, (counts.get(`${u.speaker} ${u.digit}`) ?? 0) + 1);
+      const lengths = utts.map((u) => u.samples.length).sort((x, y) => x - y);
+      const formats = new Set(fs.readdirSync(dir).filter((f) => f.endsWith('.wav')).map((f) => { const w = readWav(path.join(dir, f)); return `${w.sampleRate} Hz, ${w.channels} channel, ${w.bitsPerSample}-bit ${w.encoding}`; }));
+      return {
+        recordings: utts.length, speakers: speakersOf(utts).join(' '), perSpeakerAndDigit: [...new Set(counts.values())],
+        format: formats.size === 1 ? `${wav.sampleRate} Hz, ${wav.channels} channel, ${wav.bitsPerSample}-bit ${wav.encoding}` : [...formats].join('; '),
+        seconds: `${(lengths[0] / 8000).toFixed(2)}–${(lengths[lengths.length - 1] / 8000).toFixed(2)}`,
+        medianFrames: frameCount(lengths[Math.floor(lengths.length / 2)], 256, 80),
+      };
     },
   },
   m3: {
