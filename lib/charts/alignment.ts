@@ -4,7 +4,7 @@
  * from blue (low) through white to red (high), each row scaled to its own range; the strip below marks
  * each frame's most probable class, a digit where it is one and nothing where it is the blank.
  */
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+import { esc } from './svg';
 
 export interface AlignmentChartOptions {
   title: string;

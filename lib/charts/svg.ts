@@ -22,7 +22,8 @@ export interface LineChartOptions {
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text as it may stand in SVG or HTML. */
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The first lines of every chart: the svg element, a white background, the title. */
 function start(W: number, H: number, title: string, fontSize: number, titleSize: number): string[] {

@@ -5,14 +5,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValueError, zeros } from '../kernels/tensor';
+import { ValueError } from '../kernels/tensor';
 import { greedyDecode } from '../layers/ctc-decode';
+import { logSoftmax } from '../layers/ctc';
 import { alignmentChart } from '../charts/alignment';
 import { writeFileAtomic } from '../platform/files';
 import { modelFromCheckpoint } from '../training/checkpoint';
 import { readWav, resample } from '../audio/wav';
-import { SpeechFeatures, SAMPLE_RATE } from '../tasks/speech-data';
-import { SpokenDigitDataset } from '../tasks/speech-digits';
+import { SpeechFeatures, SAMPLE_RATE, padFrames } from '../tasks/speech-data';
 import { softmax } from '../tasks/classify';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { Out, readTaskCheckpoint } from './model-options';
@@ -53,13 +53,11 @@ export function runListen(argv: string[], out: Out = process.stdout): number {
     for (const note of wav.notes) process.stderr.write(note + '\n');
     if (wav.sampleRate !== SAMPLE_RATE) process.stderr.write(`${f}: ${wav.sampleRate} Hz, resampled to ${SAMPLE_RATE} Hz\n`);
     const samples = wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
+    const frames = features.of(samples, null, f);
+    const { x } = padFrames([frames], features.width); // [T,1,26]
     if (task.name === 'speech-sequence') {
-      const frames = features.of(samples, null, f);
-      const x = zeros([frames.length, 1, features.width]);
-      frames.forEach((row, t) => row.forEach((v, j) => x.set(t, 0, j, v)));
-      const y = model.forward(x).y!; // [T,1,11]
-      const logProbs = frames.map((_, t) => Array.from({ length: 11 }, (_, k) => y.get(t, 0, k)));
-      const { labels, path: best } = greedyDecode(logProbs, 0); // argmax of the logits = argmax of the log-probabilities
+      const lp = logSoftmax(model.forward(x).y!); // [T,1,11]
+      const { labels, path: best } = greedyDecode(frames.map((_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, 0, k))), 0);
       const digits = labels.map((c) => String(c - 1)).join('');
       if (a.svg !== null) {
         const svg = files.length > 1 ? (a.svg as string).replace(/(\.svg)?$/, `-${n + 1}.svg`) : (a.svg as string);
@@ -69,9 +67,7 @@ export function runListen(argv: string[], out: Out = process.stdout): number {
       out.write((a.json ? JSON.stringify({ file: f, digits, frames: best }) : `${f}: ${digits}`) + '\n');
       continue;
     }
-    const data = new SpokenDigitDataset([{ file: f, digit: 0, speaker: '', index: 0, samples }], [0], features, false);
-    const { batch } = data.batch([0]);
-    const y = model.forward(batch.x, null, null, batch.lengths).y!;
+    const y = model.forward(x).y!; // [1,10]
     const p = softmax(Array.from({ length: 10 }, (_, k) => y.get(0, k)));
     const digit = p.indexOf(Math.max(...p));
     out.write((a.json ? JSON.stringify({ file: f, digits: String(digit), probability: p[digit] }) : `${f}: ${digit} (probability ${p[digit].toFixed(3)})`) + '\n');

@@ -14,6 +14,7 @@
  * paths that read the same: with a wide enough beam it finds argmax_ℓ p(ℓ | x) (a spec checks it against
  * every labelling). Everything is in log space.
  */
+import { logAdd } from './ctc';
 
 /** One frame's log-probabilities over the C classes (blank included). */
 export type LogProbFrames = readonly ArrayLike<number>[];
@@ -23,11 +24,6 @@ export interface Decoded {
   logProb: number; // greedy: of the best path; beam: of the labelling (its paths summed, as far as the beam kept them)
 }
 
-function logAdd(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-}
 
 /** The best path (one argmax per frame), and its collapse. `path` is what `listen --json` shows per frame. */
 export function greedyDecode(frames: LogProbFrames, blank: number): Decoded & { path: number[] } {

@@ -31,7 +31,7 @@ export interface CtcResult {
 }
 
 /** ln(e^a + e^b), exact at −Infinity. */
-function logAdd(a: number, b: number): number {
+export function logAdd(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));

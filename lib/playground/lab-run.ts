@@ -5,6 +5,7 @@
  * and the verdict and horizon of a fixed probe batch (lib/diagnostics/profile.ts). No DOM here: the
  * worker (worker.ts) calls it, and a spec runs it in Node.                 docs: docs/vanishing-and-exploding.md
  */
+import { checkInteger } from './settings';
 import { Mat } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
 import { CellKind } from '../cells/cell-params';
@@ -61,13 +62,10 @@ interface Run {
 
 /** Checks the settings a page sends; each problem names the control. */
 export function checkLabSettings(s: LabSettings): void {
-  const int = (v: number, lo: number, hi: number, what: string) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${what}: expected an integer in [${lo}, ${hi}], got ${v}`);
-  };
-  int(s.seqLen, 2, 200, 'T');
-  int(s.hidden, 1, 128, 'H');
-  int(s.layers, 1, 3, 'layers');
-  int(s.steps, 1, 100000, 'steps');
+  checkInteger(s.seqLen, 2, 200, 'T');
+  checkInteger(s.hidden, 1, 128, 'H');
+  checkInteger(s.layers, 1, 3, 'layers');
+  checkInteger(s.steps, 1, 100000, 'steps');
   if (!(s.whhScale > 0 && s.whhScale <= 20)) throw new RangeError(`W_hh scale: expected a number in (0, 20], got ${s.whhScale}`);
   if (s.forgetBias !== null && !(Math.abs(s.forgetBias) <= 10)) throw new RangeError(`forget-gate bias: expected a number in [−10, 10], got ${s.forgetBias}`);
   if (!(s.lr > 0 && s.lr <= 1)) throw new RangeError(`learning rate: expected a number in (0, 1], got ${s.lr}`);

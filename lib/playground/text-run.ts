@@ -4,6 +4,7 @@
  * (lib/tasks/char-lm.ts), and sampled from as it learns. No DOM here: the worker (worker.ts) calls it,
  * and a spec runs it in Node.                                                docs: docs/use-cases.md
  */
+import { checkInteger } from './settings';
 import { CellKind } from '../cells/cell-params';
 import { SequenceModel } from '../models/sequence-model';
 import { Trainer } from '../training/trainer';
@@ -35,13 +36,10 @@ export interface TextReport {
 
 export function checkTextSettings(s: TextSettings): void {
   checkText(s.text, 'text');
-  const int = (v: number, lo: number, hi: number, what: string) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${what}: expected an integer in [${lo}, ${hi}], got ${v}`);
-  };
-  int(s.hidden, 1, 512, 'H');
-  int(s.seqLen, 2, 256, 'chunk length');
-  int(s.batch, 1, 128, 'streams');
-  int(s.steps, 1, 1000000, 'steps');
+  checkInteger(s.hidden, 1, 512, 'H');
+  checkInteger(s.seqLen, 2, 256, 'chunk length');
+  checkInteger(s.batch, 1, 128, 'streams');
+  checkInteger(s.steps, 1, 1000000, 'steps');
   // The held-out tenth must give every stream of validation at least a few chunks.
   if (s.text.length < 20 * s.seqLen) throw new RangeError(`text: ${s.text.length} characters is too short for chunks of ${s.seqLen}; give at least ${20 * s.seqLen}`);
 }

@@ -16,7 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../kernels/random';
-import { ValueError } from '../kernels/tensor';
+import { Mat, zeros, ValueError } from '../kernels/tensor';
 import { FrontEnd, SPEECH_DEFAULTS, withDeltas, normalizeUtterance } from '../audio/features';
 import { readWav, resample } from '../audio/wav';
 
@@ -59,6 +59,15 @@ export function officialSplit(utts: readonly Utterance[]): { train: number[]; te
   const train: number[] = [], test: number[] = [];
   utts.forEach((u, i) => (u.index < 5 ? test : train).push(i));
   return { train, test };
+}
+
+/** Frames of several recordings as one batch: x [T,B,width] (T the longest, zeros past each one's end) and their lengths. */
+export function padFrames(frames: readonly (readonly Float64Array[])[], width: number): { x: Mat; lengths: number[] } {
+  const lengths = frames.map((f) => f.length);
+  const B = frames.length;
+  const x = zeros([Math.max(...lengths), B, width]); // owned, row-major: (t, b, j) is at (t·B + b)·width + j
+  frames.forEach((f, b) => f.forEach((row, t) => x.data.set(row, (t * B + b) * width)));
+  return { x, lengths };
 }
 
 export interface AugmentOptions {

@@ -3,7 +3,6 @@
  * data set's own split and speaker-independently (leave one speaker out), then trained on everything
  * for the model a checkpoint keeps.                                              docs: docs/speech.md
  */
-import { zeros } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
 import { SequenceModel } from '../models/sequence-model';
 import { Batch, Objective } from '../models/objectives';
@@ -11,7 +10,7 @@ import { Dataset, TrainResult, Trainer } from '../training/trainer';
 import { FitOptions, fit } from './fit';
 import { ClassMetrics, classMetrics } from './metrics';
 import { argmax } from './classify';
-import { Utterance, SpeechFeatures } from './speech-data';
+import { Utterance, SpeechFeatures, padFrames } from './speech-data';
 
 /** Utterances `indices` as padded batches of features; training batches (given the Trainer's rng) are augmented. */
 export class SpokenDigitDataset implements Dataset {
@@ -36,10 +35,7 @@ export class SpokenDigitDataset implements Dataset {
   }
 
   batch(idx: readonly number[], rng?: Rng): { batch: Batch; objective: Objective } {
-    const frames = idx.map((i) => this.featuresOf(this.indices[i], this.augment && rng ? rng : null));
-    const lengths = frames.map((f) => f.length);
-    const x = zeros([Math.max(...lengths), idx.length, this.features.width]);
-    frames.forEach((f, b) => f.forEach((row, t) => row.forEach((v, j) => x.set(t, b, j, v))));
+    const { x, lengths } = padFrames(idx.map((i) => this.featuresOf(this.indices[i], this.augment && rng ? rng : null)), this.features.width);
     const targets = idx.map((i) => this.utts[this.indices[i]].digit);
     return { batch: { x, lengths }, objective: { type: 'ce_last', targets } };
   }

@@ -9,14 +9,15 @@
  * recordings, so splitting by speaker is as for the single digits.
  * The labels are the digits as classes 1 … 10 (digit d is class d + 1); class 0 is the blank.
  */
-import { zeros, ValueError } from '../kernels/tensor';
+import { ValueError } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
 import { SequenceModel } from '../models/sequence-model';
 import { Batch, Objective } from '../models/objectives';
 import { greedyDecode } from '../layers/ctc-decode';
+import { logSoftmax } from '../layers/ctc';
 import { Dataset, TrainResult, Trainer } from '../training/trainer';
 import { FitOptions, fit } from './fit';
-import { Utterance, SpeechFeatures, SAMPLE_RATE } from './speech-data';
+import { Utterance, SpeechFeatures, SAMPLE_RATE, padFrames } from './speech-data';
 
 export interface ConnectedOptions {
   minDigits: number;
@@ -87,10 +88,7 @@ export class ConnectedDigitDataset implements Dataset {
   }
 
   batch(idx: readonly number[], rng?: Rng): { batch: Batch; objective: Objective } {
-    const frames = idx.map((i) => this.featuresOf(i, this.augment && rng ? rng : null));
-    const lengths = frames.map((f) => f.length);
-    const x = zeros([Math.max(...lengths), idx.length, this.features.width]);
-    frames.forEach((f, b) => f.forEach((row, t) => row.forEach((v, j) => x.set(t, b, j, v))));
+    const { x, lengths } = padFrames(idx.map((i) => this.featuresOf(i, this.augment && rng ? rng : null)), this.features.width);
     return { batch: { x, lengths }, objective: { type: 'ctc', targets: idx.map((i) => this.items[i].digits.map((d) => d + 1)), blank: 0 } };
   }
 }
@@ -113,9 +111,9 @@ export function evaluateConnected(model: SequenceModel, data: ConnectedDigitData
   for (let start = 0; start < data.size; start += 64) {
     const idx = Array.from({ length: Math.min(64, data.size - start) }, (_, k) => start + k);
     const { batch } = data.batch(idx);
-    const y = model.forward(batch.x, null, null, batch.lengths).y!; // [T,B,11] logits
+    const lp = logSoftmax(model.forward(batch.x, null, null, batch.lengths).y!); // [T,B,11]
     idx.forEach((i, b) => {
-      const frames = Array.from({ length: (batch.lengths as number[])[b] }, (_, t) => logSoftmaxRow(Array.from({ length: 11 }, (_, k) => y.get(t, b, k))));
+      const frames = Array.from({ length: (batch.lengths as number[])[b] }, (_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, b, k)));
       const digits = greedyDecode(frames, 0).labels.map((c) => c - 1);
       const truth = data.items[i].digits;
       heard.push(digits);
@@ -149,8 +147,3 @@ export function trainConnected(train: readonly ConnectedUtterance[], validation:
   return { model, trainer, training: result };
 }
 
-function logSoftmaxRow(z: number[]): number[] {
-  const m = Math.max(...z);
-  const logZ = m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0));
-  return z.map((v) => v - logZ);
-}
