@@ -63,6 +63,7 @@ export interface FrontEndOutput {
 export class FrontEnd {
   readonly window: Float64Array;
   readonly bank: Float64Array[];
+  private readonly bankSpan: [number, number][]; // each filter's first and one-past-last non-zero bin: a triangle covers few of the N/2 + 1
   private readonly fft: RealFft;
   private readonly dct: Float64Array[]; // [nMfcc][nMels], s_j·cos(πj(2i+1)/(2M))
 
@@ -70,6 +71,10 @@ export class FrontEnd {
     checkOptions(o);
     this.window = periodicWindow(o.window, o.nFft);
     this.bank = melFilterbank({ sampleRate: o.sampleRate, nFft: o.nFft, nMels: o.nMels, fMin: o.fMin, fMax: o.fMax, scale: o.melScale, norm: o.melNorm });
+    this.bankSpan = this.bank.map((w) => {
+      const nonZero = Array.from(w.keys()).filter((k) => w[k] !== 0);
+      return nonZero.length ? [nonZero[0], nonZero[nonZero.length - 1] + 1] : [0, 0];
+    });
     this.fft = new RealFft(o.nFft);
     const M = o.nMels;
     this.dct = Array.from({ length: o.nMfcc }, (_, j) => {
@@ -93,9 +98,9 @@ export class FrontEnd {
       this.fft.powerInto(frame, p); // (AUD-3), (AUD-4)
       const l = new Float64Array(o.nMels);
       for (let i = 0; i < o.nMels; i++) {
-        const w = this.bank[i];
+        const w = this.bank[i], [from, to] = this.bankSpan[i];
         let m = 0;
-        for (let k = 0; k < p.length; k++) m += w[k] * p[k];
+        for (let k = from; k < to; k++) m += w[k] * p[k]; // the zeros of w add nothing
         l[i] = Math.log(m + o.logFloor); // (AUD-9)
       }
       const c = new Float64Array(o.nMfcc);

@@ -12,14 +12,14 @@ import { alignmentChart } from '../charts/alignment';
 import { writeFileAtomic } from '../platform/files';
 import { modelFromCheckpoint } from '../training/checkpoint';
 import { readWav, resample } from '../audio/wav';
-import { SpeechFeatures, SAMPLE_RATE, padFrames } from '../tasks/speech-data';
+import { SpeechFeatures, SAMPLE_RATE, padFrames, stackFrames } from '../tasks/speech-data';
 import { softmax } from '../tasks/classify';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { Out, readTaskCheckpoint } from './model-options';
 
 export const LISTEN_OPTIONS: Record<string, OptionSpec> = {
   checkpoint: { kind: 'string', help: 'a checkpoint written by `unrolled speech` (default runs/speech/checkpoint.json)', default: path.join('runs', 'speech', 'checkpoint.json') },
-  json: { kind: 'flag', help: 'one JSON object per file: { file, digits, probability } (a digits checkpoint) or { file, digits, frames } (a sequence checkpoint: each frame\'s most probable class, 0 the blank)' },
+  json: { kind: 'flag', help: 'one JSON object per file: { file, digits, probability } (a digits checkpoint) or { file, digits, frames } (a sequence checkpoint: the most probable class at each step the network took, 0 the blank; a step is the checkpoint\'s stack of 10 ms frames)' },
   svg: { kind: 'string', help: 'a sequence checkpoint: write the MFCC image with what was heard at each frame under it (FILE.svg; with several recordings, FILE-1.svg, …)' },
   help: { kind: 'flag', help: 'show this help' },
 };
@@ -47,21 +47,24 @@ export function runListen(argv: string[], out: Out = process.stdout): number {
   const { ckpt, task } = readTaskCheckpoint(file, 'listen', ['speech-digits', 'speech-sequence'], 'checkpoints written by `unrolled speech`');
   if (a.svg !== null && task.name !== 'speech-sequence') throw new ValueError('listen --svg: the alignment picture is for a sequence checkpoint (`unrolled speech --task sequence`)');
   const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`, { best: true });
-  const features = new SpeechFeatures(null);
+  const stack = checkpointStack(task as { stack?: unknown }, file);
+  const features = new SpeechFeatures(null, stack);
   for (const [n, f] of files.entries()) {
     const wav = readWav(f);
     for (const note of wav.notes) process.stderr.write(note + '\n');
     if (wav.sampleRate !== SAMPLE_RATE) process.stderr.write(`${f}: ${wav.sampleRate} Hz, resampled to ${SAMPLE_RATE} Hz\n`);
     const samples = wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
-    const frames = features.of(samples, null, f);
-    const { x } = padFrames([frames], features.width); // [T,1,26]
+    const plain = features.unstacked(samples, null, f); // [frames of 10 ms][26]
+    const frames = stackFrames(plain, stack); // what the network reads: [steps][26·stack]
+    const { x } = padFrames([frames], features.width); // [T,1,26·stack]
     if (task.name === 'speech-sequence') {
       const lp = logSoftmax(model.forward(x).y!); // [T,1,11]
       const { labels, path: best } = greedyDecode(frames.map((_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, 0, k))), 0);
       const digits = labels.map((c) => String(c - 1)).join('');
       if (a.svg !== null) {
         const svg = files.length > 1 ? (a.svg as string).replace(/(\.svg)?$/, `-${n + 1}.svg`) : (a.svg as string);
-        writeFileAtomic(svg, alignmentChart({ title: `${path.basename(f)}: heard "${digits}"`, features: frames, rows: 13, frameLabels: best.map((c) => (c === 0 ? '' : String(c - 1))) }));
+        const heard = plain.map((_, t) => best[Math.floor(t / stack)]); // each step's label under each of its 10 ms frames
+        writeFileAtomic(svg, alignmentChart({ title: `${path.basename(f)}: heard "${digits}"`, features: plain, rows: 13, frameLabels: heard.map((c) => (c === 0 ? '' : String(c - 1))) }));
         process.stderr.write(`${f}: alignment drawn in ${svg}\n`);
       }
       out.write((a.json ? JSON.stringify({ file: f, digits, frames: best }) : `${f}: ${digits}`) + '\n');
@@ -73,4 +76,11 @@ export function runListen(argv: string[], out: Out = process.stdout): number {
     out.write((a.json ? JSON.stringify({ file: f, digits: String(digit), probability: p[digit] }) : `${f}: ${digit} (probability ${p[digit].toFixed(3)})`) + '\n');
   }
   return 0;
+}
+
+/** The frames per step a checkpoint's network reads (1 for checkpoints that do not say). */
+function checkpointStack(task: { stack?: unknown }, file: string): number {
+  const k = task.stack ?? 1;
+  if (!(typeof k === 'number' && Number.isInteger(k) && k >= 1)) throw new ValueError(`listen --checkpoint: ${file} has task.stack ${JSON.stringify(k)}; expected an integer >= 1`);
+  return k;
 }

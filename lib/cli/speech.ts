@@ -28,6 +28,7 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   hidden: { kind: 'int', help: 'hidden size H', default: 64, min: 1 },
   layers: { kind: 'int', help: 'stacked layers', default: 1, min: 1 },
   unidirectional: { kind: 'flag', help: 'one direction only (default: bidirectional)' },
+  stack: { kind: 'int', help: 'frames of 10 ms the network reads per step, side by side (default: 3 for sequence, 1 for digits)', min: 1 },
   head: { kind: 'string', help: 'how the classifier reads the frames: their mean, or the last one', default: 'mean', choices: ['mean', 'last'] },
   'no-augment': { kind: 'flag', help: 'train on the plain recordings (no speed, noise, shift or masking)' },
   lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.003, positive: true },
@@ -88,7 +89,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
     const r = trainDigits(utts, train, test, {
       ...options, checkpointPath,
       onEval: (e) => say({ run: label, step: e.step, valLoss: e.valLoss, improved: e.improved }, `  ${label}: step ${e.step}, validation loss ${e.valLoss.toFixed(4)}${e.improved ? ' (best)' : ''}`),
-    }, task(utts));
+    }, task(utts, options.stack ?? 1));
     const seconds = (Date.now() - t0) / 1000;
     if (r.test) {
       reports.push({ label, accuracy: r.test.accuracy, macroF1: r.test.macroF1, epochs: r.training.epochs, seconds });
@@ -120,7 +121,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
 function sequenceCommand(utts: Utterance[], a: Parsed, options: DigitsOptions, say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
   const checkpoint = checkpointPath(a);
   const r = runSequenceTask(utts, {
-    fit: { ...options, augment: options.augment ?? true }, utterances: a.utterances as number, testUtterances: a['test-utterances'] as number,
+    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? 3 }, utterances: a.utterances as number, testUtterances: a['test-utterances'] as number,
     finalOnly: a['final-only'] as boolean, checkpoint, say,
   });
   const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, seconds: (Date.now() - started) / 1000, checkpoint };
@@ -147,12 +148,13 @@ function digitsOptions(a: Parsed, runs: number): DigitsOptions {
     head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, batchSize: a.batch as number,
     epochs: a.epochs as number, patience: a.patience as number, maxSeconds: budget === null ? null : budget / runs,
     seed: a.seed as number, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number), clip: 1,
+    stack: (a.stack as number | null) ?? (a.task === 'sequence' ? 3 : 1),
   };
 }
 
 /** What a checkpoint keeps to hear new recordings: the task, the classes and the front end. */
-function task(utts: readonly Utterance[]) {
-  return { name: 'speech-digits', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize: 'utterance', speakers: speakersOf(utts) };
+function task(utts: readonly Utterance[], stack: number) {
+  return { name: 'speech-digits', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize: 'utterance', stack, speakers: speakersOf(utts) };
 }
 
 function confusionCharts(official: ClassMetrics, held: ClassMetrics[]): Record<string, string> {

@@ -80,15 +80,41 @@ export interface AugmentOptions {
 
 export const AUGMENT_DEFAULTS: AugmentOptions = { speed: [0.9, 1.1], snrDb: [10, 40], shiftMs: 100, freqMask: 4, timeMask: 0.1 };
 
-/** MFCC + deltas, normalised per utterance; with `rng`, of an augmented copy of the waveform. */
+/**
+ * Frames stacked k at a time: frame u of the result is frames u·k … u·k + k − 1 side by side ([⌈T/k⌉][k·width];
+ * past the last frame, zeros: the utterance mean after normalisation). A network reading stacked frames
+ * takes k times fewer steps over the same audio (a "low frame rate" model, Sak et al. 2015): each digit,
+ * about 40 frames of 10 ms, becomes about 13 steps of 30 ms, still far more than CTC needs per label.
+ */
+export function stackFrames(frames: readonly Float64Array[], k: number): Float64Array[] {
+  if (!(Number.isInteger(k) && k >= 1)) throw new ValueError(`stackFrames k: expected an integer >= 1, got ${k}`);
+  if (k === 1) return frames.slice();
+  const width = frames.length ? frames[0].length : 0;
+  return Array.from({ length: Math.ceil(frames.length / k) }, (_, u) => {
+    const row = new Float64Array(k * width);
+    for (let j = 0; j < k && u * k + j < frames.length; j++) row.set(frames[u * k + j], j * width);
+    return row;
+  });
+}
+
+/** MFCC + deltas, normalised per utterance, `stack` frames at a time; with `rng`, of an augmented copy of the waveform. */
 export class SpeechFeatures {
   readonly frontEnd = new FrontEnd(SPEECH_DEFAULTS);
-  readonly width = 2 * SPEECH_DEFAULTS.nMfcc;
+  readonly width: number;
 
-  constructor(readonly augment: AugmentOptions | null = AUGMENT_DEFAULTS) {}
+  constructor(readonly augment: AugmentOptions | null = AUGMENT_DEFAULTS, readonly stack = 1) {
+    if (!(Number.isInteger(stack) && stack >= 1)) throw new ValueError(`SpeechFeatures stack: expected an integer >= 1, got ${stack}`);
+    this.width = 2 * SPEECH_DEFAULTS.nMfcc * stack;
+  }
 
-  /** [frames][26]; `rng` null: the plain features (evaluation), else an augmented draw (training). */
+  /** [frames][26·stack]; `rng` null: the plain features (evaluation), else an augmented draw (training). */
   of(samples: Float64Array, rng: Rng | null = null, what = 'utterance'): Float64Array[] {
+    const f = this.unstacked(samples, rng, what);
+    return this.stack === 1 ? f : stackFrames(f, this.stack);
+  }
+
+  /** [frames][26]: the 10 ms frames before stacking. */
+  unstacked(samples: Float64Array, rng: Rng | null = null, what = 'utterance'): Float64Array[] {
     const a = rng ? this.augment : null;
     let x = samples;
     if (a && rng) x = this.perturb(x, a, rng);
@@ -99,7 +125,7 @@ export class SpeechFeatures {
       x = padded;
     }
     const f = normalizeUtterance(withDeltas(this.frontEnd.mfcc(x, what)));
-    if (a && rng) this.mask(f, a, rng);
+    if (a && rng) this.mask(f, a, rng, 2 * SPEECH_DEFAULTS.nMfcc);
     return f;
   }
 
@@ -126,9 +152,9 @@ export class SpeechFeatures {
     return y;
   }
 
-  private mask(f: Float64Array[], a: AugmentOptions, rng: Rng): void {
+  private mask(f: Float64Array[], a: AugmentOptions, rng: Rng, coefficients: number): void {
     const width = Math.floor(rng.uniform() * (a.freqMask + 1));
-    const from = Math.floor(rng.uniform() * (this.width - width + 1));
+    const from = Math.floor(rng.uniform() * (coefficients - width + 1));
     const frames = Math.floor(rng.uniform() * (Math.floor(a.timeMask * f.length) + 1));
     const start = Math.floor(rng.uniform() * (f.length - frames + 1));
     for (let t = 0; t < f.length; t++) {

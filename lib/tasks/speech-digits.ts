@@ -45,6 +45,7 @@ export interface DigitsOptions extends FitOptions {
   augment?: boolean; // default true
   head?: 'mean' | 'last'; // how the head reads the sequence (default 'mean': every frame, both directions)
   valFraction?: number; // of the training utterances, held out for early stopping (default 0.1)
+  stack?: number; // frames read per step (stackFrames; default 1)
 }
 
 export interface DigitsRun {
@@ -56,7 +57,7 @@ export interface DigitsRun {
 
 /** Trains on `train` (a tenth held out for validation) and measures on `test` (none: the final model). */
 export function trainDigits(utts: readonly Utterance[], train: readonly number[], test: readonly number[], o: DigitsOptions, task: unknown = null): DigitsRun {
-  const features = new SpeechFeatures();
+  const features = new SpeechFeatures(undefined, o.stack ?? 1);
   const shuffled = new Rng((o.seed ?? 1) + 17).permutation(train.length).map((k) => train[k]);
   const nVal = Math.round((o.valFraction ?? 0.1) * train.length);
   const trainSet = new SpokenDigitDataset(utts, shuffled.slice(nVal), features, o.augment ?? true);

@@ -127,6 +127,8 @@ export function evaluateConnected(model: SequenceModel, data: ConnectedDigitData
 
 export interface ConnectedRun {
   model: SequenceModel;
+  features: SpeechFeatures; // what the model reads: evaluate it on these
+
   trainer: Trainer;
   training: TrainResult;
 }
@@ -135,8 +137,8 @@ export interface ConnectedRun {
  * Trains a CTC recogniser of connected digits: a bidirectional recurrent layer whose every frame is
  * classified into the blank and the ten digits, on `train`, validated (early stopping) on `validation`.
  */
-export function trainConnected(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: FitOptions & { augment?: boolean }, task: unknown = null): ConnectedRun {
-  const features = new SpeechFeatures();
+export function trainConnected(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: FitOptions & { augment?: boolean; stack?: number }, task: unknown = null): ConnectedRun {
+  const features = new SpeechFeatures(undefined, o.stack ?? 1);
   const model = new SequenceModel({
     mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
     bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: 'all', outFeatures: 11 },
@@ -144,6 +146,6 @@ export function trainConnected(train: readonly ConnectedUtterance[], validation:
   const trainSet = new ConnectedDigitDataset(train, features, o.augment ?? true);
   const valSet = validation.length ? new ConnectedDigitDataset(validation, features, false) : null;
   const { trainer, result } = fit(model, trainSet, valSet, { ...o, bucketByLength: true }, task);
-  return { model, trainer, training: result };
+  return { model, features, trainer, training: result };
 }
 

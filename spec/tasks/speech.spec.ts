@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { encodeWav } from '../../lib/audio/wav';
 import { Rng } from '../../lib/kernels/random';
-import { readSpokenDigits, officialSplit, speakersOf, SpeechFeatures, AUGMENT_DEFAULTS } from '../../lib/tasks/speech-data';
+import { readSpokenDigits, officialSplit, speakersOf, SpeechFeatures, AUGMENT_DEFAULTS, stackFrames } from '../../lib/tasks/speech-data';
 import { trainDigits, speakerEvaluation, SpokenDigitDataset } from '../../lib/tasks/speech-digits';
 import { runSpeech } from '../../lib/cli/speech';
 import { runListen } from '../../lib/cli/listen';
@@ -60,6 +60,21 @@ describe('spoken digits', () => {
     expect(a2).not.toEqual(a1);
     const short = f.of(new Float64Array(100)); // shorter than a frame: padded to five frames
     expect(short.length).toBe(5);
+  });
+
+  it('stacked features: k frames side by side, ⌈T/k⌉ of them, zeros past the end; the same augmentation draw', () => {
+    const frames = [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]].map((r) => Float64Array.from(r));
+    expect(stackFrames(frames, 2).map((r) => Array.from(r))).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 0, 0]]);
+    expect(stackFrames(frames, 1).map((r) => Array.from(r))).toEqual(frames.map((r) => Array.from(r)));
+    expect(() => stackFrames(frames, 0)).toThrow('stackFrames k: expected an integer >= 1, got 0');
+    const [u] = readSpokenDigits(dir);
+    const one = new SpeechFeatures(AUGMENT_DEFAULTS), three = new SpeechFeatures(AUGMENT_DEFAULTS, 3);
+    expect(three.width).toBe(78);
+    const plain = one.of(u.samples), stacked = three.of(u.samples);
+    expect(stacked.length).toBe(Math.ceil(plain.length / 3));
+    expect(Array.from(stacked[1].subarray(26, 52))).toEqual(Array.from(plain[4]));
+    expect(three.of(u.samples, new Rng(4))).toEqual(stackFrames(one.of(u.samples, new Rng(4)), 3));
+    expect(() => new SpeechFeatures(null, 1.5)).toThrow('SpeechFeatures stack: expected an integer >= 1, got 1.5');
   });
 
   it('a recogniser of the synthetic words learns them: the official split and each held-out speaker, far above chance', () => {
@@ -168,7 +183,9 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     expect(runListen(['--checkpoint', result.checkpoint, '--json', '--svg', svg, path.join(dir, '3_ann_0.wav')], { write: (t: string) => heard.push(t.trim()) })).toBe(0);
     const o = JSON.parse(heard[0]);
     expect(o.digits).toMatch(/^\d*$/);
-    expect(o.frames.length).toBeGreaterThan(10);
+    const tenMs = new SpeechFeatures(null).of(readSpokenDigits(dir).find((u) => u.file.endsWith('3_ann_0.wav'))!.samples).length;
+    expect(JSON.parse(fs.readFileSync(result.checkpoint, 'utf8')).task.stack).toBe(3); // the sequence task's default
+    expect(o.frames.length).toBe(Math.ceil(tenMs / 3)); // one label per step of three 10 ms frames
     expect(o.frames.every((c: number) => Number.isInteger(c) && c >= 0 && c <= 10)).toBe(true);
     expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
   }, 120_000);
