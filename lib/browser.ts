@@ -100,6 +100,16 @@ export { CharVocabulary, WordVocabulary, foldToAscii, tokenize, UNKNOWN, PAD, SO
 export type { Scaler, ScalerKind, SeriesTransform, ChronoSplit } from './data/series';
 export { fitScaler, scale, unscale, applyTransform, invertTransform, chronologicalSplit, windowOrigins } from './data/series';
 
+// the classical forecasting methods and the competitions' accuracy measures
+export type { Deseasonalized } from './forecast/seasonality';
+export { acf, isSeasonal, seasonalIndices, deseasonalize, reseasonalize } from './forecast/seasonality';
+export type { SesFit, DampedFit } from './forecast/smoothing';
+export { fitSes, fitDampedHolt, dampedForecast } from './forecast/smoothing';
+export type { Baseline } from './forecast/baselines';
+export { naive, seasonalNaive, naive2, ses, theta, dampedHolt, BASELINES } from './forecast/baselines';
+export type { Accuracy, HorizonAccuracy, BenchmarkSeries } from './forecast/accuracy';
+export { benchmarkAccuracy, maseScale } from './forecast/accuracy';
+
 // tasks: the adding problem, forecasting, character models
 export type { AddingTaskOptions } from './tasks/adding';
 export { AddingProblem, addingDatasets, ADDING_BASELINE_MSE } from './tasks/adding';

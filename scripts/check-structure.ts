@@ -4,7 +4,7 @@
  * Reads the imports of every file in lib/ and checks the shape of the codebase:
  *   cycles    no file reaches itself through its imports (a cycle makes the load order matter)
  *   layers    a file imports only from its own folder or from folders below it, in the order
- *             kernels, platform → charts, cells → textbook → layers → models → data → training → tasks →
+ *             kernels, platform → charts, cells → textbook → layers, audio, forecast → models → data → training → tasks →
  *             diagnostics → cli, playground, with lib/index.ts and lib/browser.ts (the public API) on top;
  *             the commands (cli) use diagnostics only through
  *             its entry points, never its internals
@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const LAYERS: Record<string, number> = {
-  kernels: 0, platform: 0, charts: 1, cells: 1, textbook: 1.5, layers: 2, audio: 2, models: 3, data: 4, training: 5, tasks: 6, diagnostics: 7, cli: 8, playground: 8, '.': 9,
+  kernels: 0, platform: 0, charts: 1, cells: 1, textbook: 1.5, layers: 2, audio: 2, forecast: 2, models: 3, data: 4, training: 5, tasks: 6, diagnostics: 7, cli: 8, playground: 8, '.': 9,
 };
 /** The diagnostics modules a command may import: the ones that run a whole check, not the helpers inside. */
 export const DIAGNOSTICS_ENTRY_POINTS = [
