@@ -11,6 +11,7 @@ import { ForecastResult, ForecastStrategy, trainForecaster } from '../tasks/fore
 import { formatSeconds } from '../training/progress';
 import { lineChart } from '../charts/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
+import { BENCHMARKS, runForecastBenchmark } from './forecast-benchmark';
 import { modelOptions, outputOptions, fitOptionsFrom, attachProgress, writeOutputs, checkDataFile, registered, Out } from './model-options';
 
 /** The example the command runs with no --data: the registry's airline data set. */
@@ -22,7 +23,7 @@ export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
   'date-column': { kind: 'string', help: 'a date or label column, for the chart and the report (default: the first of a two-column file)' },
   fill: { kind: 'string', help: 'missing values: an error, or filled from the previous value or linearly', default: 'none', choices: ['none', 'previous', 'linear'] },
   'look-back': { kind: 'int', help: 'input window: past values the model reads', default: 12, min: 0 },
-  horizon: { kind: 'int', help: 'values ahead to forecast', default: 1, min: 1 },
+  horizon: { kind: 'int', help: 'values ahead to forecast (default 1; a benchmark: the file\'s h)', min: 1 },
   strategy: { kind: 'string', help: 'several values ahead: a direct h-output head, or a one-step model fed its own forecasts', default: 'direct', choices: ['direct', 'recursive'] },
   season: { kind: 'int', help: 'season length S, for the seasonal naive baseline (e.g. 12 for monthly data)', min: 1 },
   'test-fraction': { kind: 'number', help: 'the last part of the series held out for test', default: 0.33, positive: true },
@@ -30,6 +31,12 @@ export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
   log: { kind: 'string', help: 'log-transform first (auto: when every value is > 0)', default: 'auto', choices: ['auto', 'yes', 'no'] },
   difference: { kind: 'int', help: 'difference at this lag (1 removes a trend; 0: none)', default: 1, min: 0 },
   scaler: { kind: 'string', help: 'scaling fitted on the training part', default: 'standard', choices: ['standard', 'minmax', 'none'] },
+  benchmark: { kind: 'string', help: 'forecast a whole collection instead: one global network against the classical methods', choices: Object.keys(BENCHMARKS) },
+  'benchmark-file': { kind: 'string', help: 'a collection in the M3 JSON layout ({ NAME: { x, xx, h, period } }), with --period' },
+  period: { kind: 'string', help: 'the benchmark file\'s series to use (MONTHLY, QUARTERLY, YEARLY, OTHER, …)' },
+  seeds: { kind: 'int', help: 'a benchmark: networks in the ensemble (default 3)', min: 1 },
+  first: { kind: 'int', help: 'a benchmark: only its first N series (by name)', min: 1 },
+  base: { kind: 'string', help: 'a benchmark: the network forecasts the change from the last value, or a correction to Theta\'s forecast', default: 'last', choices: ['last', 'theta'] },
   ...modelOptions({ hidden: 32, batch: 16, epochs: 300, lr: 0.005, patience: 30 }),
   ...outputOptions('runs/forecast'),
 };
@@ -42,6 +49,12 @@ and sMAPE on the test part, in the original units, beside three baselines on exa
 persistence (the last value), seasonal naive (the value one season earlier) and the training mean.
 Writes forecast.svg and checkpoint.json into --out; \`unrolled predict --checkpoint FILE\` reloads it.
 
+  unrolled forecast --benchmark m3-monthly [--max-seconds S] [--seeds K] [--json]
+  unrolled forecast --benchmark-file FILE.json --period MONTHLY [--horizon H]
+forecasts every series of a collection (the M3 competition's layout) with one network trained on
+windows of all their training parts (a GRU, H = 32, look-back 24, 3 seeds, 1,500 s unless given), and
+prints sMAPE and MASE by horizon beside naive, seasonal naive, Naive2, SES, damped Holt and Theta.
+
 ${formatOptions(FORECAST_OPTIONS)}`;
 }
 
@@ -51,6 +64,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
     out.write(forecastHelp() + '\n');
     return 0;
   }
+  if (a.benchmark !== null || a['benchmark-file'] !== null) return runForecastBenchmark(a, out);
   if ((a['look-back'] as number) < 1) throw new ValueError(`forecast --look-back: expected at least 1 past value for the model to read, got ${a['look-back']}`);
   const example = a.data === null;
   const file = example ? registered(EXAMPLE.dataset, '--data FILE.csv') : (a.data as string);
@@ -66,7 +80,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
 
   const fitOpts = fitOptionsFrom(a);
   const options = {
-    ...fitOpts, lookBack: a['look-back'] as number, horizon: a.horizon as number, strategy: a.strategy as ForecastStrategy, season, log,
+    ...fitOpts, lookBack: a['look-back'] as number, horizon: (a.horizon as number | null) ?? 1, strategy: a.strategy as ForecastStrategy, season, log,
     testFraction: a['test-fraction'] as number, valFraction: a['val-fraction'] as number,
     difference: a.difference as number, scaler: a.scaler as ScalerKind,
   };
