@@ -57,6 +57,7 @@ export function runForecastBenchmark(a: Parsed, out: Out): number {
     task: 'forecast-benchmark', file, period, series: r.series, horizon: r.horizon, smape: r.final.smape, mase: r.final.mase, chosen: r.chosen,
     byHorizon: r.final.byHorizon, network: { ...brief(r.network), byHorizon: r.network.byHorizon }, average: brief(r.average),
     baselines: Object.fromEntries(Object.entries(r.baselines).map(([k, v]) => [k, brief(v)])), beatsTheta: r.beatsTheta, validation: r.validation,
+    intervals: r.intervals.map((i) => ({ level: i.level, coverage: i.coverage })),
     epochs: r.epochs, windows: r.windows, seconds,
   };
   out.write(jsonOut ? JSON.stringify(summary) + '\n' : benchmarkTable(r, pick('cell') as string) + `\n${seconds.toFixed(0)} s in all\n`);
@@ -76,6 +77,7 @@ export function benchmarkTable(r: BenchmarkReport, cell: string): string {
   lines.push('', `chosen on the validation part (the last ${r.horizon} values of each training part): ${r.chosen === 'network' ? 'the network' : r.chosen === 'average' ? 'the average of the network and Theta' : 'Theta'}`
     + ` (validation sMAPE: network ${v.network.toFixed(2)}, average ${v.average.toFixed(2)}, Theta ${v.theta.toFixed(2)})`);
   lines.push(`on the test parts it scores sMAPE ${r.final.smape.toFixed(2)}, MASE ${r.final.mase.toFixed(3)}; Theta ${r.baselines.theta.smape.toFixed(2)}, ${r.baselines.theta.mase.toFixed(3)}; it beats Theta on ${(100 * r.beatsTheta).toFixed(1)} % of the series`);
+  lines.push(`prediction intervals from the validation part's errors: ${r.intervals.map((i) => `${Math.round(100 * i.level)} % covers ${(100 * i.coverage).toFixed(1)} % of the test values`).join(', ')}`);
   lines.push(`${r.epochs.length} network(s), epochs ${r.epochs.join(', ')}, ${r.windows} training windows`);
   return lines.join('\n');
 }

@@ -37,8 +37,44 @@ export interface BenchmarkReport {
   baselines: Record<string, Scores>;
   beatsTheta: number; // the share of series where the chosen forecast's sMAPE is below Theta's
   validation: Record<Choice, number>; // sMAPE on the held-out ends of the training parts
+  intervals: IntervalReport[]; // empirical prediction intervals, calibrated on the validation part
   epochs: number[];
   windows: number;
+}
+
+/**
+ * An empirical prediction interval: for each horizon k, the quantiles of the validation part's log
+ * errors ln(y/ŷ) over the series give x̂·exp(q_lo) … x̂·exp(q_hi); coverage is the share of test values
+ * inside it (pairs with a value ≤ 0 are left out, as a log ratio of them does not exist).
+ */
+export interface IntervalReport {
+  level: number; // 0.8, 0.95
+  lower: number[]; // q_lo by horizon, as a log ratio
+  upper: number[];
+  coverage: number; // on the test parts
+}
+
+function quantile(sorted: readonly number[], p: number): number {
+  const at = p * (sorted.length - 1), i = Math.floor(at);
+  return i + 1 < sorted.length ? sorted[i] + (at - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
+function intervals(heldY: number[][], heldF: number[][], testY: number[][], testF: number[][], h: number): IntervalReport[] {
+  const logErrors = (ys: number[][], fs: number[][], k: number) => ys.flatMap((y, i) => (y[k] > 0 && fs[i][k] > 0 ? [Math.log(y[k] / fs[i][k])] : []));
+  return [0.8, 0.95].map((level) => {
+    const lower: number[] = [], upper: number[] = [];
+    let inside = 0, count = 0;
+    for (let k = 0; k < h; k++) {
+      const e = logErrors(heldY, heldF, k).sort((a, b) => a - b);
+      lower.push(e.length ? quantile(e, (1 - level) / 2) : 0);
+      upper.push(e.length ? quantile(e, (1 + level) / 2) : 0);
+      for (const r of logErrors(testY, testF, k)) {
+        count++;
+        if (r >= lower[k] && r <= upper[k]) inside++;
+      }
+    }
+    return { level, lower, upper, coverage: count ? inside / count : NaN };
+  });
 }
 
 const median = (v: number[]) => {
@@ -88,9 +124,11 @@ export function runBenchmark(b: Benchmark, o: BenchmarkOptions): BenchmarkReport
   const chosen = (Object.keys(validation) as Choice[]).reduce((a, c) => (validation[c] < validation[a] ? c : a), 'network' as Choice);
   const net = ensemble(testRuns), average = avg(net, baselineForecasts.theta);
   const finalForecasts = chosen === 'network' ? net : chosen === 'average' ? average : baselineForecasts.theta;
+  const heldChosen = chosen === 'network' ? valNet : chosen === 'average' ? avg(valNet, valTheta) : valTheta;
+  const ivs = intervals(held, heldChosen, b.series.map((s) => s.y), finalForecasts, h);
   const beats = b.series.filter((s, i) => seriesSmape(s.y, finalForecasts[i]) < seriesSmape(s.y, baselineForecasts.theta[i])).length;
   return {
     series: b.series.length, horizon: h, network: score(net), average: score(average), chosen, final: score(finalForecasts), forecasts: finalForecasts,
-    baselines, beatsTheta: beats / b.series.length, validation, epochs, windows,
+    baselines, beatsTheta: beats / b.series.length, validation, intervals: ivs, epochs, windows,
   };
 }

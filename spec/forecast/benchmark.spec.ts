@@ -74,6 +74,23 @@ describe('a benchmark run', () => {
     expect(r.network.smape).toBeLessThan(r.baselines.naive.smape); // these series trend and have seasons: the network must learn something
   });
 
+  it('prediction intervals: validation quantiles of ln(y/ŷ) by horizon, nested, with their coverage of the test values', () => {
+    expect(r.intervals.map((i) => i.level)).toEqual([0.8, 0.95]);
+    const [i80, i95] = r.intervals;
+    for (let k = 0; k < 6; k++) {
+      expect(i95.lower[k]).toBeLessThanOrEqual(i80.lower[k]);
+      expect(i80.lower[k]).toBeLessThanOrEqual(i80.upper[k]);
+      expect(i80.upper[k]).toBeLessThanOrEqual(i95.upper[k]);
+    }
+    let inside = 0;
+    b.series.forEach((s, i) => s.y.forEach((y, k) => {
+      const e = Math.log(y / r.forecasts[i][k]);
+      if (e >= i80.lower[k] && e <= i80.upper[k]) inside++;
+    }));
+    expect(i80.coverage).toBeCloseTo(inside / (24 * 6), 12);
+    expect(i95.coverage).toBeGreaterThanOrEqual(i80.coverage);
+  });
+
   it('never reads the test parts: changing them changes the scores, not the forecasts', () => {
     const changed = { ...b, series: b.series.map((s) => ({ ...s, y: s.y.map((v) => v * 1.5) })) };
     const again = runBenchmark(changed, options);
