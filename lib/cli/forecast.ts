@@ -21,6 +21,7 @@ export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
   data: { kind: 'string', help: `CSV file with a header row (default: the registry's ${EXAMPLE.dataset} data set, season 12)` },
   column: { kind: 'string', help: 'the value column (default: the second of a two-column file)' },
   'date-column': { kind: 'string', help: 'a date or label column, for the chart and the report (default: the first of a two-column file)' },
+  features: { kind: 'string', help: 'other columns to read alongside the history, comma-separated (their past values, scaled on the training part)' },
   fill: { kind: 'string', help: 'missing values: an error, or filled from the previous value or linearly', default: 'none', choices: ['none', 'previous', 'linear'] },
   'look-back': { kind: 'int', help: 'input window: past values the model reads', default: 12, min: 0 },
   horizon: { kind: 'int', help: 'values ahead to forecast (default 1; a benchmark: the file\'s h)', min: 1 },
@@ -78,11 +79,14 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   const season = (a.season as number | null) ?? (example ? EXAMPLE.season : null);
   const log = a.log === 'yes' || (a.log === 'auto' && series.values.every((v) => v > 0));
 
+  const featureNames = a.features === null ? [] : (a.features as string).split(',').map((c) => c.trim()).filter(Boolean);
+  for (const f of featureNames) if (f === column) throw new ValueError(`forecast --features: ${JSON.stringify(f)} is the column being forecast; its history is read already`);
+  const features = featureNames.map((name) => ({ name, values: seriesFromTable(table, { column: name, dateColumn: null, fill: a.fill as FillMethod }, file).values }));
   const fitOpts = fitOptionsFrom(a);
   const options = {
     ...fitOpts, lookBack: a['look-back'] as number, horizon: (a.horizon as number | null) ?? 1, strategy: a.strategy as ForecastStrategy, season, log,
     testFraction: a['test-fraction'] as number, valFraction: a['val-fraction'] as number,
-    difference: a.difference as number, scaler: a.scaler as ScalerKind,
+    difference: a.difference as number, scaler: a.scaler as ScalerKind, features,
   };
   const n = series.values.length;
   const trainWindows = Math.max(1, Math.floor(n * (1 - options.testFraction) * (1 - options.valFraction)) - options.lookBack);

@@ -45,12 +45,15 @@ export function runPredict(argv: string[], out: Out = process.stdout, err: Out =
     const t = task as unknown as ForecastTask;
     if (a._positional.length) throw new ValueError(`predict: a forecast checkpoint takes no inputs (got ${JSON.stringify(a._positional[0])}); use --data FILE to forecast after another series`);
     let past = t.tail;
+    let pastFeatures: number[][] | null = null; // null: the checkpoint's own
     if (a.data !== null) {
       const f = a.data as string;
       if (!fs.existsSync(f)) throw new ValueError(`predict --data: no such file ${JSON.stringify(f)}`);
-      past = seriesFromTable(parseCsv(fs.readFileSync(f, 'utf8'), f), { column: t.column }, f).values;
+      const table = parseCsv(fs.readFileSync(f, 'utf8'), f);
+      past = seriesFromTable(table, { column: t.column }, f).values;
+      pastFeatures = (t.features ?? []).map((feature) => seriesFromTable(table, { column: feature.name }, f).values);
     }
-    const values = forecastNext(model, t, past);
+    const values = forecastNext(model, t, past, pastFeatures);
     if (a.json) out.write(JSON.stringify({ task: 'forecast', column: t.column, after: a.data ?? t.lastDate, forecast: values }) + '\n');
     else out.write(`next ${values.length} value(s) of ${t.column} after ${a.data ? `the end of ${a.data}` : t.lastDate ?? 'the series'}: ${values.map((v) => +v.toPrecision(6)).join(', ')}\n`);
     return 0;

@@ -14,15 +14,15 @@
  *   seasonal naive   x̂_{t+k} = x_{t+k−S·⌈k/S⌉}             (the value one season earlier)
  *   mean             x̂_{t+k} = mean of x over train and validation
  */
-import { zeros, ValueError } from '../kernels/tensor';
+import { ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
-import { Batch, Objective } from '../models/objectives';
-import { Dataset, TrainResult, Trainer } from '../training/trainer';
+import { TrainResult, Trainer } from '../training/trainer';
 import {
   Scaler, ScalerKind, SeriesTransform, ChronoSplit, fitScaler, scale, unscale, applyTransform, invertTransform,
   chronologicalSplit, windowOrigins,
 } from '../data/series';
 import { FitOptions, buildModel, fit } from './fit';
+import { WindowDataset, forecastScaled } from './forecast-windows';
 import { ErrorMetrics, errorMetrics } from './metrics';
 
 export type ForecastStrategy = 'direct' | 'recursive';
@@ -37,6 +37,13 @@ export interface ForecastOptions extends FitOptions {
   log?: boolean; // default false
   difference?: number; // lag, 0 for none; default 1
   scaler?: ScalerKind; // default 'standard'
+  features?: ExogenousSeries[]; // other columns, read alongside the target's history (their past values only)
+}
+
+/** Another column of the same rows, given to the model as an input: standard-scaled on the training part. */
+export interface ExogenousSeries {
+  name: string;
+  values: number[];
 }
 
 /** What a checkpoint keeps to forecast again: the transforms, the fitted scaler, and the series' tail. */
@@ -51,6 +58,7 @@ export interface ForecastTask {
   scaler: Scaler;
   tail: number[]; // the last lookBack + lag observed values
   lastDate: string | null;
+  features?: { name: string; scaler: Scaler; tail: number[] }[]; // each exogenous column: its scaler and last lookBack values
 }
 
 export interface ForecastPoints {
@@ -78,27 +86,6 @@ export interface ForecastResult {
   training: TrainResult;
   test: ForecastPoints;
   metrics: ForecastMetrics;
-}
-
-/** Windows of the scaled, transformed series z as a Dataset: x [L,B,1], target [B,h] (mse_last). */
-class WindowDataset implements Dataset {
-  constructor(readonly z: readonly number[], readonly origins: readonly number[], readonly lookBack: number, readonly horizon: number) {}
-
-  get size(): number {
-    return this.origins.length;
-  }
-
-  batch(indices: readonly number[]): { batch: Batch; objective: Objective } {
-    const L = this.lookBack, h = this.horizon, B = indices.length;
-    const x = zeros([L, B, 1]);
-    const target = zeros([B, h]);
-    indices.forEach((i, b) => {
-      const t = this.origins[i];
-      for (let s = 0; s < L; s++) x.set(s, b, 0, this.z[t - L + 1 + s]);
-      for (let k = 0; k < h; k++) target.set(b, k, this.z[t + 1 + k]);
-    });
-    return { batch: { x }, objective: { type: 'mse_last', target } };
-  }
 }
 
 /** Checks the options against a series of n values, and says what to change when they do not fit. */
@@ -130,6 +117,12 @@ function resolve(o: ForecastOptions, n: number) {
   if (origins.test[0] !== split.testStart - 1) {
     throw new ValueError(`the series has ${n} values; the first test value ${split.testStart + 1} has no full input window before it (${need}); lower lookBack or testFraction`);
   }
+  for (const f of o.features ?? []) {
+    if (f.values.length !== n) throw new ValueError(`trainForecaster features: column ${JSON.stringify(f.name)} has ${f.values.length} values, the series ${n}`);
+    const bad = f.values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new ValueError(`trainForecaster features: column ${JSON.stringify(f.name)} value ${bad} is ${f.values[bad]}, expected a finite number`);
+  }
+  if ((o.features ?? []).length && r.strategy === 'recursive') throw new ValueError('trainForecaster features: a recursive forecast would need the features\' future values; use the direct strategy');
   if (r.season !== null && split.testStart < r.season) throw new ValueError(`trainForecaster season ${r.season}: the seasonal naive baseline needs a season of history before the test part, which starts at value ${split.testStart + 1}`);
   return { ...r, split, origins, fitted };
 }
@@ -143,17 +136,23 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
   const d = applyTransform(values, transform, column);
   const scaler = fitScaler(r.scaler, d.slice(transform.lag, split.valStart)); // the training part only
   const z = d.map((v) => scale(scaler, v));
-  const train = new WindowDataset(z, r.origins.train, r.lookBack, r.fitted);
-  const validation = r.origins.validation.length ? new WindowDataset(z, r.origins.validation, r.lookBack, r.fitted) : null;
+  const features = (o.features ?? []).map((f) => {
+    const fs = fitScaler('standard', f.values.slice(0, split.valStart)); // the training part only, like the target's
+    return { name: f.name, scaler: fs, tail: f.values.slice(values.length - r.lookBack), z: f.values.map((v) => scale(fs, v)) };
+  });
+  const fz = features.map((f) => f.z);
+  const train = new WindowDataset(z, fz, r.origins.train, r.lookBack, r.fitted);
+  const validation = r.origins.validation.length ? new WindowDataset(z, fz, r.origins.validation, r.lookBack, r.fitted) : null;
 
   const task: ForecastTask = {
     name: 'forecast', column, lookBack: r.lookBack, horizon: r.horizon, strategy: r.strategy, season: r.season, transform, scaler,
     tail: values.slice(values.length - r.lookBack - transform.lag), lastDate: dates ? dates[dates.length - 1] : null,
+    ...(features.length ? { features: features.map(({ name, scaler: sc, tail }) => ({ name, scaler: sc, tail })) } : {}),
   };
-  const model = buildModel(o, 1, r.fitted);
+  const model = buildModel(o, 1 + features.length, r.fitted);
   const { trainer, result } = fit(model, train, validation, o, task);
 
-  const test = forecastPoints(model, task, values, z, r.origins.test, split.testStart);
+  const test = forecastPoints(model, task, values, z, fz, r.origins.test, split.testStart);
   const metrics: ForecastMetrics = {
     model: errorMetrics(test.actual, test.model),
     persistence: errorMetrics(test.actual, test.persistence),
@@ -165,9 +164,9 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
 }
 
 /** The model's and the baselines' forecasts, in original units, from every origin in `origins`. */
-function forecastPoints(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], origins: number[], trainEnd: number): ForecastPoints {
-  const h = task.horizon, S = task.season;
-  const zHat = forecastScaled(model, task, origins.map((t) => z.slice(t - task.lookBack + 1, t + 1)));
+function forecastPoints(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], fz: readonly number[][], origins: number[], trainEnd: number): ForecastPoints {
+  const h = task.horizon, S = task.season, L = task.lookBack;
+  const zHat = forecastScaled(model, task, origins.map((t) => z.slice(t - L + 1, t + 1)), origins.map((t) => fz.map((f) => f.slice(t - L + 1, t + 1))));
   let mean = 0;
   for (let t = 0; t < trainEnd; t++) mean += x[t] / trainEnd;
   const out: ForecastPoints = { origins, actual: [], model: [], persistence: [], seasonalNaive: S ? [] : null, mean: [] };
@@ -182,37 +181,21 @@ function forecastPoints(model: SequenceModel, task: ForecastTask, x: readonly nu
 }
 
 /**
- * The scaled forecasts ẑ_{t+1 … t+h} of a batch of windows (each the last L scaled values).
- * Direct: one forward pass, h outputs. Recursive: h passes of the one-step model, each window shifted
- * by one and ending in the forecast just made.
+ * The next `horizon` values after `past` (original units), from a trained model and its task; a model
+ * trained with features also needs their last values (`pastFeatures[j]`, default: the checkpoint's own tail).
  */
-function forecastScaled(model: SequenceModel, task: ForecastTask, windows: number[][]): number[][] {
-  const L = task.lookBack, h = task.horizon, B = windows.length;
-  const out = windows.map(() => [] as number[]);
-  const current = windows.map((w) => w.slice());
-  for (let k = 0; k < (task.strategy === 'recursive' ? h : 1); k++) {
-    const x = zeros([L, B, 1]);
-    current.forEach((w, b) => w.forEach((v, s) => x.set(s, b, 0, v)));
-    const y = model.forward(x).y!; // [B,h] direct, [B,1] recursive
-    for (let b = 0; b < B; b++) {
-      if (task.strategy === 'recursive') {
-        out[b].push(y.get(b, 0));
-        current[b].shift();
-        current[b].push(y.get(b, 0)); // fed back as the newest input
-      } else {
-        for (let j = 0; j < h; j++) out[b].push(y.get(b, j));
-      }
-    }
-  }
-  return out;
-}
-
-/** The next `horizon` values after `past` (original units), from a trained model and its task. */
-export function forecastNext(model: SequenceModel, task: ForecastTask, past: readonly number[]): number[] {
-  const need = task.lookBack + task.transform.lag;
+export function forecastNext(model: SequenceModel, task: ForecastTask, past: readonly number[], pastFeatures: readonly (readonly number[])[] | null = null): number[] {
+  const need = task.lookBack + task.transform.lag, L = task.lookBack;
   if (past.length < need) throw new ValueError(`forecast: need the last ${need} values of the series (look-back ${task.lookBack} + lag ${task.transform.lag}), got ${past.length}`);
+  const feats = task.features ?? [];
+  const given = pastFeatures ?? feats.map((f) => f.tail);
+  if (given.length !== feats.length) throw new ValueError(`forecast: the model reads ${feats.length} feature column(s) (${feats.map((f) => f.name).join(', ') || 'none'}), got ${given.length}`);
+  given.forEach((g, j) => {
+    if (g.length < L) throw new ValueError(`forecast: need the last ${L} values of feature ${JSON.stringify(feats[j].name)}, got ${g.length}`);
+  });
   const recent = past.slice(past.length - need);
   const z = applyTransform(recent, task.transform, task.column).map((v) => scale(task.scaler, v));
-  const [zHat] = forecastScaled(model, task, [z.slice(need - task.lookBack)]);
+  const fz = given.map((g, j) => g.slice(g.length - L).map((v) => scale(feats[j].scaler, v)));
+  const [zHat] = forecastScaled(model, task, [z.slice(need - L)], [fz]);
   return invertTransform(recent, zHat.map((v) => unscale(task.scaler, v)), task.transform);
 }

@@ -81,3 +81,30 @@ describe('trainForecaster: input that cannot work says what to change', () => {
     expect(() => trainForecaster([1, 2, NaN, 4], { lookBack: 1 })).toThrow('trainForecaster values[2]: expected a finite number, got NaN');
   });
 });
+
+describe('trainForecaster with exogenous features', () => {
+  // y_{t+1} = 10 + 3·f_t + noise, f white noise: the target's own history says nothing of its next value; f does
+  const rng = { s: 7, next() { this.s = (this.s * 16807) % 2147483647; return this.s / 2147483647; } };
+  const f = Array.from({ length: 240 }, () => Math.sqrt(-2 * Math.log(rng.next())) * Math.cos(2 * Math.PI * rng.next()));
+  const y = f.map((_, t) => 10 + (t > 0 ? 3 * f[t - 1] : 0) + 0.1 * (rng.next() - 0.5));
+  const o = { epochs: 40, hidden: 8, batchSize: 16, lr: 0.01, patience: 40, seed: 2, lookBack: 3, difference: 0 };
+
+  it('reads the feature beside the history, and its error falls far below the model without it', () => {
+    const without = trainForecaster(y, o);
+    const withF = trainForecaster(y, { ...o, features: [{ name: 'promo', values: f }] });
+    expect(withF.model.rnn.config.inputSize).toBe(2);
+    expect(withF.metrics.model.rmse).toBeLessThan(0.3 * without.metrics.model.rmse);
+    expect(withF.task.features?.map((x) => [x.name, x.tail.length])).toEqual([['promo', 3]]);
+    // the next value, from the checkpoint's own tails, and from given ones
+    const i = 5, t = withF.test.origins[i];
+    expect(forecastNext(withF.model, withF.task, y.slice(0, t + 1), [f.slice(0, t + 1)])[0]).toBeCloseTo(withF.test.model[i][0], 9);
+    expect(forecastNext(withF.model, withF.task, y)).toEqual(forecastNext(withF.model, withF.task, y, [f]));
+    expect(() => forecastNext(withF.model, withF.task, y, [])).toThrow('forecast: the model reads 1 feature column(s) (promo), got 0');
+  });
+
+  it('refuses features of another length, with gaps, or with the recursive strategy', () => {
+    expect(() => trainForecaster(y, { ...o, features: [{ name: 'p', values: f.slice(1) }] })).toThrow('trainForecaster features: column "p" has 239 values, the series 240');
+    expect(() => trainForecaster(y, { ...o, features: [{ name: 'p', values: [NaN, ...f.slice(1)] }] })).toThrow('trainForecaster features: column "p" value 0 is NaN, expected a finite number');
+    expect(() => trainForecaster(y, { ...o, horizon: 2, strategy: 'recursive', features: [{ name: 'p', values: f }] })).toThrow('a recursive forecast would need the features\' future values');
+  });
+});
