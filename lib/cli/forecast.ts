@@ -8,6 +8,7 @@ import { parseCsv, seriesFromTable, FillMethod } from '../data/csv';
 import { ScalerKind } from '../data/series';
 import { ErrorMetrics } from '../tasks/metrics';
 import { ForecastResult, ForecastStrategy, trainForecaster } from '../tasks/forecast';
+import { Recipe, RecipeTrial, candidateRecipes, chooseRecipe } from '../tasks/forecast-recipe';
 import { formatSeconds } from '../training/progress';
 import { lineChart } from '../charts/svg';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
@@ -29,8 +30,9 @@ export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
   season: { kind: 'int', help: 'season length S, for the seasonal naive baseline (e.g. 12 for monthly data)', min: 1 },
   'test-fraction': { kind: 'number', help: 'the last part of the series held out for test', default: 0.33, positive: true },
   'val-fraction': { kind: 'number', help: 'the last part of the rest used for validation (early stopping)', default: 0.15, min: 0 },
+  recipe: { kind: 'string', help: 'choose: try logs or not, differences 0, 1 and S, look-backs L and S, and keep the best on the validation part (a flag given fixes its part); given: use --log, --difference, --look-back as they are', default: 'choose', choices: ['choose', 'given'] },
   log: { kind: 'string', help: 'log-transform first (auto: when every value is > 0)', default: 'auto', choices: ['auto', 'yes', 'no'] },
-  difference: { kind: 'int', help: 'difference at this lag (1 removes a trend; 0: none)', default: 1, min: 0 },
+  difference: { kind: 'int', help: 'difference at this lag (1 removes a trend; S a season; 0: none)', default: 1, min: 0 },
   scaler: { kind: 'string', help: 'scaling fitted on the training part', default: 'standard', choices: ['standard', 'minmax', 'none'] },
   benchmark: { kind: 'string', help: 'forecast a whole collection instead: one global network against the classical methods', choices: Object.keys(BENCHMARKS) },
   'benchmark-file': { kind: 'string', help: 'a collection in the M3 JSON layout ({ NAME: { x, xx, h, period } }), with --period' },
@@ -46,8 +48,10 @@ export function forecastHelp(): string {
   return `usage: unrolled forecast [--data FILE.csv --column NAME] [options]
 
 Trains a recurrent network to forecast a series from its last --look-back values, then reports RMSE, MAE
-and sMAPE on the test part, in the original units, beside three baselines on exactly the same points:
-persistence (the last value), seasonal naive (the value one season earlier) and the training mean.
+and sMAPE on the test part, in the original units, beside baselines on exactly the same points:
+persistence (the last value), seasonal naive (the value one season earlier), the training mean, and
+Naive2, Theta and damped Holt fitted on each origin's past. The recipe (logs or not, difference 0, 1
+or S, look-back L or S) is chosen on the validation part unless --recipe given.
 Writes forecast.svg and checkpoint.json into --out; \`unrolled predict --checkpoint FILE\` reloads it.
 
   unrolled forecast --benchmark m3-monthly [--max-seconds S] [--seeds K] [--json]
@@ -88,13 +92,30 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
     testFraction: a['test-fraction'] as number, valFraction: a['val-fraction'] as number,
     difference: a.difference as number, scaler: a.scaler as ScalerKind, features,
   };
-  const n = series.values.length;
-  const trainWindows = Math.max(1, Math.floor(n * (1 - options.testFraction) * (1 - options.valFraction)) - options.lookBack);
-  const progress = attachProgress(options, a, out, Math.ceil(trainWindows / Math.min(fitOpts.batchSize as number, trainWindows)));
+  const n = series.values.length, started = Date.now();
   const tty = !a.json && out.isTTY === true;
   if (tty) out.write(`forecasting ${column} of ${file} (${n} values${series.missing.length ? `, ${series.missing.length} missing filled` : ''})\n`);
-  const r = trainForecaster(series.values, options, column, series.dates);
-  progress.finish();
+  let r: ForecastResult, trials: RecipeTrial[] = [];
+  if (a.recipe === 'choose') {
+    const fixed = {
+      ...(a._given.has('log') && a.log !== 'auto' ? { log: a.log === 'yes' } : {}),
+      ...(a._given.has('difference') ? { difference: a.difference as number } : {}),
+      ...(a._given.has('look-back') ? { lookBack: a['look-back'] as number } : {}),
+    };
+    const candidates = candidateRecipes(series.values, season, a['look-back'] as number, fixed);
+    const chosen = chooseRecipe(series.values, options, candidates, column, series.dates, (t) => {
+      const text = `  recipe ${recipeText(t.recipe)}: ${t.validationRmse === null ? `does not fit (${t.problem})` : `validation RMSE ${t.validationRmse.toPrecision(4)}`}`;
+      if (a.json) out.write(JSON.stringify({ recipe: t.recipe, validationRmse: t.validationRmse, ...(t.problem ? { problem: t.problem } : {}) }) + '\n');
+      else if (tty) out.write(text + '\n');
+    });
+    r = chosen.best;
+    trials = chosen.trials;
+  } else {
+    const trainWindows = Math.max(1, Math.floor(n * (1 - options.testFraction) * (1 - options.valFraction)) - options.lookBack);
+    const progress = attachProgress(options, a, out, Math.ceil(trainWindows / Math.min(fitOpts.batchSize as number, trainWindows)));
+    r = trainForecaster(series.values, options, column, series.dates);
+    progress.finish();
+  }
 
   const chart = forecastChart(r, series.values, series.dates, file);
   const ckpt = r.trainer.toCheckpoint(); // the model at its best validated weights
@@ -103,24 +124,30 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   const m = r.metrics;
   const metricJson = (e: ErrorMetrics | null) => (e ? { rmse: e.rmse, mae: e.mae, smape: e.smape } : null);
   const summary = {
-    task: 'forecast', data: file, column, n, lookBack: options.lookBack, horizon: options.horizon, strategy: options.strategy, season, log, difference: options.difference,
+    task: 'forecast', data: file, column, n, lookBack: r.task.lookBack, horizon: options.horizon, strategy: options.strategy, season, log: r.task.transform.log, difference: r.task.transform.lag,
+    recipe: a.recipe, trials: trials.map((t) => ({ ...t.recipe, validationRmse: t.validationRmse })), validationRmse: r.validation?.rmse ?? null,
     cell: fitOpts.cell, hidden: fitOpts.hidden, split: r.split, windows: r.windows, epochs: r.training.epochs, steps: r.training.steps,
     valLoss: r.training.valLoss, testRmse: m.model.rmse, testMae: m.model.mae, testSmape: m.model.smape,
-    baselines: { persistence: metricJson(m.persistence), seasonalNaive: metricJson(m.seasonalNaive), mean: metricJson(m.mean) },
-    chart: chartFile, checkpoint: ckptFile, seconds: r.training.seconds,
+    baselines: {
+      persistence: metricJson(m.persistence), seasonalNaive: metricJson(m.seasonalNaive), mean: metricJson(m.mean),
+      naive2: metricJson(m.classical.naive2), theta: metricJson(m.classical.theta), dampedHolt: metricJson(m.classical.dampedHolt),
+    },
+    chart: chartFile, checkpoint: ckptFile, seconds: r.training.seconds, commandSeconds: (Date.now() - started) / 1000,
   };
   if (!tty) {
     out.write(JSON.stringify(summary) + '\n');
     return 0;
   }
-  out.write(report(r, a, file, column, season) + `chart: ${chartFile}\ncheckpoint: ${ckptFile} (reload with: unrolled predict --checkpoint ${ckptFile})\n`);
+  out.write(report(r, a, file, column, season, trials) + `chart: ${chartFile}\ncheckpoint: ${ckptFile} (reload with: unrolled predict --checkpoint ${ckptFile})\n`);
   return 0;
 }
 
 /** The text report: the split, the training, and the table of errors. */
-function report(r: ForecastResult, a: Parsed, file: string, column: string, season: number | null): string {
+function report(r: ForecastResult, a: Parsed, file: string, column: string, season: number | null, trials: RecipeTrial[]): string {
   const { split, windows, training, metrics: m, task } = r;
+  const tried = trials.filter((t) => t.validationRmse !== null);
   const lines = [
+    ...(trials.length ? [`recipe chosen on the validation part from ${tried.length} that fit: ${recipeText({ log: task.transform.log, difference: task.transform.lag, lookBack: task.lookBack })} (validation RMSE ${r.validation?.rmse.toPrecision(4)}; the others ${tried.filter((t) => t.validationRmse !== r.validation?.rmse).map((t) => t.validationRmse!.toPrecision(4)).join(', ') || 'none'})`] : []),
     `${file}, column ${column}: ${split.n} values; train 1-${split.valStart}, validation ${split.valStart + 1}-${split.testStart}, test ${split.testStart + 1}-${split.n}`,
     `${a.cell} H=${a.hidden}, look-back ${task.lookBack}, horizon ${task.horizon}${task.horizon > 1 ? ` (${task.strategy})` : ''}, ${task.transform.log ? 'log, ' : ''}${task.transform.lag ? `difference at lag ${task.transform.lag}, ` : ''}${task.scaler.kind} scaling; `
       + `${windows.train} training windows, ${training.epochs} epochs (${training.stoppedBy}) in ${formatSeconds(training.seconds)}; best validation MSE ${training.valLoss?.toPrecision(3) ?? '-'} (scaled)`,
@@ -134,7 +161,11 @@ function report(r: ForecastResult, a: Parsed, file: string, column: string, seas
   row('persistence', m.persistence);
   row(`seasonal naive${season ? ` (S=${season})` : ''}`, m.seasonalNaive);
   row('training mean', m.mean);
-  const baselines: [string, ErrorMetrics | null][] = [['persistence', m.persistence], ['seasonal naive', m.seasonalNaive], ['the mean', m.mean]];
+  row('Naive2', m.classical.naive2);
+  row('Theta', m.classical.theta);
+  row('damped Holt', m.classical.dampedHolt);
+  const baselines: [string, ErrorMetrics | null][] = [['persistence', m.persistence], ['seasonal naive', m.seasonalNaive], ['the mean', m.mean],
+    ['Naive2', m.classical.naive2], ['Theta', m.classical.theta], ['damped Holt', m.classical.dampedHolt]];
   const beaten: string[] = [], lost: string[] = [];
   for (const [name, e] of baselines) if (e) (m.model.rmse < e.rmse ? beaten : lost).push(name);
   lines.push(lost.length ? `the model's RMSE is not below ${lost.join(', ')}${beaten.length ? ` (it beats ${beaten.join(', ')})` : ''}` : `the model's RMSE is below every baseline's`);
@@ -166,4 +197,8 @@ export function forecastChart(r: ForecastResult, values: readonly number[], date
     xLabel: `time step${first}; test from ${r.split.testStart}${dates ? ` = ${dates[r.split.testStart]}` : ''}`, yLabel: `${r.task.column} (${file.split('/').pop()})`,
     series, markers: from === 0 ? [{ x: r.split.testStart, label: 'test starts' }] : [], width: 960, height: 420,
   });
+}
+
+function recipeText(r: Recipe): string {
+  return `${r.log ? 'log, ' : ''}${r.difference ? `difference ${r.difference}` : 'no difference'}, look-back ${r.lookBack}`;
 }

@@ -23,6 +23,7 @@ import {
 } from '../data/series';
 import { FitOptions, buildModel, fit } from './fit';
 import { WindowDataset, forecastScaled } from './forecast-windows';
+import { BASELINES } from '../forecast/baselines';
 import { ErrorMetrics, errorMetrics } from './metrics';
 
 export type ForecastStrategy = 'direct' | 'recursive';
@@ -68,13 +69,19 @@ export interface ForecastPoints {
   persistence: number[][];
   seasonalNaive: number[][] | null; // null without a season
   mean: number[][];
+  classical: Record<ClassicalName, number[][]> | null; // from each origin's whole past (lib/forecast/baselines.ts, m = the season or 1)
 }
+
+/** The classical methods reported beside the model (docs/forecasting.md). */
+export const CLASSICAL = ['naive2', 'theta', 'dampedHolt'] as const;
+export type ClassicalName = (typeof CLASSICAL)[number];
 
 export interface ForecastMetrics {
   model: ErrorMetrics;
   persistence: ErrorMetrics;
   seasonalNaive: ErrorMetrics | null;
   mean: ErrorMetrics;
+  classical: Record<ClassicalName, ErrorMetrics>;
 }
 
 export interface ForecastResult {
@@ -86,6 +93,7 @@ export interface ForecastResult {
   training: TrainResult;
   test: ForecastPoints;
   metrics: ForecastMetrics;
+  validation: ErrorMetrics | null; // the model on the validation part, original units (its values only: what chooses a recipe)
 }
 
 /** Checks the options against a series of n values, and says what to change when they do not fit. */
@@ -152,30 +160,41 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
   const model = buildModel(o, 1 + features.length, r.fitted);
   const { trainer, result } = fit(model, train, validation, o, task);
 
-  const test = forecastPoints(model, task, values, z, fz, r.origins.test, split.testStart);
+  const test = forecastPoints(model, task, values, z, fz, r.origins.test, split.testStart, true);
+  const classical = test.classical as Record<ClassicalName, number[][]>;
   const metrics: ForecastMetrics = {
     model: errorMetrics(test.actual, test.model),
     persistence: errorMetrics(test.actual, test.persistence),
     seasonalNaive: test.seasonalNaive ? errorMetrics(test.actual, test.seasonalNaive) : null,
     mean: errorMetrics(test.actual, test.mean),
+    classical: Object.fromEntries(CLASSICAL.map((c) => [c, errorMetrics(test.actual, classical[c])])) as Record<ClassicalName, ErrorMetrics>,
   };
   const windows = { train: r.origins.train.length, validation: r.origins.validation.length, test: r.origins.test.length };
-  return { model, trainer, task, split, windows, training: result, test, metrics };
+  return { model, trainer, task, split, windows, training: result, test, metrics, validation: validationErrors(model, task, values, z, fz, r.origins.validation, split) };
+}
+
+/** The model's errors on the validation part in original units, each forecast cut where the test part begins. */
+function validationErrors(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], fz: readonly number[][], origins: number[], split: ChronoSplit): ErrorMetrics | null {
+  if (origins.length === 0) return null;
+  const p = forecastPoints(model, task, x, z, fz, origins, split.valStart, false);
+  const keep = (rows: number[][]) => rows.map((row, i) => row.slice(0, Math.max(0, split.testStart - 1 - origins[i]))).filter((row) => row.length > 0);
+  return errorMetrics(keep(p.actual), keep(p.model));
 }
 
 /** The model's and the baselines' forecasts, in original units, from every origin in `origins`. */
-function forecastPoints(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], fz: readonly number[][], origins: number[], trainEnd: number): ForecastPoints {
+function forecastPoints(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], fz: readonly number[][], origins: number[], trainEnd: number, withClassical: boolean): ForecastPoints {
   const h = task.horizon, S = task.season, L = task.lookBack;
   const zHat = forecastScaled(model, task, origins.map((t) => z.slice(t - L + 1, t + 1)), origins.map((t) => fz.map((f) => f.slice(t - L + 1, t + 1))));
   let mean = 0;
   for (let t = 0; t < trainEnd; t++) mean += x[t] / trainEnd;
-  const out: ForecastPoints = { origins, actual: [], model: [], persistence: [], seasonalNaive: S ? [] : null, mean: [] };
+  const out: ForecastPoints = { origins, actual: [], model: [], persistence: [], seasonalNaive: S ? [] : null, mean: [], classical: withClassical ? { naive2: [], theta: [], dampedHolt: [] } : null };
   origins.forEach((t, b) => {
     out.model.push(invertTransform(x.slice(0, t + 1), zHat[b].map((v) => unscale(task.scaler, v)), task.transform));
     out.actual.push(x.slice(t + 1, t + 1 + h));
     out.persistence.push(Array(h).fill(x[t]));
     out.seasonalNaive?.push(Array.from({ length: h }, (_, k) => x[t + 1 + k - (S as number) * Math.ceil((k + 1) / (S as number))]));
     out.mean.push(Array(h).fill(mean));
+    for (const c of CLASSICAL) out.classical?.[c].push(BASELINES[c](x.slice(0, t + 1), h, S ?? 1));
   });
   return out;
 }

@@ -19,7 +19,12 @@ describe('unrolled forecast', () => {
     const file = writeMonthlyCsv(dir);
     expect(runForecast([...quick, '--data', file, '--season', '12', '--out', out, '--json'], c.out)).toBe(0);
     const last = JSON.parse(c.text().trim().split('\n').pop() as string);
-    expect(last).toMatchObject({ task: 'forecast', column: 'Units', n: 144, season: 12, log: true, split: { testStart: 96 }, windows: { test: 48 } });
+    expect(last).toMatchObject({ task: 'forecast', column: 'Units', n: 144, season: 12, recipe: 'choose', split: { testStart: 96 }, windows: { test: 48 } });
+    // the recipe was chosen on the validation part: logs or not × differences 0, 1, 12 (the look-back is the season)
+    expect(last.trials).toHaveLength(6);
+    const best = last.trials.reduce((a: { validationRmse: number }, t: { validationRmse: number }) => (t.validationRmse < a.validationRmse ? t : a));
+    expect([last.log, last.difference, last.lookBack, last.validationRmse]).toEqual([best.log, best.difference, best.lookBack, best.validationRmse]);
+    for (const k of ['naive2', 'theta', 'dampedHolt']) expect(Number.isFinite(last.baselines[k].rmse)).toBe(true);
     for (const k of ['testRmse', 'testMae', 'testSmape', 'seconds']) expect(Number.isFinite(last[k])).toBe(true);
     // The test part is 4 whole years of x_t = 200 + 2t + 20 sin(2πt/12) (spec/synthetic.ts), where the
     // baselines' errors follow from the formula: seasonal naive misses by x_t − x_{t−12} = 2·12 = 24 every
@@ -40,6 +45,20 @@ describe('unrolled forecast', () => {
     expect(pred).toMatchObject({ task: 'forecast', column: 'Units', after: '2012-12' });
     expect(pred.forecast).toHaveLength(1);
     expect(pred.forecast[0]).toBeGreaterThan(300); // the last value is 466; a log-difference model stays near it
+  });
+
+  it('a flag given fixes its part of the recipe; --recipe given uses the flags as they are', () => {
+    const dir = tmp(), file = writeMonthlyCsv(dir);
+    const run = (args: string[]) => {
+      const c = capture();
+      expect(runForecast([...quick, '--data', file, '--season', '12', '--out', path.join(dir, 'o'), '--json', ...args], c.out)).toBe(0);
+      return JSON.parse(c.text().trim().split('\n').pop() as string);
+    };
+    const fixed = run(['--difference', '1']);
+    expect(fixed.trials.map((t: { difference: number }) => t.difference)).toEqual([1, 1]);
+    const given = run(['--recipe', 'given', '--log', 'no', '--difference', '12', '--look-back', '6']);
+    expect([given.log, given.difference, given.lookBack, given.trials]).toEqual([false, 12, 6, []]);
+    expect(Number.isFinite(given.validationRmse)).toBe(true);
   });
 
   it('without --data it reads the airline data set from the registry, and says in one line how to get it when it is not there', () => {

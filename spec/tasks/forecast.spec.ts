@@ -1,5 +1,6 @@
 import { ValueError } from '../../lib/kernels/tensor';
 import { trainForecaster, forecastNext } from '../../lib/tasks/forecast';
+import { candidateRecipes, chooseRecipe } from '../../lib/tasks/forecast-recipe';
 import { errorMetrics } from '../../lib/tasks/metrics';
 import { asCommandLine } from '../../lib/cli/flags';
 
@@ -106,5 +107,24 @@ describe('trainForecaster with exogenous features', () => {
     expect(() => trainForecaster(y, { ...o, features: [{ name: 'p', values: f.slice(1) }] })).toThrow('trainForecaster features: column "p" has 239 values, the series 240');
     expect(() => trainForecaster(y, { ...o, features: [{ name: 'p', values: [NaN, ...f.slice(1)] }] })).toThrow('trainForecaster features: column "p" value 0 is NaN, expected a finite number');
     expect(() => trainForecaster(y, { ...o, horizon: 2, strategy: 'recursive', features: [{ name: 'p', values: f }] })).toThrow('a recursive forecast would need the features\' future values');
+  });
+});
+
+describe('choosing a recipe on the validation part', () => {
+  it('candidates: logs only for positive series, differences 0, 1 and S, look-backs L and S; given parts stay fixed', () => {
+    expect(candidateRecipes([1, 2, 3], 4, 6)).toHaveLength(2 * 3 * 2);
+    expect(candidateRecipes([1, -2, 3], null, 6)).toEqual([{ log: false, difference: 0, lookBack: 6 }, { log: false, difference: 1, lookBack: 6 }]);
+    expect(candidateRecipes([1, 2, 3], 12, 12, { log: true, difference: 12 })).toEqual([{ log: true, difference: 12, lookBack: 12 }]);
+  });
+
+  it('keeps the lowest validation RMSE, and reports a recipe that does not fit instead of failing', () => {
+    const candidates = [{ log: false, difference: 1, lookBack: 6 }, { log: false, difference: 6, lookBack: 6 }, { log: false, difference: 1, lookBack: 80 }];
+    const c = chooseRecipe(series, { ...quick, epochs: 10, season: 6 }, candidates, 'sales');
+    expect(c.trials[2].validationRmse).toBeNull();
+    expect(c.trials[2].problem).toMatch(/too short for lookBack 80/);
+    const scored = c.trials.filter((t) => t.validationRmse !== null).map((t) => t.validationRmse as number);
+    expect(c.best.validation?.rmse).toBe(Math.min(...scored));
+    expect(c.recipe).toEqual(c.trials[scored.indexOf(Math.min(...scored))].recipe);
+    expect(() => chooseRecipe(series, { ...quick, valFraction: 0 }, candidates)).toThrow('it needs valFraction > 0');
   });
 });
