@@ -57,6 +57,10 @@ const TRANSLATORS: Run[] = [
   { name: 'translate-lstm', args: ['train', '--task', 'translate', '--cell', 'lstm'] },
 ];
 
+const BENCHMARKS: Run[] = [
+  { name: 'm3-monthly', args: ['forecast', '--benchmark', 'm3-monthly'] },
+];
+
 const SPEECH: Run[] = [
   { name: 'speech-digits', args: ['speech', '--task', 'digits', '--epochs', '30', '--max-seconds', '2700'] },
   { name: 'speech-sequence', args: ['speech', '--task', 'sequence', '--max-seconds', '4200'] },
@@ -87,8 +91,8 @@ type Err = { rmse: number; mae: number } | null;
 
 const forecasts = pick(FORECASTS);
 if (forecasts.length) {
-  console.log('| run | test points | model RMSE / MAE / sMAPE | persistence RMSE / MAE | seasonal naive RMSE / MAE | training mean RMSE / MAE | epochs | wall |');
-  console.log('|---|---:|---|---|---|---|---:|---:|');
+  console.log('| run | recipe chosen | test points | model RMSE / MAE / sMAPE | persistence RMSE / MAE | seasonal naive RMSE / MAE | training mean RMSE / MAE | Naive2 / Theta / damped Holt RMSE | wall |');
+  console.log('|---|---|---:|---|---|---|---|---|---:|');
 }
 for (const run of forecasts) {
   const rmses: number[] = [];
@@ -98,13 +102,27 @@ for (const run of forecasts) {
     const e = (m: Err) => (m ? `${f2(m.rmse)} / ${f2(m.mae)}` : 'n/a');
     rmses.push(r.testRmse as number);
     if (seed === 1) {
-      console.log(`| ${run.name} | ${(r.windows as { test: number }).test} | **${f2(r.testRmse as number)}** / ${f2(r.testMae as number)} / ${f2(r.testSmape as number)} % | ${e(b.persistence)} | ${e(b.seasonalNaive)} | ${e(b.mean)} | ${r.epochs} | ${wall.toFixed(1)} s |`);
+      const recipe = `${r.log ? 'log, ' : ''}difference ${r.difference}, look-back ${r.lookBack}`;
+      const classical = [b.naive2, b.theta, b.dampedHolt].map((m) => (m ? f2(m.rmse) : 'n/a')).join(' / ');
+      console.log(`| ${run.name} | ${recipe} | ${(r.windows as { test: number }).test} | **${f2(r.testRmse as number)}** / ${f2(r.testMae as number)} / ${f2(r.testSmape as number)} % | ${e(b.persistence)} | ${e(b.seasonalNaive)} | ${e(b.mean)} | ${classical} | ${wall.toFixed(1)} s |`);
     }
   }
   if (seeds > 1) {
     const mean = rmses.reduce((a, v) => a + v, 0) / rmses.length;
     console.log(`|  ↳ seeds 1–${seeds} | | RMSE ${rmses.map(f2).join(', ')}; mean ${f2(mean)}, range ${f2(Math.min(...rmses))}–${f2(Math.max(...rmses))} | | | | | |`);
   }
+}
+
+for (const run of pick(BENCHMARKS)) {
+  const { result: r, wall } = unrolled(run.args);
+  type Scores = { smape: number; mase: number; byHorizon?: { from: number; to: number; smape: number; mase: number }[] };
+  const net = r.network as Scores, base = r.baselines as Record<string, Scores>;
+  console.log(`\n${run.name}: ${r.series} series, h = ${r.horizon}; chosen on validation: ${r.chosen}; sMAPE ${f2(r.smape as number)}, MASE ${(r.mase as number).toFixed(3)}; beats Theta on ${(100 * (r.beatsTheta as number)).toFixed(1)} % of the series; ${wall.toFixed(0)} s`);
+  console.log(`| method | sMAPE ${(net.byHorizon ?? []).map((h) => `${h.from}–${h.to}`).join(' | ')} | all | MASE all |`);
+  const row = (name: string, s: Scores) => console.log(`| ${name} | ${(s.byHorizon ?? []).map((h) => f2(h.smape)).join(' | ')}${s.byHorizon ? ' | ' : ''}${f2(s.smape)} | ${s.mase.toFixed(3)} |`);
+  row('network (ensemble)', net);
+  row('chosen', { smape: r.smape as number, mase: r.mase as number, byHorizon: r.byHorizon as Scores['byHorizon'] });
+  for (const [k, v] of Object.entries(base)) row(k, v);
 }
 
 const classifiers = pick(CLASSIFIERS);

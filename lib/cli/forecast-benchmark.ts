@@ -56,7 +56,7 @@ export function runForecastBenchmark(a: Parsed, out: Out): number {
   const summary = {
     task: 'forecast-benchmark', file, period, series: r.series, horizon: r.horizon, smape: r.final.smape, mase: r.final.mase, chosen: r.chosen,
     byHorizon: r.final.byHorizon, network: { ...brief(r.network), byHorizon: r.network.byHorizon }, average: brief(r.average),
-    baselines: Object.fromEntries(Object.entries(r.baselines).map(([k, v]) => [k, brief(v)])), beatsTheta: r.beatsTheta, validation: r.validation,
+    baselines: Object.fromEntries(Object.entries(r.baselines).map(([k, v]) => [k, { ...brief(v), byHorizon: v.byHorizon }])), beatsTheta: r.beatsTheta, validation: r.validation,
     intervals: r.intervals.map((i) => ({ level: i.level, coverage: i.coverage })),
     epochs: r.epochs, windows: r.windows, seconds,
   };
