@@ -33,6 +33,7 @@ export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
   recipe: { kind: 'string', help: 'choose: try logs or not, differences 0, 1 and S, look-backs L and S, and keep the best on the validation part (a flag given fixes its part); given: use --log, --difference, --look-back as they are', default: 'choose', choices: ['choose', 'given'] },
   log: { kind: 'string', help: 'log-transform first (auto: when every value is > 0)', default: 'auto', choices: ['auto', 'yes', 'no'] },
   difference: { kind: 'int', help: 'difference at this lag (1 removes a trend; S a season; 0: none)', default: 1, min: 0 },
+  'seasonal-difference': { kind: 'int', help: 'then difference again at this lag (with --difference 1 and S: a trend and a season; 0: none)', default: 0, min: 0 },
   scaler: { kind: 'string', help: 'scaling fitted on the training part', default: 'standard', choices: ['standard', 'minmax', 'none'] },
   benchmark: { kind: 'string', help: 'forecast a whole collection instead: one global network against the classical methods', choices: Object.keys(BENCHMARKS) },
   'benchmark-file': { kind: 'string', help: 'a collection in the M3 JSON layout ({ NAME: { x, xx, h, period } }), with --period' },
@@ -90,7 +91,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   const options = {
     ...fitOpts, lookBack: a['look-back'] as number, horizon: (a.horizon as number | null) ?? 1, strategy: a.strategy as ForecastStrategy, season, log,
     testFraction: a['test-fraction'] as number, valFraction: a['val-fraction'] as number,
-    difference: a.difference as number, scaler: a.scaler as ScalerKind, features,
+    difference: a.difference as number, seasonalDifference: a['seasonal-difference'] as number, scaler: a.scaler as ScalerKind, features,
   };
   const n = series.values.length, started = Date.now();
   const tty = !a.json && out.isTTY === true;
@@ -100,6 +101,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
     const fixed = {
       ...(a._given.has('log') && a.log !== 'auto' ? { log: a.log === 'yes' } : {}),
       ...(a._given.has('difference') ? { difference: a.difference as number } : {}),
+      ...(a._given.has('seasonal-difference') ? { seasonalDifference: a['seasonal-difference'] as number } : {}),
       ...(a._given.has('look-back') ? { lookBack: a['look-back'] as number } : {}),
     };
     const candidates = candidateRecipes(series.values, season, a['look-back'] as number, fixed);
@@ -124,7 +126,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   const m = r.metrics;
   const metricJson = (e: ErrorMetrics | null) => (e ? { rmse: e.rmse, mae: e.mae, smape: e.smape } : null);
   const summary = {
-    task: 'forecast', data: file, column, n, lookBack: r.task.lookBack, horizon: options.horizon, strategy: options.strategy, season, log: r.task.transform.log, difference: r.task.transform.lag,
+    task: 'forecast', data: file, column, n, lookBack: r.task.lookBack, horizon: options.horizon, strategy: options.strategy, season, log: r.task.transform.log, difference: r.task.transform.lag, seasonalDifference: r.task.transform.seasonalLag ?? 0,
     recipe: a.recipe, trials: trials.map((t) => ({ ...t.recipe, validationRmse: t.validationRmse })), validationRmse: r.validation?.rmse ?? null,
     cell: fitOpts.cell, hidden: fitOpts.hidden, split: r.split, windows: r.windows, epochs: r.training.epochs, steps: r.training.steps,
     valLoss: r.training.valLoss, testRmse: m.model.rmse, testMae: m.model.mae, testSmape: m.model.smape,
@@ -147,9 +149,9 @@ function report(r: ForecastResult, a: Parsed, file: string, column: string, seas
   const { split, windows, training, metrics: m, task } = r;
   const tried = trials.filter((t) => t.validationRmse !== null);
   const lines = [
-    ...(trials.length ? [`recipe chosen on the validation part from ${tried.length} that fit: ${recipeText({ log: task.transform.log, difference: task.transform.lag, lookBack: task.lookBack })} (validation RMSE ${r.validation?.rmse.toPrecision(4)}; the others ${tried.filter((t) => t.validationRmse !== r.validation?.rmse).map((t) => t.validationRmse!.toPrecision(4)).join(', ') || 'none'})`] : []),
+    ...(trials.length ? [`recipe chosen on the validation part from ${tried.length} that fit: ${recipeText({ log: task.transform.log, difference: task.transform.lag, seasonalDifference: task.transform.seasonalLag ?? 0, lookBack: task.lookBack })} (validation RMSE ${r.validation?.rmse.toPrecision(4)}; the others ${tried.filter((t) => t.validationRmse !== r.validation?.rmse).map((t) => t.validationRmse!.toPrecision(4)).join(', ') || 'none'})`] : []),
     `${file}, column ${column}: ${split.n} values; train 1-${split.valStart}, validation ${split.valStart + 1}-${split.testStart}, test ${split.testStart + 1}-${split.n}`,
-    `${a.cell} H=${a.hidden}, look-back ${task.lookBack}, horizon ${task.horizon}${task.horizon > 1 ? ` (${task.strategy})` : ''}, ${task.transform.log ? 'log, ' : ''}${task.transform.lag ? `difference at lag ${task.transform.lag}, ` : ''}${task.scaler.kind} scaling; `
+    `${a.cell} H=${a.hidden}, look-back ${task.lookBack}, horizon ${task.horizon}${task.horizon > 1 ? ` (${task.strategy})` : ''}, ${task.transform.log ? 'log, ' : ''}${task.transform.lag ? `difference at lag ${task.transform.lag}${task.transform.seasonalLag ? ` then ${task.transform.seasonalLag}` : ''}, ` : ''}${task.scaler.kind} scaling; `
       + `${windows.train} training windows, ${training.epochs} epochs (${training.stoppedBy}) in ${formatSeconds(training.seconds)}; best validation MSE ${training.valLoss?.toPrecision(3) ?? '-'} (scaled)`,
     '',
     `test part: ${windows.test} forecasts × ${task.horizon} step(s), original units   RMSE        MAE    sMAPE %`,
@@ -200,5 +202,6 @@ export function forecastChart(r: ForecastResult, values: readonly number[], date
 }
 
 function recipeText(r: Recipe): string {
-  return `${r.log ? 'log, ' : ''}${r.difference ? `difference ${r.difference}` : 'no difference'}, look-back ${r.lookBack}`;
+  const diff = r.difference ? `difference ${r.difference}${r.seasonalDifference ? ` then ${r.seasonalDifference}` : ''}` : r.seasonalDifference ? `difference ${r.seasonalDifference}` : 'no difference';
+  return `${r.log ? 'log, ' : ''}${diff}, look-back ${r.lookBack}`;
 }

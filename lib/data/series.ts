@@ -3,11 +3,13 @@
  *
  *   (SER-1) log         u_t = ln x_t                         (x_t > 0; turns growing seasonality into constant)
  *   (SER-2) difference  d_t = u_t − u_{t−lag}    for t ≥ lag (removes a trend, or a season when lag = S)
+ *   (SER-4) both        d_t = (u_t − u_{t−lag}) − (u_{t−S} − u_{t−lag−S})   lag 1 then a seasonal lag S (Box–Jenkins' ∇∇_S)
  *   (SER-3) scale       z_t = (d_t − shift) / scale           shift, scale fitted on the training part only
  *
  * and back, for a forecast of z at future times given the observed past:
  *   (SER-3') d̂_t = ẑ_t·scale + shift
  *   (SER-2') û_t = d̂_t + u_{t−lag}, where u_{t−lag} is observed if t − lag is in the past, else its forecast
+ *   (SER-4') û_t = d̂_t + u_{t−lag} + u_{t−S} − u_{t−lag−S}, the same way
  *   (SER-1') x̂_t = exp(û_t)
  * Given the true z, the way back returns the observed x (to rounding: exp(ln x) is not always x).
  *
@@ -48,7 +50,11 @@ export const unscale = (s: Scaler, z: number): number => z * s.scale + s.shift; 
 export interface SeriesTransform {
   log: boolean;
   lag: number; // 0: no differencing
+  seasonalLag?: number; // S: a second difference at lag S after the first (0 or absent: none)
 }
+
+/** How many values the differences use up: lag + S. */
+export const transformSpan = (tr: SeriesTransform): number => tr.lag + (tr.seasonalLag ?? 0);
 
 /** u = log x (or x), then d_t = u_t − u_{t−lag}: returns d aligned with x, NaN for the first `lag` times. */
 export function applyTransform(x: readonly number[], tr: SeriesTransform, what = 'series'): number[] {
@@ -58,7 +64,9 @@ export function applyTransform(x: readonly number[], tr: SeriesTransform, what =
     if (bad >= 0) throw new ValueError(`${what}: --log needs every value > 0, but value ${bad + 1} is ${x[bad]}; leave out --log`);
   }
   const u = tr.log ? x.map(Math.log) : x.slice(); //                                  (SER-1)
-  return u.map((v, t) => (tr.lag === 0 ? v : t < tr.lag ? NaN : v - u[t - tr.lag])); // (SER-2)
+  const d = u.map((v, t) => (tr.lag === 0 ? v : t < tr.lag ? NaN : v - u[t - tr.lag])); // (SER-2)
+  const S = tr.seasonalLag ?? 0;
+  return S === 0 ? d : d.map((v, t) => (t < tr.lag + S ? NaN : v - d[t - S])); //   (SER-4)
 }
 
 /**
@@ -67,11 +75,14 @@ export function applyTransform(x: readonly number[], tr: SeriesTransform, what =
  */
 export function invertTransform(past: readonly number[], dHat: readonly number[], tr: SeriesTransform): number[] {
   checkTransform(tr);
-  if (past.length < tr.lag) throw new ValueError(`invertTransform past: expected at least ${tr.lag} observed values (the lag), got ${past.length}`);
-  const u = past.slice(past.length - tr.lag).map((v) => (tr.log ? Math.log(v) : v)); // the last `lag` observed u
+  const span = transformSpan(tr), S = tr.seasonalLag ?? 0, lag = tr.lag;
+  if (past.length < span) throw new ValueError(`invertTransform past: expected at least ${span} observed values (the lags), got ${past.length}`);
+  const u = past.slice(past.length - span).map((v) => (tr.log ? Math.log(v) : v)); // the last `span` observed u
   const out: number[] = [];
   for (let k = 0; k < dHat.length; k++) {
-    const uHat = tr.lag === 0 ? dHat[k] : dHat[k] + u[u.length - tr.lag]; //     (SER-2'), observed or forecast
+    const n = u.length; // u[n − j] is u_{t−j}: observed, or forecast a step ago
+    let uHat = dHat[k] + (lag ? u[n - lag] : 0); //                              (SER-2'), observed or forecast
+    if (S) uHat += u[n - S] - (lag ? u[n - lag - S] : 0); //                       (SER-4')
     u.push(uHat);
     out.push(tr.log ? Math.exp(uHat) : uHat); //                                  (SER-1')
   }
@@ -80,6 +91,8 @@ export function invertTransform(past: readonly number[], dHat: readonly number[]
 
 function checkTransform(tr: SeriesTransform): void {
   if (!Number.isInteger(tr.lag) || tr.lag < 0) throw new ValueError(`SeriesTransform lag: expected an integer lag >= 0 (the difference), got ${tr.lag}`);
+  const S = tr.seasonalLag ?? 0;
+  if (!Number.isInteger(S) || S < 0) throw new ValueError(`SeriesTransform seasonalLag: expected an integer >= 0 (a second difference at the season's lag), got ${S}`);
 }
 
 /** Where a series of n values is cut, chronologically: [0, valStart) train, [valStart, testStart) validation, [testStart, n) test. */

@@ -15,6 +15,7 @@ import { ForecastOptions, ForecastResult, trainForecaster } from './forecast';
 export interface Recipe {
   log: boolean;
   difference: number; // lag, 0 for none
+  seasonalDifference: number; // a second difference at lag S after lag 1 (SER-4), 0 for none
   lookBack: number;
 }
 
@@ -25,14 +26,16 @@ export interface RecipeTrial {
 }
 
 /**
- * The candidates: logs only when every value is > 0; differences 0, 1 and S; look-backs the given one
- * and, with a season, one season. `fixed` pins any of the three (a flag the user gave).
+ * The candidates: logs only when every value is > 0; differences none, lag 1, lag S, and lag 1 then lag S;
+ * look-backs the given one and, with a season, one season. `fixed` pins any part (a flag the user gave).
  */
 export function candidateRecipes(values: readonly number[], season: number | null, lookBack: number, fixed: Partial<Recipe> = {}): Recipe[] {
+  const S = season && season > 1 ? season : 0;
   const logs = fixed.log !== undefined ? [fixed.log] : values.every((v) => v > 0) ? [true, false] : [false];
-  const diffs = fixed.difference !== undefined ? [fixed.difference] : [...new Set([0, 1, ...(season && season > 1 ? [season] : [])])];
-  const backs = fixed.lookBack !== undefined ? [fixed.lookBack] : [...new Set([lookBack, ...(season && season > 1 ? [season] : [])])];
-  return logs.flatMap((log) => diffs.flatMap((difference) => backs.map((lb) => ({ log, difference, lookBack: lb }))));
+  let diffs: [number, number][] = [[0, 0], [1, 0], ...(S ? [[S, 0], [1, S]] as [number, number][] : [])];
+  if (fixed.difference !== undefined || fixed.seasonalDifference !== undefined) diffs = [[fixed.difference ?? 1, fixed.seasonalDifference ?? 0]];
+  const backs = fixed.lookBack !== undefined ? [fixed.lookBack] : [...new Set([lookBack, ...(S ? [S] : [])])];
+  return logs.flatMap((log) => diffs.flatMap(([difference, seasonalDifference]) => backs.map((lb) => ({ log, difference, seasonalDifference, lookBack: lb }))));
 }
 
 /** Trains every candidate; returns the one with the lowest validation RMSE and what each scored. */

@@ -19,7 +19,7 @@ import { SequenceModel } from '../models/sequence-model';
 import { TrainResult, Trainer } from '../training/trainer';
 import {
   Scaler, ScalerKind, SeriesTransform, ChronoSplit, fitScaler, scale, unscale, applyTransform, invertTransform,
-  chronologicalSplit, windowOrigins,
+  chronologicalSplit, windowOrigins, transformSpan,
 } from '../data/series';
 import { FitOptions, buildModel, fit } from './fit';
 import { WindowDataset, forecastScaled } from './forecast-windows';
@@ -37,6 +37,7 @@ export interface ForecastOptions extends FitOptions {
   valFraction?: number; // of the part before the test part; default 0.15
   log?: boolean; // default false
   difference?: number; // lag, 0 for none; default 1
+  seasonalDifference?: number; // S: a second difference at lag S (SER-4); default 0, none
   scaler?: ScalerKind; // default 'standard'
   features?: ExogenousSeries[]; // other columns, read alongside the target's history (their past values only)
 }
@@ -57,7 +58,7 @@ export interface ForecastTask {
   season: number | null;
   transform: SeriesTransform;
   scaler: Scaler;
-  tail: number[]; // the last lookBack + lag observed values
+  tail: number[]; // the last lookBack + lag (+ S) observed values
   lastDate: string | null;
   features?: { name: string; scaler: Scaler; tail: number[] }[]; // each exogenous column: its scaler and last lookBack values
 }
@@ -100,21 +101,21 @@ export interface ForecastResult {
 function resolve(o: ForecastOptions, n: number) {
   const r = {
     lookBack: o.lookBack, horizon: o.horizon ?? 1, strategy: o.strategy ?? 'direct', season: o.season ?? null, testFraction: o.testFraction ?? 0.33,
-    valFraction: o.valFraction ?? 0.15, transform: { log: o.log ?? false, lag: o.difference ?? 1 }, scaler: o.scaler ?? 'standard',
+    valFraction: o.valFraction ?? 0.15, transform: { log: o.log ?? false, lag: o.difference ?? 1, ...(o.seasonalDifference ? { seasonalLag: o.seasonalDifference } : {}) }, scaler: o.scaler ?? 'standard',
   };
   if (!Number.isInteger(r.lookBack) || r.lookBack < 1) throw new ValueError(`trainForecaster lookBack: expected an integer >= 1 (the input window), got ${r.lookBack}`);
   if (!Number.isInteger(r.horizon) || r.horizon < 1) throw new ValueError(`trainForecaster horizon: expected an integer >= 1, got ${r.horizon}`);
   if (r.strategy !== 'direct' && r.strategy !== 'recursive') throw new ValueError(`trainForecaster strategy: expected direct or recursive, got ${JSON.stringify(r.strategy)}`);
   if (r.season !== null && (!Number.isInteger(r.season) || r.season < 1)) throw new ValueError(`trainForecaster season: expected an integer >= 1, got ${r.season}`);
   const split = chronologicalSplit(n, r.testFraction, r.valFraction);
-  const first = r.transform.lag;
+  const first = transformSpan(r.transform);
   const fitted = r.strategy === 'recursive' ? 1 : r.horizon; // the steps the model itself outputs
   const origins = {
     train: windowOrigins(first, first, split.valStart, r.lookBack, fitted),
     validation: windowOrigins(first, split.valStart, split.testStart, r.lookBack, fitted),
     test: windowOrigins(first, split.testStart, n, r.lookBack, r.horizon),
   };
-  const need = `lookBack ${r.lookBack} + difference ${first} + horizon ${r.horizon}`;
+  const need = `lookBack ${r.lookBack} + difference ${r.transform.lag}${r.transform.seasonalLag ? ` + seasonalDifference ${r.transform.seasonalLag}` : ''} + horizon ${r.horizon}`;
   if (origins.train.length < 2) {
     throw new ValueError(`the series has ${n} values; the training part (the first ${split.valStart}) is too short for ${need} (it holds ${origins.train.length} window(s)); lower lookBack or testFraction`);
   }
@@ -142,7 +143,7 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
   const r = resolve(o, values.length);
   const { split, transform } = r;
   const d = applyTransform(values, transform, column);
-  const scaler = fitScaler(r.scaler, d.slice(transform.lag, split.valStart)); // the training part only
+  const scaler = fitScaler(r.scaler, d.slice(transformSpan(transform), split.valStart)); // the training part only
   const z = d.map((v) => scale(scaler, v));
   const features = (o.features ?? []).map((f) => {
     const fs = fitScaler('standard', f.values.slice(0, split.valStart)); // the training part only, like the target's
@@ -154,7 +155,7 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
 
   const task: ForecastTask = {
     name: 'forecast', column, lookBack: r.lookBack, horizon: r.horizon, strategy: r.strategy, season: r.season, transform, scaler,
-    tail: values.slice(values.length - r.lookBack - transform.lag), lastDate: dates ? dates[dates.length - 1] : null,
+    tail: values.slice(values.length - r.lookBack - transformSpan(transform)), lastDate: dates ? dates[dates.length - 1] : null,
     ...(features.length ? { features: features.map(({ name, scaler: sc, tail }) => ({ name, scaler: sc, tail })) } : {}),
   };
   const model = buildModel(o, 1 + features.length, r.fitted);
@@ -204,8 +205,8 @@ function forecastPoints(model: SequenceModel, task: ForecastTask, x: readonly nu
  * trained with features also needs their last values (`pastFeatures[j]`, default: the checkpoint's own tail).
  */
 export function forecastNext(model: SequenceModel, task: ForecastTask, past: readonly number[], pastFeatures: readonly (readonly number[])[] | null = null): number[] {
-  const need = task.lookBack + task.transform.lag, L = task.lookBack;
-  if (past.length < need) throw new ValueError(`forecast: need the last ${need} values of the series (look-back ${task.lookBack} + lag ${task.transform.lag}), got ${past.length}`);
+  const need = task.lookBack + transformSpan(task.transform), L = task.lookBack;
+  if (past.length < need) throw new ValueError(`forecast: need the last ${need} values of the series (look-back ${task.lookBack} + lags ${transformSpan(task.transform)}), got ${past.length}`);
   const feats = task.features ?? [];
   const given = pastFeatures ?? feats.map((f) => f.tail);
   if (given.length !== feats.length) throw new ValueError(`forecast: the model reads ${feats.length} feature column(s) (${feats.map((f) => f.name).join(', ') || 'none'}), got ${given.length}`);

@@ -20,10 +20,10 @@ describe('unrolled forecast', () => {
     expect(runForecast([...quick, '--data', file, '--season', '12', '--out', out, '--json'], c.out)).toBe(0);
     const last = JSON.parse(c.text().trim().split('\n').pop() as string);
     expect(last).toMatchObject({ task: 'forecast', column: 'Units', n: 144, season: 12, recipe: 'choose', split: { testStart: 96 }, windows: { test: 48 } });
-    // the recipe was chosen on the validation part: logs or not × differences 0, 1, 12 (the look-back is the season)
-    expect(last.trials).toHaveLength(6);
+    // the recipe was chosen on the validation part: logs or not × differences none, 1, 12, 1 then 12 (the look-back is the season)
+    expect(last.trials).toHaveLength(8);
     const best = last.trials.reduce((a: { validationRmse: number }, t: { validationRmse: number }) => (t.validationRmse < a.validationRmse ? t : a));
-    expect([last.log, last.difference, last.lookBack, last.validationRmse]).toEqual([best.log, best.difference, best.lookBack, best.validationRmse]);
+    expect([last.log, last.difference, last.seasonalDifference, last.lookBack, last.validationRmse]).toEqual([best.log, best.difference, best.seasonalDifference, best.lookBack, best.validationRmse]);
     for (const k of ['naive2', 'theta', 'dampedHolt']) expect(Number.isFinite(last.baselines[k].rmse)).toBe(true);
     for (const k of ['testRmse', 'testMae', 'testSmape', 'seconds']) expect(Number.isFinite(last[k])).toBe(true);
     // The test part is 4 whole years of x_t = 200 + 2t + 20 sin(2πt/12) (spec/synthetic.ts), where the

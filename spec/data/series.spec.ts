@@ -39,6 +39,20 @@ describe('log and differencing', () => {
     }
   });
 
+  it.each([[false, 1, 12], [true, 1, 12], [false, 0, 12], [true, 1, 4]])('log %s, lag %i then %i: the true future comes back exactly, over a horizon longer than the season', (log, lag, seasonalLag) => {
+    const tr = { log, lag, seasonalLag };
+    const d = applyTransform(x, tr);
+    expect(d.slice(0, lag + seasonalLag).every(Number.isNaN)).toBe(true);
+    const u = x.map((v) => (log ? Math.log(v) : v));
+    const t0 = lag + seasonalLag + 3;
+    expect(d[t0]).toBeCloseTo((u[t0] - (lag ? u[t0 - lag] : 0)) - (u[t0 - seasonalLag] - (lag ? u[t0 - lag - seasonalLag] : 0)), 12); // (SER-4)
+    for (const t of [lag + seasonalLag + 1, 22]) {
+      const back = invertTransform(x.slice(0, t + 1), d.slice(t + 1, t + 1 + 15), tr);
+      back.forEach((v, k) => expect(Math.abs(v - x[t + 1 + k])).toBeLessThanOrEqual(1e-11 * x[t + 1 + k]));
+    }
+    expect(() => invertTransform(x.slice(0, lag + seasonalLag - 1), [0], tr)).toThrow(`invertTransform past: expected at least ${lag + seasonalLag} observed values (the lags)`);
+  });
+
   it('builds a multi-step forecast on its own earlier steps when the lag is shorter than the horizon', () => {
     // lag 1: x̂_{t+k} = x_t + Σ d̂; a constant forecast difference of 2 from x_t = 10 gives 12, 14, 16
     expect(invertTransform([7, 10], [2, 2, 2], { log: false, lag: 1 })).toEqual([12, 14, 16]);

@@ -112,13 +112,14 @@ describe('trainForecaster with exogenous features', () => {
 
 describe('choosing a recipe on the validation part', () => {
   it('candidates: logs only for positive series, differences 0, 1 and S, look-backs L and S; given parts stay fixed', () => {
-    expect(candidateRecipes([1, 2, 3], 4, 6)).toHaveLength(2 * 3 * 2);
-    expect(candidateRecipes([1, -2, 3], null, 6)).toEqual([{ log: false, difference: 0, lookBack: 6 }, { log: false, difference: 1, lookBack: 6 }]);
-    expect(candidateRecipes([1, 2, 3], 12, 12, { log: true, difference: 12 })).toEqual([{ log: true, difference: 12, lookBack: 12 }]);
+    expect(candidateRecipes([1, 2, 3], 4, 6)).toHaveLength(2 * 4 * 2); // differences: none, 1, S, 1 then S
+    expect(candidateRecipes([1, -2, 3], null, 6)).toEqual([{ log: false, difference: 0, seasonalDifference: 0, lookBack: 6 }, { log: false, difference: 1, seasonalDifference: 0, lookBack: 6 }]);
+    expect(candidateRecipes([1, 2, 3], 12, 12, { log: true, difference: 12 })).toEqual([{ log: true, difference: 12, seasonalDifference: 0, lookBack: 12 }]);
+    expect(candidateRecipes([1, 2, 3], 12, 12, { log: true }).map((r) => [r.difference, r.seasonalDifference])).toEqual([[0, 0], [1, 0], [12, 0], [1, 12]]);
   });
 
   it('keeps the lowest validation RMSE, and reports a recipe that does not fit instead of failing', () => {
-    const candidates = [{ log: false, difference: 1, lookBack: 6 }, { log: false, difference: 6, lookBack: 6 }, { log: false, difference: 1, lookBack: 80 }];
+    const candidates = [{ log: false, difference: 1, seasonalDifference: 0, lookBack: 6 }, { log: false, difference: 1, seasonalDifference: 6, lookBack: 6 }, { log: false, difference: 1, seasonalDifference: 0, lookBack: 80 }];
     const c = chooseRecipe(series, { ...quick, epochs: 10, season: 6 }, candidates, 'sales');
     expect(c.trials[2].validationRmse).toBeNull();
     expect(c.trials[2].problem).toMatch(/too short for lookBack 80/);
