@@ -128,6 +128,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   const summary = {
     task: 'forecast', data: file, column, n, lookBack: r.task.lookBack, horizon: options.horizon, strategy: options.strategy, season, log: r.task.transform.log, difference: r.task.transform.lag, seasonalDifference: r.task.transform.seasonalLag ?? 0,
     recipe: a.recipe, trials: trials.map((t) => ({ ...t.recipe, validationRmse: t.validationRmse })), validationRmse: r.validation?.rmse ?? null,
+    intervals: r.intervals?.map((i) => ({ level: i.level, coverage: i.coverage, lower: i.lower, upper: i.upper })) ?? null,
     cell: fitOpts.cell, hidden: fitOpts.hidden, split: r.split, windows: r.windows, epochs: r.training.epochs, steps: r.training.steps,
     valLoss: r.training.valLoss, testRmse: m.model.rmse, testMae: m.model.mae, testSmape: m.model.smape,
     baselines: {
@@ -170,6 +171,7 @@ function report(r: ForecastResult, a: Parsed, file: string, column: string, seas
     ['Naive2', m.classical.naive2], ['Theta', m.classical.theta], ['damped Holt', m.classical.dampedHolt]];
   const beaten: string[] = [], lost: string[] = [];
   for (const [name, e] of baselines) if (e) (m.model.rmse < e.rmse ? beaten : lost).push(name);
+  if (r.intervals) lines.push(`prediction intervals from the validation errors: ${r.intervals.map((i) => `${Math.round(100 * i.level)} % covers ${(100 * i.coverage).toFixed(0)} % of the test values`).join(', ')}`);
   lines.push(lost.length ? `the model's RMSE is not below ${lost.join(', ')}${beaten.length ? ` (it beats ${beaten.join(', ')})` : ''}` : `the model's RMSE is below every baseline's`);
   return lines.join('\n') + '\n';
 }

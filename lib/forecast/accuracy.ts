@@ -74,3 +74,16 @@ export function benchmarkAccuracy(series: readonly BenchmarkSeries[], forecasts:
   };
   return { ...over(null, null), byHorizon: ranges.map(([from, to]) => ({ from, to, ...over(from, to) })) };
 }
+
+/** The p-quantile of sorted values, linearly interpolated (numpy's default). */
+export function quantile(sorted: readonly number[], p: number): number {
+  const at = p * (sorted.length - 1), i = Math.floor(at);
+  return i + 1 < sorted.length ? sorted[i] + (at - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
+/** The central `level` interval of a sample of errors: [q_{(1−level)/2}, q_{(1+level)/2}]. */
+export function errorInterval(errors: readonly number[], level: number): [number, number] {
+  if (errors.length === 0) throw new ValueError('errorInterval: no errors to take quantiles of');
+  const s = errors.slice().sort((a, b) => a - b);
+  return [quantile(s, (1 - level) / 2), quantile(s, (1 + level) / 2)];
+}

@@ -11,7 +11,7 @@
  */
 import { ValueError } from '../kernels/tensor';
 import { BASELINES, theta } from '../forecast/baselines';
-import { Accuracy, HorizonAccuracy, benchmarkAccuracy, seriesSmape } from '../forecast/accuracy';
+import { Accuracy, HorizonAccuracy, benchmarkAccuracy, seriesSmape, errorInterval } from '../forecast/accuracy';
 import { Benchmark, horizonRanges } from '../data/benchmark';
 import { FitOptions } from './fit';
 import { ForecastBase, prepareSeries, trainGlobal, forecastLogRatios, toOriginalUnits } from './global-forecast';
@@ -54,20 +54,16 @@ export interface IntervalReport {
   coverage: number; // on the test parts
 }
 
-function quantile(sorted: readonly number[], p: number): number {
-  const at = p * (sorted.length - 1), i = Math.floor(at);
-  return i + 1 < sorted.length ? sorted[i] + (at - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
-}
-
 function intervals(heldY: number[][], heldF: number[][], testY: number[][], testF: number[][], h: number): IntervalReport[] {
   const logErrors = (ys: number[][], fs: number[][], k: number) => ys.flatMap((y, i) => (y[k] > 0 && fs[i][k] > 0 ? [Math.log(y[k] / fs[i][k])] : []));
   return [0.8, 0.95].map((level) => {
     const lower: number[] = [], upper: number[] = [];
     let inside = 0, count = 0;
     for (let k = 0; k < h; k++) {
-      const e = logErrors(heldY, heldF, k).sort((a, b) => a - b);
-      lower.push(e.length ? quantile(e, (1 - level) / 2) : 0);
-      upper.push(e.length ? quantile(e, (1 + level) / 2) : 0);
+      const e = logErrors(heldY, heldF, k);
+      const [lo, hi] = e.length ? errorInterval(e, level) : [0, 0];
+      lower.push(lo);
+      upper.push(hi);
       for (const r of logErrors(testY, testF, k)) {
         count++;
         if (r >= lower[k] && r <= upper[k]) inside++;

@@ -24,6 +24,7 @@ import {
 import { FitOptions, buildModel, fit } from './fit';
 import { WindowDataset, forecastScaled } from './forecast-windows';
 import { BASELINES } from '../forecast/baselines';
+import { ForecastInterval, errorsByStep, forecastIntervals } from './forecast-intervals';
 import { ErrorMetrics, errorMetrics } from './metrics';
 
 export type ForecastStrategy = 'direct' | 'recursive';
@@ -95,6 +96,7 @@ export interface ForecastResult {
   test: ForecastPoints;
   metrics: ForecastMetrics;
   validation: ErrorMetrics | null; // the model on the validation part, original units (its values only: what chooses a recipe)
+  intervals: ForecastInterval[] | null; // 80 % and 95 %, from the validation errors by step (null: no validation part)
 }
 
 /** Checks the options against a series of n values, and says what to change when they do not fit. */
@@ -171,15 +173,17 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
     classical: Object.fromEntries(CLASSICAL.map((c) => [c, errorMetrics(test.actual, classical[c])])) as Record<ClassicalName, ErrorMetrics>,
   };
   const windows = { train: r.origins.train.length, validation: r.origins.validation.length, test: r.origins.test.length };
-  return { model, trainer, task, split, windows, training: result, test, metrics, validation: validationErrors(model, task, values, z, fz, r.origins.validation, split) };
+  const v = validationPoints(model, task, values, z, fz, r.origins.validation, split);
+  const intervals = v ? forecastIntervals(errorsByStep(v.actual, v.model, r.horizon), test.actual, test.model) : null;
+  return { model, trainer, task, split, windows, training: result, test, metrics, validation: v ? errorMetrics(v.actual, v.model) : null, intervals };
 }
 
-/** The model's errors on the validation part in original units, each forecast cut where the test part begins. */
-function validationErrors(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], fz: readonly number[][], origins: number[], split: ChronoSplit): ErrorMetrics | null {
+/** The model's forecasts of the validation part in original units, each cut where the test part begins. */
+function validationPoints(model: SequenceModel, task: ForecastTask, x: readonly number[], z: readonly number[], fz: readonly number[][], origins: number[], split: ChronoSplit): { actual: number[][]; model: number[][] } | null {
   if (origins.length === 0) return null;
   const p = forecastPoints(model, task, x, z, fz, origins, split.valStart, false);
   const keep = (rows: number[][]) => rows.map((row, i) => row.slice(0, Math.max(0, split.testStart - 1 - origins[i]))).filter((row) => row.length > 0);
-  return errorMetrics(keep(p.actual), keep(p.model));
+  return { actual: keep(p.actual), model: keep(p.model) };
 }
 
 /** The model's and the baselines' forecasts, in original units, from every origin in `origins`. */

@@ -1,6 +1,7 @@
 import { ValueError } from '../../lib/kernels/tensor';
 import { trainForecaster, forecastNext } from '../../lib/tasks/forecast';
 import { candidateRecipes, chooseRecipe } from '../../lib/tasks/forecast-recipe';
+import { errorsByStep, forecastIntervals } from '../../lib/tasks/forecast-intervals';
 import { errorMetrics } from '../../lib/tasks/metrics';
 import { asCommandLine } from '../../lib/cli/flags';
 
@@ -127,5 +128,29 @@ describe('choosing a recipe on the validation part', () => {
     expect(c.best.validation?.rmse).toBe(Math.min(...scored));
     expect(c.recipe).toEqual(c.trials[scored.indexOf(Math.min(...scored))].recipe);
     expect(() => chooseRecipe(series, { ...quick, valFraction: 0 }, candidates)).toThrow('it needs valFraction > 0');
+  });
+});
+
+describe('prediction intervals from the validation errors', () => {
+  it('quantiles of the errors by step; a step the validation part does not reach takes the farthest one; coverage counted', () => {
+    const errors = errorsByStep([[1, 2], [3]], [[0, 0], [1]], 3);
+    expect(errors).toEqual([[1, 2], [2], []]);
+    const [i80] = forecastIntervals([[0, 1, 2, 3, 4], [10, 20], []], [[2, 100, 5], [9, 0, 19]], [[0, 85, 0], [0, 0, 0]]);
+    [0.4, 11, 11].forEach((v, k) => expect(i80.lower[k]).toBeCloseTo(v, 12));
+    expect(i80.upper[0]).toBeCloseTo(3.6, 12);
+    expect(i80.upper[2]).toBe(19);
+    // test errors: step 0: 2 (in), 9 (out); step 1: 15 (in), 0 (out); step 2: 5 (out), 19 (in)
+    expect(i80.coverage).toBe(3 / 6);
+    expect(() => forecastIntervals([[], []], [], [])).toThrow('no validation errors to calibrate on');
+  });
+
+  it('a trained forecaster reports 80 % and 95 % intervals, nested, with their coverage of the test part', () => {
+    const r = trainForecaster(series, { ...quick, epochs: 20, lookBack: 6, horizon: 3, season: 6 });
+    const [i80, i95] = r.intervals!;
+    expect([i80.level, i95.level]).toEqual([0.8, 0.95]);
+    for (let k = 0; k < 3; k++) expect(i95.lower[k] <= i80.lower[k] && i80.upper[k] <= i95.upper[k]).toBe(true);
+    let inside = 0;
+    r.test.actual.forEach((row, i) => row.forEach((a, k) => (inside += a - r.test.model[i][k] >= i80.lower[k] && a - r.test.model[i][k] <= i80.upper[k] ? 1 : 0)));
+    expect(i80.coverage).toBe(inside / (3 * r.test.origins.length));
   });
 });
