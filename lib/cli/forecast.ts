@@ -128,7 +128,7 @@ export function runForecast(argv: string[], out: Out = process.stdout): number {
   const summary = {
     task: 'forecast', data: file, column, n, lookBack: r.task.lookBack, horizon: options.horizon, strategy: options.strategy, season, log: r.task.transform.log, difference: r.task.transform.lag, seasonalDifference: r.task.transform.seasonalLag ?? 0,
     recipe: a.recipe, trials: trials.map((t) => ({ ...t.recipe, validationRmse: t.validationRmse })), validationRmse: r.validation?.rmse ?? null,
-    intervals: r.intervals?.map((i) => ({ level: i.level, coverage: i.coverage, lower: i.lower, upper: i.upper })) ?? null,
+    intervals: r.intervals?.map((i) => ({ level: i.level, coverage: i.coverage, relative: i.relative, lower: i.lower, upper: i.upper })) ?? null,
     cell: fitOpts.cell, hidden: fitOpts.hidden, split: r.split, windows: r.windows, epochs: r.training.epochs, steps: r.training.steps,
     valLoss: r.training.valLoss, testRmse: m.model.rmse, testMae: m.model.mae, testSmape: m.model.smape,
     baselines: {

@@ -5,6 +5,8 @@
  *
  *   e_{t,k} = x_{t+k} − x̂_{t+k} over the validation origins t (values before the test part only)
  *   interval at level p for step k:  [x̂ + q_{(1−p)/2}(e_{·,k}),  x̂ + q_{(1+p)/2}(e_{·,k})]
+ * For a model of the logs, relative errors: e = ln x − ln x̂ and [x̂·exp(q_lo), x̂·exp(q_hi)], so the interval
+ * grows with the level (a series that grows past its validation part keeps its relative uncertainty).
  * A step with no validation error (the validation part is shorter than the horizon) takes the farthest
  * step that has some. Few validation points make rough quantiles: the coverage says how rough.
  */
@@ -13,20 +15,23 @@ import { errorInterval } from '../forecast/accuracy';
 
 export interface ForecastInterval {
   level: number; // 0.8, 0.95
-  lower: number[]; // by step ahead, added to the forecast
+  relative: boolean; // lower and upper are log ratios (x̂·exp) rather than differences (x̂ +)
+  lower: number[]; // by step ahead
   upper: number[];
   coverage: number; // the share of test values inside
 }
 
+const error = (a: number, f: number, relative: boolean) => (relative ? Math.log(a / f) : a - f);
+
 /** Errors by step ahead: `actual[i]` and `forecast[i]` are the rows of origin i (rows may be cut short). */
-export function errorsByStep(actual: readonly (readonly number[])[], forecast: readonly (readonly number[])[], h: number): number[][] {
+export function errorsByStep(actual: readonly (readonly number[])[], forecast: readonly (readonly number[])[], h: number, relative = false): number[][] {
   const out = Array.from({ length: h }, () => [] as number[]);
-  actual.forEach((row, i) => row.forEach((a, k) => out[k].push(a - forecast[i][k])));
+  actual.forEach((row, i) => row.forEach((a, k) => out[k].push(error(a, forecast[i][k], relative))));
   return out;
 }
 
 /** Intervals at 80 % and 95 % from validation errors by step, and their coverage of the test points. */
-export function forecastIntervals(validationErrors: number[][], testActual: readonly (readonly number[])[], testForecast: readonly (readonly number[])[]): ForecastInterval[] {
+export function forecastIntervals(validationErrors: number[][], testActual: readonly (readonly number[])[], testForecast: readonly (readonly number[])[], relative = false): ForecastInterval[] {
   let farthest = -1; // rows are cut from their far end, so the steps with errors are 0 … farthest
   validationErrors.forEach((e, k) => (farthest = e.length ? k : farthest));
   if (farthest < 0) throw new ValueError('forecastIntervals: no validation errors to calibrate on');
@@ -35,10 +40,10 @@ export function forecastIntervals(validationErrors: number[][], testActual: read
     const ends = errors.map((e) => errorInterval(e, level));
     let inside = 0, count = 0;
     testActual.forEach((row, i) => row.forEach((a, k) => {
-      const e = a - testForecast[i][k];
+      const e = error(a, testForecast[i][k], relative);
       count++;
       if (e >= ends[k][0] && e <= ends[k][1]) inside++;
     }));
-    return { level, lower: ends.map((x) => x[0]), upper: ends.map((x) => x[1]), coverage: count ? inside / count : NaN };
+    return { level, relative, lower: ends.map((x) => x[0]), upper: ends.map((x) => x[1]), coverage: count ? inside / count : NaN };
   });
 }

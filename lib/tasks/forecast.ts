@@ -174,7 +174,8 @@ export function trainForecaster(values: readonly number[], o: ForecastOptions, c
   };
   const windows = { train: r.origins.train.length, validation: r.origins.validation.length, test: r.origins.test.length };
   const v = validationPoints(model, task, values, z, fz, r.origins.validation, split);
-  const intervals = v ? forecastIntervals(errorsByStep(v.actual, v.model, r.horizon), test.actual, test.model) : null;
+  const relative = transform.log; // a model of the logs: relative errors (all its values are > 0)
+  const intervals = v ? forecastIntervals(errorsByStep(v.actual, v.model, r.horizon, relative), test.actual, test.model, relative) : null;
   return { model, trainer, task, split, windows, training: result, test, metrics, validation: v ? errorMetrics(v.actual, v.model) : null, intervals };
 }
 

@@ -142,6 +142,9 @@ describe('prediction intervals from the validation errors', () => {
     // test errors: step 0: 2 (in), 9 (out); step 1: 15 (in), 0 (out); step 2: 5 (out), 19 (in)
     expect(i80.coverage).toBe(3 / 6);
     expect(() => forecastIntervals([[], []], [], [])).toThrow('no validation errors to calibrate on');
+    const [rel] = forecastIntervals(errorsByStep([[110], [90]], [[100], [100]], 1, true), [[105]], [[100]], true); // relative: ln(x/x̂)
+    expect([rel.relative, rel.lower[0], rel.upper[0]]).toEqual([true, Math.log(0.9) + 0.1 * (Math.log(1.1) - Math.log(0.9)), Math.log(0.9) + 0.9 * (Math.log(1.1) - Math.log(0.9))]);
+    expect(rel.coverage).toBe(1);
   });
 
   it('a trained forecaster reports 80 % and 95 % intervals, nested, with their coverage of the test part', () => {
@@ -150,6 +153,7 @@ describe('prediction intervals from the validation errors', () => {
     expect([i80.level, i95.level]).toEqual([0.8, 0.95]);
     for (let k = 0; k < 3; k++) expect(i95.lower[k] <= i80.lower[k] && i80.upper[k] <= i95.upper[k]).toBe(true);
     let inside = 0;
+    expect(i80.relative).toBe(false); // no logs in this recipe: errors are differences
     r.test.actual.forEach((row, i) => row.forEach((a, k) => (inside += a - r.test.model[i][k] >= i80.lower[k] && a - r.test.model[i][k] <= i80.upper[k] ? 1 : 0)));
     expect(i80.coverage).toBe(inside / (3 * r.test.origins.length));
   });
