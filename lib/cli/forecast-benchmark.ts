@@ -48,7 +48,7 @@ export function runForecastBenchmark(a: Parsed, out: Out): number {
   const r = runBenchmark(b, {
     cell: CELLS[pick('cell') as string], hidden: pick('hidden'), layers: a.layers as number, lookBack: pick('look-back'), batchSize: pick('batch'),
     lr: pick('lr'), epochs: pick('epochs'), patience: pick('patience'), seeds: pick('seeds'), maxSeconds: pick('max-seconds'), clip: a.clip as number,
-    seed: a.seed as number, workers: a.workers as number, base: a.base as ForecastBase, say,
+    seed: a.seed as number, workers: a.workers as number, base: a.base as ForecastBase, refit: !(a['no-refit'] as boolean), say,
     onEval: (e) => say({ step: e.step, valLoss: e.valLoss, improved: e.improved }, `  step ${e.step}: validation loss ${e.valLoss.toFixed(5)}${e.improved ? ' (best)' : ''}`),
   });
   const seconds = (Date.now() - started) / 1000;

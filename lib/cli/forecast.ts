@@ -40,6 +40,7 @@ export const FORECAST_OPTIONS: Record<string, OptionSpec> = {
   period: { kind: 'string', help: 'the benchmark file\'s series to use (MONTHLY, QUARTERLY, YEARLY, OTHER, …)' },
   seeds: { kind: 'int', help: 'a benchmark: networks in the ensemble (default 3)', min: 1 },
   first: { kind: 'int', help: 'a benchmark: only its first N series (by name)', min: 1 },
+  'no-refit': { kind: 'flag', help: 'a benchmark: forecast the test parts with the networks that learned without the validation part, instead of retraining them on the whole training parts' },
   base: { kind: 'string', help: 'a benchmark: the network forecasts the change from the last value, or a correction to Theta\'s forecast', default: 'last', choices: ['last', 'theta'] },
   ...modelOptions({ hidden: 32, batch: 16, epochs: 300, lr: 0.005, patience: 30 }),
   ...outputOptions('runs/forecast'),

@@ -107,6 +107,7 @@ export interface GlobalFit {
   model: SequenceModel;
   training: TrainResult;
   windows: number;
+  bestEpoch: number | null; // the epoch of the best validation loss (the weights kept), or null without validation
 }
 
 /**
@@ -128,6 +129,8 @@ export function trainGlobal(known: readonly PreparedSeries[], validation: readon
     val = new GlobalWindows(joined, known.map((p, i) => [i, p.logAdjusted.length - 1] as [number, number]), lookBack, h, base);
   }
   const model = buildModel(o, 1, h);
-  const { result } = fit(model, train, val, o, null);
-  return { model, training: result, windows: train.size };
+  const { trainer, result } = fit(model, train, val, o, null);
+  const perEpoch = Math.ceil(train.size / Math.min(o.batchSize ?? 32, train.size));
+  const bestEpoch = trainer.book.bestStep === null ? null : Math.max(1, Math.round(trainer.book.bestStep / perEpoch));
+  return { model, training: result, windows: train.size, bestEpoch };
 }

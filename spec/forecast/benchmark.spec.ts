@@ -91,6 +91,12 @@ describe('a benchmark run', () => {
     expect(i95.coverage).toBeGreaterThanOrEqual(i80.coverage);
   });
 
+  it('refits each network on the whole training parts for the test (the validation figures come from the first training)', () => {
+    const plain = runBenchmark(b, { ...options, refit: false });
+    expect(plain.validation).toEqual(r.validation);
+    expect(plain.network.smape).not.toBe(r.network.smape);
+  });
+
   it('never reads the test parts: changing them changes the scores, not the forecasts', () => {
     const changed = { ...b, series: b.series.map((s) => ({ ...s, y: s.y.map((v) => v * 1.5) })) };
     const again = runBenchmark(changed, options);
