@@ -10,6 +10,7 @@ import { BenchmarkReport, Scores, runBenchmark } from '../tasks/forecast-benchma
 import { ForecastBase } from '../tasks/global-forecast';
 import { Parsed } from './args';
 import { CELLS, Out, checkDataFile, registered } from './model-options';
+import { defaultWorkers } from './train-options';
 
 /** The named benchmarks: the registry's M3 file and one of its periods. */
 export const BENCHMARKS: Record<string, { dataset: string; period: string }> = {
@@ -48,7 +49,7 @@ export function runForecastBenchmark(a: Parsed, out: Out): number {
   const r = runBenchmark(b, {
     cell: CELLS[pick('cell') as string], hidden: pick('hidden'), layers: a.layers as number, lookBack: pick('look-back'), batchSize: pick('batch'),
     lr: pick('lr'), epochs: pick('epochs'), patience: pick('patience'), seeds: pick('seeds'), maxSeconds: pick('max-seconds'), clip: a.clip as number,
-    seed: a.seed as number, workers: a.workers as number, base: a.base as ForecastBase, refit: !(a['no-refit'] as boolean), say,
+    seed: a.seed as number, workers: a._given.has('workers') ? (a.workers as number) : defaultWorkers(pick('batch') as number), base: a.base as ForecastBase, refit: !(a['no-refit'] as boolean), say,
     onEval: (e) => say({ step: e.step, valLoss: e.valLoss, improved: e.improved }, `  step ${e.step}: validation loss ${e.valLoss.toFixed(5)}${e.improved ? ' (best)' : ''}`),
   });
   const seconds = (Date.now() - started) / 1000;

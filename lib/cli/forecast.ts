@@ -59,7 +59,8 @@ Writes forecast.svg and checkpoint.json into --out; \`unrolled predict --checkpo
   unrolled forecast --benchmark m3-monthly [--max-seconds S] [--seeds K] [--json]
   unrolled forecast --benchmark-file FILE.json --period MONTHLY [--horizon H]
 forecasts every series of a collection (the M3 competition's layout) with one network trained on
-windows of all their training parts (a GRU, H = 32, look-back 24, 3 seeds, 1,500 s unless given), and
+windows of all their training parts (a GRU, H = 32, look-back 24, 3 seeds, 1,500 s, 2 threads when
+there are 2 cores, unless given), and
 prints sMAPE and MASE by horizon beside naive, seasonal naive, Naive2, SES, damped Holt and Theta.
 
 ${formatOptions(FORECAST_OPTIONS)}`;
