@@ -107,18 +107,24 @@ export function runBenchmark(b: Benchmark, o: BenchmarkOptions): BenchmarkReport
   const full = b.series.map((s) => prepareSeries(s.x, m, s.name));
   const valRuns: number[][][] = [], testRuns: number[][][] = [], epochs: number[] = [];
   let windows = 0;
+  const refit = o.refit ?? true;
+  const maxSeconds = o.maxSeconds ? o.maxSeconds / o.seeds / (refit ? 2 : 1) : null; // the budget, shared by every training
   for (let k = 0; k < o.seeds; k++) {
     const seed = (o.seed ?? 1) + k;
-    const refit = o.refit ?? true;
-    const maxSeconds = o.maxSeconds ? o.maxSeconds / o.seeds / (refit ? 2 : 1) : null;
     const g = trainGlobal(known, held, h, o.lookBack, base, { ...o, seed, maxSeconds });
-    const forTest = refit ? trainGlobal(full, null, h, o.lookBack, base, { ...o, seed, maxSeconds, epochs: g.bestEpoch ?? g.training.epochs }).model : g.model;
     windows = g.windows;
     epochs.push(g.training.epochs);
     valRuns.push(forecastLogRatios(g.model, known.map((p) => p.logAdjusted), o.lookBack, h, base).map((v, i) => toOriginalUnits(known[i], v)));
+    say({ seed, epochs: g.training.epochs, bestEpoch: g.bestEpoch, validationSmape: meanSmape(held, valRuns[k]) },
+      `network ${k + 1} of ${o.seeds} (seed ${seed}): ${g.training.epochs} epochs, best ${g.bestEpoch}, validation sMAPE ${meanSmape(held, valRuns[k]).toFixed(3)}`);
+    let forTest = g.model;
+    if (refit) {
+      const again = trainGlobal(full, null, h, o.lookBack, base, { ...o, seed, maxSeconds, epochs: g.bestEpoch ?? g.training.epochs });
+      forTest = again.model;
+      say({ seed, refit: true, epochs: again.training.epochs, windows: again.windows, seconds: again.training.seconds },
+        `  trained again on the whole training parts (${again.windows} windows): ${again.training.epochs} epochs in ${again.training.seconds.toFixed(0)} s`);
+    }
     testRuns.push(forecastLogRatios(forTest, full.map((p) => p.logAdjusted), o.lookBack, h, base).map((v, i) => toOriginalUnits(full[i], v)));
-    say({ seed, epochs: g.training.epochs, validationSmape: meanSmape(held, valRuns[k]) },
-      `network ${k + 1} of ${o.seeds} (seed ${seed}): ${g.training.epochs} epochs, validation sMAPE ${meanSmape(held, valRuns[k]).toFixed(3)}`);
   }
   const valNet = ensemble(valRuns), valTheta = usable.map((s) => theta(s.x.slice(0, s.x.length - h), h, m));
   const avg = (a: number[][], c: number[][]) => a.map((r, i) => r.map((v, k) => 0.5 * (v + c[i][k])));
