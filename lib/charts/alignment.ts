@@ -35,9 +35,10 @@ export function alignmentChart(o: AlignmentChartOptions): string {
   const y = top + R * ch + 22;
   out.push(`<text x="${left - 6}" y="${y}" text-anchor="end">heard</text>`);
   o.frameLabels.forEach((l, t) => {
-    if (l === '') return;
-    out.push(`<rect x="${left + t * cw}" y="${y - 11}" width="${cw}" height="14" fill="#fde9d2"/>`);
-    if (t === 0 || o.frameLabels[t - 1] !== l) out.push(`<text x="${left + t * cw + 1}" y="${y}" font-weight="bold">${esc(l)}</text>`);
+    if (l !== '') out.push(`<rect x="${left + t * cw}" y="${y - 11}" width="${cw}" height="14" fill="#fde9d2"/>`);
+  });
+  o.frameLabels.forEach((l, t) => { // the labels after every shading, so that no later frame's shading covers one
+    if (l !== '' && (t === 0 || o.frameLabels[t - 1] !== l)) out.push(`<text x="${left + t * cw + 1}" y="${y}" font-weight="bold">${esc(l)}</text>`);
   });
   out.push(`<text x="${left + (F * cw) / 2}" y="${H - 12}" text-anchor="middle">frame (10 ms each); shaded: the frames whose most probable class is a digit, not the blank</text>`);
   out.push('</svg>');

@@ -1,4 +1,5 @@
 import { lineChart, heatmap, confusionMatrixChart, attentionChart } from '../../lib/charts/svg';
+import { alignmentChart } from '../../lib/charts/alignment';
 
 describe('SVG charts', () => {
   it('a log-scale line chart has its title, axis labels, decade ticks, one path and legend entry per series', () => {
@@ -51,5 +52,17 @@ describe('SVG charts', () => {
     expect(svg).not.toMatch(/>2<\/text>/); // weights under 0.05 are left unlabelled
     expect(svg).toContain('fill="rgb(247,251,255)"'); // weight 0
     expect(svg).toContain('<title>m ← suis: 0.800</title>');
+  });
+});
+
+describe('alignmentChart', () => {
+  it('shades every frame heard as a digit and writes each run\'s label once, after all the shading (none is covered)', () => {
+    const features = Array.from({ length: 9 }, (_, t) => [t, -t]);
+    const svg = alignmentChart({ title: 'heard "42"', features, rows: 2, frameLabels: ['', '4', '4', '4', '', '2', '2', '2', ''] });
+    const shades = [...svg.matchAll(/fill="#fde9d2"/g)].map((m) => m.index as number);
+    const labels = [...svg.matchAll(/font-weight="bold">([0-9])<\/text>/g)];
+    expect(shades).toHaveLength(6);
+    expect(labels.map((m) => m[1])).toEqual(['4', '2']);
+    expect(Math.min(...labels.map((m) => m.index as number))).toBeGreaterThan(Math.max(...shades));
   });
 });
