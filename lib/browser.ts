@@ -122,7 +122,7 @@ export { trainForecaster, forecastNext } from './tasks/forecast';
 export type { Recipe, RecipeTrial } from './tasks/forecast-recipe';
 export { candidateRecipes, chooseRecipe } from './tasks/forecast-recipe';
 export type { Benchmark } from './data/benchmark';
-export { benchmarkFromJson, horizonRanges } from './data/benchmark';
+export { benchmarkFromJson, readBenchmark, horizonRanges } from './data/benchmark';
 export type { BenchmarkOptions, BenchmarkReport } from './tasks/forecast-benchmark';
 export { runBenchmark } from './tasks/forecast-benchmark';
 export type { CharLmOptions, CharLmTask, CharLmResult, CharLmStepInfo, CharLmEvalInfo, SampleOptions } from './tasks/char-lm';

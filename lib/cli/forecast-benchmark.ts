@@ -3,9 +3,8 @@
  * classical baselines and one global recurrent forecaster over a whole collection of series, scored by
  * sMAPE and MASE by horizon.                                                    docs: docs/forecasting.md
  */
-import * as fs from 'fs';
 import { ValueError } from '../kernels/tensor';
-import { Benchmark, benchmarkFromJson } from '../data/benchmark';
+import { Benchmark, readBenchmark } from '../data/benchmark';
 import { BenchmarkReport, Scores, runBenchmark } from '../tasks/forecast-benchmark';
 import { ForecastBase } from '../tasks/global-forecast';
 import { Parsed } from './args';
@@ -35,13 +34,7 @@ export function runForecastBenchmark(a: Parsed, out: Out): number {
   if (bench === null && a.period === null) throw new ValueError('forecast --benchmark-file: say which series with --period (e.g. MONTHLY)');
   const period = bench !== null ? BENCHMARKS[bench].period : (a.period as string);
   checkDataFile(file, bench !== null ? 'forecast --benchmark' : 'forecast --benchmark-file');
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ValueError(`forecast --benchmark-file: ${file} is not JSON: ${(err as Error).message}`);
-  }
-  const b: Benchmark = benchmarkFromJson(json, period, a._given.has('horizon') ? (a.horizon as number) : null, file);
+  const b: Benchmark = readBenchmark(file, period, a._given.has('horizon') ? (a.horizon as number) : null);
   if (a.first !== null) b.series = b.series.slice(0, a.first as number);
   const jsonOut = (a.json as boolean) || !out.isTTY;
   const say = (obj: Record<string, unknown>, text: string) => out.write((jsonOut ? JSON.stringify(obj) : text) + '\n');

@@ -5,6 +5,7 @@
  */
 import { ValueError } from '../kernels/tensor';
 import { BenchmarkSeries } from '../forecast/accuracy';
+import { readText } from '../platform/files';
 
 /** The season length of each period name (1: none). */
 export const PERIOD_SEASON: Record<string, number> = { MONTHLY: 12, QUARTERLY: 4, YEARLY: 1, OTHER: 1, WEEKLY: 1, DAILY: 1, HOURLY: 24 };
@@ -44,6 +45,17 @@ export function benchmarkFromJson(json: unknown, period: string, horizon: number
     return { name, x: x as number[], y: (xx as number[]).slice(0, h as number) };
   });
   return { period, horizon: h, season: PERIOD_SEASON[period] ?? 1, series };
+}
+
+/** Reads a collection file and takes the series of `period` (see benchmarkFromJson). */
+export function readBenchmark(file: string, period: string, horizon: number | null = null): Benchmark {
+  let json: unknown;
+  try {
+    json = JSON.parse(readText(file));
+  } catch (err) {
+    throw new ValueError(`readBenchmark file: ${file} could not be read as JSON: ${(err as Error).message}`);
+  }
+  return benchmarkFromJson(json, period, horizon, file);
 }
 
 /** Horizon ranges for the report: thirds of h (1–6, 7–12, 13–18 for h = 18); h < 3 gives one range. */
