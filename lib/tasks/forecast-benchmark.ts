@@ -14,7 +14,8 @@
  */
 import { ValueError } from '../kernels/tensor';
 import { BASELINES, theta } from '../forecast/baselines';
-import { Accuracy, HorizonAccuracy, benchmarkAccuracy, seriesSmape, errorInterval } from '../forecast/accuracy';
+import { Accuracy, HorizonAccuracy, benchmarkAccuracy, seriesSmape } from '../forecast/accuracy';
+import { ForecastInterval, errorsByStep, forecastIntervals } from './forecast-intervals';
 import { Benchmark, horizonRanges } from '../data/benchmark';
 import { FitOptions } from './fit';
 import { ForecastBase, prepareSeries, trainGlobal, forecastLogRatios, toOriginalUnits } from './global-forecast';
@@ -41,40 +42,9 @@ export interface BenchmarkReport {
   baselines: Record<string, Scores>;
   beatsTheta: number; // the share of series where the chosen forecast's sMAPE is below Theta's
   validation: Record<Choice, number>; // sMAPE on the held-out ends of the training parts
-  intervals: IntervalReport[]; // empirical prediction intervals, calibrated on the validation part
+  intervals: ForecastInterval[]; // empirical prediction intervals from the validation part's log errors ln(y/ŷ) by horizon, with their test coverage
   epochs: number[];
   windows: number;
-}
-
-/**
- * An empirical prediction interval: for each horizon k, the quantiles of the validation part's log
- * errors ln(y/ŷ) over the series give x̂·exp(q_lo) … x̂·exp(q_hi); coverage is the share of test values
- * inside it (pairs with a value ≤ 0 are left out, as a log ratio of them does not exist).
- */
-export interface IntervalReport {
-  level: number; // 0.8, 0.95
-  lower: number[]; // q_lo by horizon, as a log ratio
-  upper: number[];
-  coverage: number; // on the test parts
-}
-
-function intervals(heldY: number[][], heldF: number[][], testY: number[][], testF: number[][], h: number): IntervalReport[] {
-  const logErrors = (ys: number[][], fs: number[][], k: number) => ys.flatMap((y, i) => (y[k] > 0 && fs[i][k] > 0 ? [Math.log(y[k] / fs[i][k])] : []));
-  return [0.8, 0.95].map((level) => {
-    const lower: number[] = [], upper: number[] = [];
-    let inside = 0, count = 0;
-    for (let k = 0; k < h; k++) {
-      const e = logErrors(heldY, heldF, k);
-      const [lo, hi] = e.length ? errorInterval(e, level) : [0, 0];
-      lower.push(lo);
-      upper.push(hi);
-      for (const r of logErrors(testY, testF, k)) {
-        count++;
-        if (r >= lower[k] && r <= upper[k]) inside++;
-      }
-    }
-    return { level, lower, upper, coverage: count ? inside / count : NaN };
-  });
 }
 
 const median = (v: number[]) => {
@@ -133,7 +103,7 @@ export function runBenchmark(b: Benchmark, o: BenchmarkOptions): BenchmarkReport
   const net = ensemble(testRuns), average = avg(net, baselineForecasts.theta);
   const finalForecasts = chosen === 'network' ? net : chosen === 'average' ? average : baselineForecasts.theta;
   const heldChosen = chosen === 'network' ? valNet : chosen === 'average' ? avg(valNet, valTheta) : valTheta;
-  const ivs = intervals(held, heldChosen, b.series.map((s) => s.y), finalForecasts, h);
+  const ivs = forecastIntervals(errorsByStep(held, heldChosen, h, true), b.series.map((s) => s.y), finalForecasts, true); // log errors ln(y/ŷ) by horizon
   const beats = b.series.filter((s, i) => seriesSmape(s.y, finalForecasts[i]) < seriesSmape(s.y, baselineForecasts.theta[i])).length;
   return {
     series: b.series.length, horizon: h, network: score(net), average: score(average), chosen, final: score(finalForecasts), forecasts: finalForecasts,
