@@ -56,8 +56,10 @@ export type { StateDict, HasParameters } from './models/state-dict';
 export { stateDict, loadStateDict } from './models/state-dict';
 export type { SafetensorsDtype, SafeTensor, SafeTensorInput, SafetensorsContent } from './models/safetensors';
 export { parseSafetensors, serializeSafetensors, architectureMetadata } from './models/safetensors';
-export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache } from './models/seq2seq';
+export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache, StepDecoder } from './models/seq2seq';
 export { Seq2Seq, argmaxWord, PAD_ID, SOS_ID, EOS_ID } from './models/seq2seq';
+export type { CaptionerConfig, CaptionImage } from './models/captioner';
+export { Captioner } from './models/captioner';
 export type { Decoded, BeamOptions } from './models/decoding';
 export { greedyDecode, beamSearch } from './models/decoding';
 
@@ -137,7 +139,7 @@ export { numericalGradient, maxRelError, checkGradients, gradcheckModel, GRADCHE
 export type { GradcheckConfig } from './diagnostics/gradcheck-suite';
 export { gradcheckMatrix, configLabel, runGradcheckConfig } from './diagnostics/gradcheck-suite';
 export type { Seq2SeqCheckConfig } from './diagnostics/gradcheck-seq2seq';
-export { seq2seqMatrix, seq2seqLabel, runSeq2SeqGradcheck } from './diagnostics/gradcheck-seq2seq';
+export { seq2seqMatrix, seq2seqLabel, runSeq2SeqGradcheck, captionerMatrix, captionerLabel, runCaptionerGradcheck } from './diagnostics/gradcheck-seq2seq';
 export type { TensorComparison } from './diagnostics/compare';
 export { compareTensors, VALUE_TOLERANCE, GRAD_TOLERANCE } from './diagnostics/compare';
 

@@ -4,7 +4,7 @@
  * finite differences, one row per tensor. Exit status 1 if any relative error is ≥ 1e-6.
  */
 import { gradcheckMatrix, configLabel, runGradcheckConfig } from '../diagnostics/gradcheck-suite';
-import { seq2seqMatrix, seq2seqLabel, runSeq2SeqGradcheck } from '../diagnostics/gradcheck-seq2seq';
+import { seq2seqMatrix, seq2seqLabel, runSeq2SeqGradcheck, captionerMatrix, captionerLabel, runCaptionerGradcheck } from '../diagnostics/gradcheck-seq2seq';
 import { GRADCHECK_THRESHOLD, GradcheckRow } from '../diagnostics/gradcheck';
 import { ValueError } from '../kernels/tensor';
 import * as fs from 'fs';
@@ -44,6 +44,7 @@ export function runGradcheck(argv: string[], out: Out = process.stdout): number 
   const configs: { label: string; run: () => GradcheckRow[] }[] = [
     ...gradcheckMatrix().map((c) => ({ label: configLabel(c), run: () => runGradcheckConfig(c) })),
     ...seq2seqMatrix().map((c) => ({ label: seq2seqLabel(c), run: () => runSeq2SeqGradcheck(c) })),
+    ...captionerMatrix().map((c) => ({ label: captionerLabel(c), run: () => runCaptionerGradcheck(c) })),
   ].filter((c) => c.label.includes(filter));
   if (configs.length === 0) throw new ValueError(`gradcheck --filter: no configuration matches ${JSON.stringify(filter)}`);
   out.write(`gradient check: central differences (eps 1e-5), float64; a row fails at relative error >= ${GRADCHECK_THRESHOLD.toExponential(0)}\n`);

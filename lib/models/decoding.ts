@@ -13,7 +13,8 @@
  */
 import { Mat, zeros, ValueError } from '../kernels/tensor';
 import { copy2d } from '../kernels/elementwise';
-import { Seq2Seq, DecoderState, SOS_ID, EOS_ID, argmaxWord } from './seq2seq';
+import { DecoderState, SOS_ID, EOS_ID, argmaxWord } from './seq2seq';
+import { StepDecoder } from './seq2seq-types';
 
 export interface Decoded {
   words: number[]; // without <eos>
@@ -27,8 +28,8 @@ export interface BeamDecoded extends Decoded {
   kept: { words: number[]; logProb: number; score: number }[]; // the finished ones (or, if none, the unfinished), with their (BEAM-2) score
 }
 
-/** Greedy decoding of a batch of sources (word ids ending in <eos>). */
-export function greedyDecode(model: Seq2Seq, sources: readonly (readonly number[])[], maxLength = 20): Decoded[] {
+/** Greedy decoding of a batch of sources (what the model's encoder reads: word ids ending in <eos>, images). */
+export function greedyDecode<Src, C>(model: StepDecoder<Src, C>, sources: readonly Src[], maxLength = 20): Decoded[] {
   checkMaxLength(maxLength, 'greedyDecode');
   const enc = model.encode(sources);
   const B = enc.B;
@@ -65,14 +66,14 @@ interface Hypothesis {
   row: number; // its row in the decoder state
 }
 
-/** Beam search for one source sentence (word ids ending in <eos>). */
-export function beamSearch(model: Seq2Seq, source: readonly number[], o: BeamOptions): BeamDecoded {
+/** Beam search for one source (a sentence as word ids ending in <eos>, an image). */
+export function beamSearch<Src, C>(model: StepDecoder<Src, C>, source: Src, o: BeamOptions): BeamDecoded {
   const k = o.beamWidth, maxLength = o.maxLength ?? 20, alpha = o.lengthPenalty ?? 1;
   if (!Number.isInteger(k) || k < 1) throw new ValueError(`beamSearch beamWidth: expected an integer >= 1, got ${k}`);
   checkMaxLength(maxLength, 'beamSearch');
   if (!(alpha >= 0)) throw new ValueError(`beamSearch lengthPenalty: expected a number >= 0, got ${alpha}`);
   const enc = model.encode(Array.from({ length: k }, () => source)); // one row per hypothesis, all reading the source
-  const S = source.length, V = model.config.targetVocabSize;
+  const S = enc.keys.shape[0], V = model.config.targetVocabSize;
   let state = model.initialState(enc);
   let alive: Hypothesis[] = [{ words: [], logProb: 0, attention: model.attention ? [] : null, row: 0 }];
   const finished: Hypothesis[] = [];

@@ -23,20 +23,20 @@ import { Stepwise } from '../layers/stepwise';
 import { AttentionStepCache } from '../layers/attention';
 import { softmaxCrossEntropy } from '../layers/losses';
 import { SOS_ID, argmaxWord } from './word-ids';
-import { Seq2SeqBatch, Seq2SeqParts, KeyGrads } from './seq2seq-types';
+import { Seq2SeqBatch, Seq2SeqParts, SourceCache, KeyGrads } from './seq2seq-types';
 
-export class Seq2SeqPass {
+export class Seq2SeqPass<Src = readonly number[], Cache = SourceCache> {
   private readonly arena = new Arena();
   private readonly decoder: Stepwise;
   private readonly gemm = new GemmWorkspace();
   private WoutT: PackedB | null = null; // [H,V], packed again at every pass (the weights change between batches)
 
-  constructor(private readonly model: Seq2SeqParts) {
+  constructor(private readonly model: Seq2SeqParts<Src, Cache>) {
     this.decoder = new Stepwise(model.decoder);
   }
 
   /** See `Seq2Seq.loss`. */
-  loss(batch: Seq2SeqBatch, options: { forced?: readonly boolean[]; backward?: boolean } = {}): { loss: number; words: number } {
+  loss(batch: Seq2SeqBatch<Src>, options: { forced?: readonly boolean[]; backward?: boolean } = {}): { loss: number; words: number } {
     const m = this.model, { sources, targets } = batch;
     const B = sources.length, V = m.config.targetVocabSize;
     if (targets.length !== B) throw new ValueError(`Seq2Seq.loss: ${B} sources but ${targets.length} targets`);

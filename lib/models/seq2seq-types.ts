@@ -20,21 +20,33 @@ export interface Seq2SeqConfig {
   attention: boolean;
 }
 
-/** A batch: each source and each target is a list of word ids ending in <eos>. */
-export interface Seq2SeqBatch {
-  sources: readonly (readonly number[])[];
+/** What the decoder side needs to know of a model's configuration (an encoder reads whatever it reads). */
+export type DecoderConfig = Pick<Seq2SeqConfig, 'mode' | 'targetVocabSize' | 'embeddingSize' | 'hiddenSize' | 'numLayers'>;
+
+/**
+ * A batch: each target is a list of word ids ending in <eos>; each source is what the model's encoder
+ * reads (`Src`): for the translator a list of word ids ending in <eos>, for the captioner an image.
+ */
+export interface Seq2SeqBatch<Src = readonly number[]> {
+  sources: readonly Src[];
   targets: readonly (readonly number[])[];
 }
 
-/** The encoded sources: what every decoder step reads, and what the encoder's backward needs. */
-export interface Encoded {
+/** What the text encoder keeps for its backward. */
+export interface SourceCache {
+  emb: EmbeddingCache;
+  rnn: RecurrentCache;
+}
+
+/** The encoded sources: what every decoder step reads, and what the encoder's backward needs (`cache`). */
+export interface Encoded<Cache = SourceCache> {
   B: number;
   lengths: Int32Array; // [B]
-  keys: Mat; // [S,B,H]  the encoder's top-layer outputs
-  h_n: Mat; // [L,B,H]
+  keys: Mat; // [S,B,Hk]  one annotation per source position (a word, an image column)
+  h_n: Mat; // [L,B,H]   the decoder's first state
   c_n: Mat | null;
   attention: AttentionKeys | null;
-  cache: { emb: EmbeddingCache; rnn: RecurrentCache };
+  cache: Cache;
 }
 
 /** The decoder's state between steps. */
@@ -56,13 +68,26 @@ export interface KeyGrads {
   dP: Mat; // [S,B,A]
 }
 
-/** What the training pass (seq2seq-loss.ts) reads of the model: its parts, the encoder both ways. */
-export interface Seq2SeqParts {
-  readonly config: Seq2SeqConfig;
+/** The decoder's parts: what a decoder step (`decoderStepOf` in seq2seq.ts) runs. */
+export interface DecoderParts {
+  readonly config: DecoderConfig;
   readonly targetEmbedding: Embedding;
   readonly attention: AdditiveAttention | null;
   readonly decoder: Recurrent;
   readonly out: Linear;
-  encode(sources: readonly (readonly number[])[]): Encoded;
-  encoderBackward(enc: Encoded, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void;
+}
+
+/** What the training pass (seq2seq-loss.ts) reads of the model: the decoder's parts, the encoder both ways. */
+export interface Seq2SeqParts<Src = readonly number[], Cache = SourceCache> extends DecoderParts {
+  encode(sources: readonly Src[]): Encoded<Cache>;
+  encoderBackward(enc: Encoded<Cache>, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void;
+}
+
+/** What decoding (decoding.ts) reads of a model: encode, the first state, one step at a time. */
+export interface StepDecoder<Src = readonly number[], Cache = SourceCache> {
+  readonly config: DecoderConfig;
+  readonly attention: AdditiveAttention | null;
+  encode(sources: readonly Src[]): Encoded<Cache>;
+  initialState(enc: Encoded<Cache>): DecoderState;
+  decoderStep(enc: Encoded<Cache>, state: DecoderState, tokens: ArrayLike<number>): { logits: Mat; state: DecoderState; alpha: Mat | null; cache: DecoderStepCache };
 }

@@ -30,13 +30,13 @@ import { NamedParameter } from '../kernels/parameter';
 import { Embedding } from '../layers/embedding';
 import { Linear } from '../layers/linear';
 import { AdditiveAttention, AttentionStepCache } from '../layers/attention';
-import { Seq2SeqConfig, Seq2SeqBatch, Seq2SeqParts, Encoded, DecoderState, DecoderStepCache, KeyGrads } from './seq2seq-types';
+import { Seq2SeqConfig, Seq2SeqBatch, Seq2SeqParts, StepDecoder, DecoderParts, Encoded, DecoderState, DecoderStepCache, KeyGrads } from './seq2seq-types';
 import { Seq2SeqPass } from './seq2seq-loss';
 
 export { PAD_ID, SOS_ID, EOS_ID, argmaxWord } from './word-ids';
-export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache } from './seq2seq-types';
+export type { Seq2SeqConfig, Seq2SeqBatch, Encoded, DecoderState, DecoderStepCache, StepDecoder } from './seq2seq-types';
 
-export class Seq2Seq implements Seq2SeqParts {
+export class Seq2Seq implements Seq2SeqParts, StepDecoder {
   readonly config: Seq2SeqConfig;
   readonly sourceEmbedding: Embedding;
   readonly encoder: Recurrent;
@@ -99,33 +99,12 @@ export class Seq2Seq implements Seq2SeqParts {
 
   /** (SEQ-2) The decoder's first state: the encoder's final one (copied, so the decoder never writes into it). */
   initialState(enc: Encoded): DecoderState {
-    return { h: clone(enc.h_n), c: enc.c_n ? clone(enc.c_n) : null }; //  s₀ = h_S, c₀ = c_S   (SEQ-2)
+    return initialStateOf(enc);
   }
 
-  /**
-   * (SEQ-3, SEQ-4) One decoder step for the words `tokens` of the batch's first n = tokens.length rows
-   * (n < B once the other rows have written their last word; `state` may hold more rows, of which it
-   * reads the first n): the logits [n,V], the next state [L,n,H], α [n,S] if attending.
-   */
+  /** (SEQ-3, SEQ-4) One decoder step: see `decoderStepOf`. */
   decoderStep(enc: Encoded, state: DecoderState, tokens: ArrayLike<number>): { logits: Mat; state: DecoderState; alpha: Mat | null; cache: DecoderStepCache } {
-    const { embeddingSize: E, hiddenSize: H, numLayers: L } = this.config;
-    const B = tokens.length;
-    if (B < 1 || B > enc.B || B > state.h.shape[1]) throw new ValueError(`Seq2Seq.decoderStep tokens: expected 1 to ${Math.min(enc.B, state.h.shape[1])} word ids, got ${B}`);
-    const h = state.h.shape[1] === B ? state.h : state.h.hi(L, B, H); // the first B rows of the state
-    const c = state.c && state.c.shape[1] !== B ? state.c.hi(L, B, H) : state.c;
-    const emb = this.targetEmbedding.forward(tokens, [1, B]); //           [1,B,E]            (EMB-1)
-    let input = emb.y, att: AttentionStepCache | null = null, alpha: Mat | null = null;
-    if (this.attention && enc.attention) {
-      const a = this.attention.forward(enc.attention, h.pick(L - 1)); //   ctx_t [B,H] from s_{t−1}   (ATT-2…5)
-      input = zeros([1, B, E + H]); //                                   i_t = [e_t ‖ ctx_t]   (SEQ-3)
-      copy2d(input.pick(0).hi(B, E), emb.y.pick(0));
-      copy2d(input.pick(0).lo(0, E), a.context);
-      att = a.cache;
-      alpha = a.alpha;
-    }
-    const r = this.decoder.forward(input, h, c); //                      s_t                 (SEQ-4)
-    const o = this.out.forward(r.output.pick(0)); //                     [B,V] = [B,H]·[H,V]  (SEQ-4)
-    return { logits: o.y, state: { h: r.h_n, c: r.c_n }, alpha, cache: { emb: emb.cache, att, rnn: r.cache, out: o.cache } };
+    return decoderStepOf(this, enc, state, tokens);
   }
 
   /** (SEQ-1') Backward of the encoder, given ∂L/∂(h_S, c_S) [L,B,H] and the attention's sums over the steps. */
@@ -149,4 +128,37 @@ export class Seq2Seq implements Seq2SeqParts {
   toConfig(): Seq2SeqConfig {
     return { ...this.config };
   }
+}
+
+/** (SEQ-2) The decoder's first state: the encoder's (copied, so the decoder never writes into it). */
+export function initialStateOf(enc: Encoded<unknown>): DecoderState {
+  return { h: clone(enc.h_n), c: enc.c_n ? clone(enc.c_n) : null }; //  s₀ = h_S, c₀ = c_S   (SEQ-2)
+}
+
+/**
+ * (SEQ-3, SEQ-4) One decoder step of any model with the decoder's parts, for the words `tokens` of the
+ * batch's first n = tokens.length rows (n < B once the other rows have written their last word; `state`
+ * may hold more rows, of which it reads the first n): the logits [n,V], the next state [L,n,H], α [n,S]
+ * if attending. With attention the step's input is [e_t ‖ ctx_t], E + Hk wide (Hk: the keys' width).
+ */
+export function decoderStepOf(m: DecoderParts, enc: Encoded<unknown>, state: DecoderState, tokens: ArrayLike<number>): { logits: Mat; state: DecoderState; alpha: Mat | null; cache: DecoderStepCache } {
+  const { embeddingSize: E, hiddenSize: H, numLayers: L } = m.config;
+  const B = tokens.length;
+  if (B < 1 || B > enc.B || B > state.h.shape[1]) throw new ValueError(`decoderStep tokens: expected 1 to ${Math.min(enc.B, state.h.shape[1])} word ids, got ${B}`);
+  const h = state.h.shape[1] === B ? state.h : state.h.hi(L, B, H); // the first B rows of the state
+  const c = state.c && state.c.shape[1] !== B ? state.c.hi(L, B, H) : state.c;
+  const emb = m.targetEmbedding.forward(tokens, [1, B]); //              [1,B,E]            (EMB-1)
+  let input = emb.y, att: AttentionStepCache | null = null, alpha: Mat | null = null;
+  if (m.attention && enc.attention) {
+    const Hk = m.attention.keySize;
+    const a = m.attention.forward(enc.attention, h.pick(L - 1)); //      ctx_t [B,Hk] from s_{t−1}   (ATT-2…5)
+    input = zeros([1, B, E + Hk]); //                                   i_t = [e_t ‖ ctx_t]   (SEQ-3)
+    copy2d(input.pick(0).hi(B, E), emb.y.pick(0));
+    copy2d(input.pick(0).lo(0, E), a.context);
+    att = a.cache;
+    alpha = a.alpha;
+  }
+  const r = m.decoder.forward(input, h, c); //                          s_t                 (SEQ-4)
+  const o = m.out.forward(r.output.pick(0)); //                         [B,V] = [B,H]·[H,V]  (SEQ-4)
+  return { logits: o.y, state: { h: r.h_n, c: r.c_n }, alpha, cache: { emb: emb.cache, att, rnn: r.cache, out: o.cache } };
 }
