@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `unrolled` command: a table of commands (COMMANDS), each one module of lib/cli with its own options
- * and help: `unrolled train | forecast | classify | predict | sample | generate-names | translate | speech | listen | lab |
+ * and help: `unrolled train | forecast | classify | predict | sample | generate-names | translate | caption | speech | listen | lab |
  * gradcheck | golden | trace | playground | bench | data | export | import | help`.
  * Bad input ends with a one-line message naming the option or file and exit status 2; a training run
  * that fails (too many non-finite steps) ends with status 1, and so does a failed download.
@@ -17,6 +17,7 @@ import { runPredict, predictHelp } from './predict';
 import { runSample, sampleHelp } from './char-lm';
 import { runGenerateNames, generateNamesHelp } from './generate-names';
 import { runTranslate, translateHelp } from './translate';
+import { runCaption, captionHelp } from './caption';
 import { runData, dataHelp } from './data';
 import { runExport, runImport, exportHelp, importHelp } from './weights';
 import { runGradcheck, gradcheckHelp } from './gradcheck';
@@ -43,6 +44,7 @@ export const COMMANDS: Record<string, Command> = {
   sample: { run: runSample, help: sampleHelp, summary: 'generate text from a character language model checkpoint' },
   'generate-names': { run: runGenerateNames, help: generateNamesHelp, summary: 'surnames of a given language from a conditioned character model' },
   translate: { run: runTranslate, help: translateHelp, summary: 'translate a sentence (French into English) with an encoder–decoder checkpoint' },
+  caption: { run: runCaption, help: captionHelp, summary: 'caption images (scenes of handwritten digits) with attention over their columns; seen and unseen combinations' },
   speech: { run: runSpeech, help: speechHelp, summary: 'recognise spoken digits from WAV recordings (MFCC front end, bidirectional GRU), evaluated on held-out speakers' },
   listen: { run: runListen, help: listenHelp, summary: 'the digit a recogniser trained by `unrolled speech` hears in each WAV file' },
   lab: { run: runLabCommand, help: labHelp, summary: 'the gradient-flow laboratory: profiles, verdicts and charts of four cells on the adding problem' },

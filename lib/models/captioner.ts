@@ -4,7 +4,11 @@
  *                                                                             docs: docs/models/captioner.md
  *
  *   an image of R rows × C columns, pixel values in [0, 1]; captions are word ids ending in <eos>
- *   (CAP-1)  x_c = column c of the image, read top to bottom                 [R]       c = 1 … C
+ *   (CAP-1)  x_c = column c of the image, read down and up by a bidirectional RNN, one pixel per step, its
+ *            two final states side by side:  x_c = [→v_{R,c} ‖ ←v_{1,c}] = BiRNN_col(p_{1,c} … p_{R,c})   [2Hv]
+ *            (the same weights for every column: the "vertical sweep" of ReNet, Visin et al. 2015, in place of
+ *            a convolution; it reads a digit the same wherever it sits in its column). With Hv = 0, x_c is
+ *            the column's R pixels themselves.
  *   (CAP-2)  k_c = [→h_c ‖ ←h_c] = BiRNN_enc(x_1 … x_C)                       [C,B,2He]  one annotation per column
  *   (CAP-3)  k̄ = (1/C) Σ_c k_c                                                 [B,2He]   the mean annotation
  *   (CAP-4)  s_0 = tanh(k̄·W_hᵀ + b_h), reshaped to [L,B,H]; for an LSTM also c_0 = tanh(k̄·W_cᵀ + b_c)
@@ -13,7 +17,9 @@
  * Backward (the decoder's is the encoder–decoder's, lib/models/seq2seq-loss.ts):
  *   (CAP-4') ∂L/∂s_0 ⊙ (1 − s_0²) → dW_h, db_h and ∂L/∂k̄ (the same for c_0)
  *   (CAP-3') dk_c += ∂L/∂k̄ / C for every column, beside what the attention sent back to k_c (ATT-1', ATT-5')
- *   (CAP-2') BPTT through both directions of the encoder (the image itself takes no gradient)
+ *   (CAP-2') BPTT through both directions of the encoder → ∂L/∂x_c
+ *   (CAP-1') ∂L/∂x_c is ∂L/∂(the column RNN's final states): BPTT up and down every column (the image
+ *            itself takes no gradient)
  *
  * Why columns and no convolution: a bidirectional recurrent pass over the columns gives every column an
  * annotation that knows the whole image (what is left and right of it), which is what the captions' relations
@@ -35,7 +41,8 @@ import { decoderStepOf, initialStateOf } from './seq2seq';
 
 export interface CaptionerConfig extends DecoderConfig {
   mode: CellKind; // encoder and decoder cell
-  imageRows: number; // R: the rows of every image (the encoder's input width)
+  imageRows: number; // R: the rows of every image
+  columnSize: number; // Hv per direction of the column RNN (CAP-1); 0: the encoder reads the raw columns
   encoderSize: number; // He, per direction: the annotations are 2·He wide
   targetVocabSize: number; // V
   embeddingSize: number; // E
@@ -52,6 +59,7 @@ export interface CaptionImage {
 
 /** What the image encoder keeps for its backward. */
 export interface ImageCache {
+  column: RecurrentCache | null; // the column RNN's (CAP-1)
   rnn: RecurrentCache;
   mean: Mat; // [B,2He]  k̄
   initH: { cache: LinearCache; s0: Mat }; // s0 = tanh(k̄·W_hᵀ + b_h), [B,L·H]
@@ -60,6 +68,7 @@ export interface ImageCache {
 
 export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDecoder<CaptionImage, ImageCache> {
   readonly config: CaptionerConfig;
+  readonly column: Recurrent | null; // bidirectional, one layer, down and up each column (CAP-1)
   readonly encoder: Recurrent; // bidirectional, one layer, over the columns
   readonly initH: Linear; // [L·H,2He]
   readonly initC: Linear | null; // [L·H,2He] (LSTM)
@@ -71,13 +80,15 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
 
   constructor(config: CaptionerConfig, seed = 0) {
     assertCellKind(config.mode, 'Captioner mode');
+    if (!Number.isInteger(config.columnSize) || config.columnSize < 0) throw new ValueError(`Captioner columnSize: expected an integer >= 0, got ${config.columnSize}`);
     for (const k of ['imageRows', 'encoderSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) {
       if (!Number.isInteger(config[k]) || config[k] < 1) throw new ValueError(`Captioner ${k}: expected an integer >= 1, got ${config[k]}`);
     }
     this.config = { ...config };
-    const { mode, imageRows: R, encoderSize: He, embeddingSize: E, hiddenSize: H, numLayers: L } = config;
+    const { mode, imageRows: R, columnSize: Hv, encoderSize: He, embeddingSize: E, hiddenSize: H, numLayers: L } = config;
     const rng = new Rng(seed);
-    this.encoder = new Recurrent({ mode, inputSize: R, hiddenSize: He, numLayers: 1, bidirectional: true, seed: seed + 1, trackGradNorms: false });
+    this.column = Hv > 0 ? new Recurrent({ mode, inputSize: 1, hiddenSize: Hv, numLayers: 1, bidirectional: true, seed: seed + 3, trackGradNorms: false }) : null;
+    this.encoder = new Recurrent({ mode, inputSize: Hv > 0 ? 2 * Hv : R, hiddenSize: He, numLayers: 1, bidirectional: true, seed: seed + 1, trackGradNorms: false });
     this.initH = new Linear(2 * He, L * H, { rng });
     this.initC = mode === 'lstm' ? new Linear(2 * He, L * H, { rng }) : null;
     this.targetEmbedding = new Embedding(config.targetVocabSize, E, { paddingIdx: PAD_ID, rng });
@@ -94,6 +105,7 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
       { name: `${prefix}.bias`, value: l.params.bias!, grad: l.grads.bias! },
     ];
     return [
+      ...(this.column ? prefixed('encoder.column.', this.column.namedParameters()) : []),
       ...prefixed('encoder.rnn.', this.encoder.namedParameters()),
       ...linear('encoder.init_h', this.initH),
       ...(this.initC ? linear('encoder.init_c', this.initC) : []),
@@ -118,10 +130,7 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
       if (im.cols !== C) throw new ShapeError(`Captioner.encode images[${b}]: expected ${C} columns as images[0], got ${im.cols}`);
       if (im.pixels.length !== R * C) throw new ShapeError(`Captioner.encode images[${b}].pixels: expected ${R}·${C} = ${R * C} values, got ${im.pixels.length}`);
     });
-    const x = zeros([C, B, R]), X = x.data; //                                 time-major: column c is step c
-    images.forEach((im, b) => {
-      for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) X[(c * B + b) * R + r] = im.pixels[r * C + c]; // x_c   (CAP-1)
-    });
+    const { x, column } = this.readColumns(images, C); //                     x [C,B,·]          (CAP-1)
     const rnn = this.encoder.forward(x); //                                    k [C,B,2He]        (CAP-2)
     const K2 = rnn.output.shape[2], mean = zeros([B, K2]), M = mean.data, K = rnn.output.data;
     for (let c = 0; c < C; c++) for (let b = 0; b < B; b++) for (let j = 0; j < K2; j++) M[b * K2 + j] += K[(c * B + b) * K2 + j] / C; // k̄   (CAP-3)
@@ -130,7 +139,7 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
     return {
       B, lengths, keys: rnn.output, h_n: this.layersFirst(initH.s0, B), c_n: initC ? this.layersFirst(initC.s0, B) : null,
       attention: this.attention.prepare(rnn.output, lengths), //                                 (ATT-1)
-      cache: { rnn: rnn.cache, mean, initH, initC },
+      cache: { column, rnn: rnn.cache, mean, initH, initC },
     };
   }
 
@@ -154,7 +163,35 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
     }
     const DK = dKeys.data, DM = dMean.data;
     for (let c = 0; c < C; c++) for (let b = 0; b < B; b++) for (let j = 0; j < K2; j++) DK[(c * B + b) * K2 + j] += DM[b * K2 + j] / C; // (CAP-3')
-    this.encoder.backward(enc.cache.rnn, dKeys); //                           BPTT over the columns   (CAP-2')
+    const { dx } = this.encoder.backward(enc.cache.rnn, dKeys); //            BPTT over the columns   (CAP-2')
+    if (this.column && enc.cache.column) {
+      const Hv = this.config.columnSize, dhN = zeros([2, C * B, Hv]), DX = dx.data; // ∂L/∂ the column RNN's final states
+      for (let i = 0; i < C * B; i++) for (let d = 0; d < 2; d++) for (let j = 0; j < Hv; j++) dhN.data[(d * C * B + i) * Hv + j] = DX[i * 2 * Hv + d * Hv + j]; // (CAP-1')
+      this.column.backward(enc.cache.column, zeros([this.config.imageRows, C * B, 2 * Hv]), dhN); // up and down every column   (CAP-1')
+    }
+  }
+
+  /**
+   * (CAP-1) The encoder's input, one step per column [C,B,·]: the column RNN's two final states, run over
+   * all C·B columns of the batch at once (row c·B + b of its batch is column c of image b), or the raw pixels.
+   */
+  private readColumns(images: readonly CaptionImage[], C: number): { x: Mat; column: RecurrentCache | null } {
+    const B = images.length, R = this.config.imageRows;
+    if (!this.column) {
+      const x = zeros([C, B, R]), X = x.data;
+      images.forEach((im, b) => {
+        for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) X[(c * B + b) * R + r] = im.pixels[r * C + c]; // x_c = the pixels   (CAP-1)
+      });
+      return { x, column: null };
+    }
+    const p = zeros([R, C * B, 1]), P = p.data; //                          time-major: row r is step r
+    images.forEach((im, b) => {
+      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) P[r * C * B + c * B + b] = im.pixels[r * C + c];
+    });
+    const v = this.column.forward(p); //                                       h_n [2,C·B,Hv]: down, up
+    const Hv = this.config.columnSize, x = zeros([C, B, 2 * Hv]), X = x.data, Hn = v.h_n.data;
+    for (let i = 0; i < C * B; i++) for (let d = 0; d < 2; d++) for (let j = 0; j < Hv; j++) X[i * 2 * Hv + d * Hv + j] = Hn[(d * C * B + i) * Hv + j]; // x_c = [→v ‖ ←v]   (CAP-1)
+    return { x, column: v.cache };
   }
 
   /** The masked cross-entropy of a batch (images and captions), as `Seq2Seq.loss`. */

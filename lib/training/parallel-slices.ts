@@ -5,13 +5,16 @@
  *             loss, its number of terms, the gradients and the final states
  *   seq2seq   the encoder–decoder: sentence pairs and which rows are teacher-forced; writes the loss per
  *             target word, the number of words and the gradients
+ *   caption   the image captioner: the same, its sources images
  */
 import { Mat, toFlat, fromArray } from '../kernels/tensor';
 import { NamedParameter } from '../kernels/parameter';
 import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
 import { Batch, Objective, lossAndGradients } from '../models/objectives';
 import { objectiveTerms } from '../models/objective-slices';
-import { Seq2Seq, Seq2SeqConfig } from '../models/seq2seq';
+import { Seq2Seq, Seq2SeqConfig, Seq2SeqBatch } from '../models/seq2seq';
+import { Captioner, CaptionerConfig, CaptionImage } from '../models/captioner';
+import { TrainableModel } from './learner';
 
 /** A tensor as plain data for a worker: its values (over shared memory) and its shape. */
 export interface ShapedArray {
@@ -39,12 +42,14 @@ export type SliceJob =
     hN: Float64Array; // where the slice's final hidden state goes, [L·D, slice rows, H]
     cN: Float64Array | null; // and the final cell state (LSTM)
   })
-  | (SliceBase & { kind: 'seq2seq'; config: Seq2SeqConfig; sources: number[][]; targets: number[][]; forced: boolean[] });
+  | (SliceBase & { kind: 'seq2seq'; config: Seq2SeqConfig; sources: number[][]; targets: number[][]; forced: boolean[] })
+  | (SliceBase & { kind: 'caption'; config: CaptionerConfig; sources: CaptionImage[]; targets: number[][]; forced: boolean[] });
 
 /** The models a thread keeps, one per kind, rebuilt when a job brings another configuration. */
 export class SliceModels {
   private sequence: { key: string; model: SequenceModel } | null = null;
   private seq2seq: { key: string; model: Seq2Seq } | null = null;
+  private captioner: { key: string; model: Captioner } | null = null;
 
   /** Runs the job on this thread's model of its kind. */
   run(job: SliceJob): void {
@@ -52,9 +57,12 @@ export class SliceModels {
     if (job.kind === 'sequence') {
       if (this.sequence?.key !== key) this.sequence = { key, model: new SequenceModel(job.config) };
       runSequenceSlice(job, this.sequence.model);
-    } else {
+    } else if (job.kind === 'seq2seq') {
       if (this.seq2seq?.key !== key) this.seq2seq = { key, model: new Seq2Seq(job.config) };
-      runSeq2SeqSlice(job, this.seq2seq.model);
+      runPairSlice(job, this.seq2seq.model);
+    } else {
+      if (this.captioner?.key !== key) this.captioner = { key, model: new Captioner(job.config) };
+      runPairSlice(job, this.captioner.model);
     }
   }
 }
@@ -114,7 +122,11 @@ function runSequenceSlice(job: Extract<SliceJob, { kind: 'sequence' }>, model: S
 }
 
 /** An encoder–decoder's slice: the loss per target word of its pairs, and the gradients. */
-function runSeq2SeqSlice(job: Extract<SliceJob, { kind: 'seq2seq' }>, model: Seq2Seq): void {
+/** An encoder–decoder's slice (sentences or images in, words out). */
+function runPairSlice<Src>(
+  job: { params: Float64Array; grads: Float64Array; result: Float64Array; sources: Src[]; targets: number[][]; forced: boolean[] },
+  model: TrainableModel & { loss(batch: Seq2SeqBatch<Src>, o: { forced: boolean[]; backward: boolean }): { loss: number; words: number } },
+): void {
   loadParams(job.params, model.namedParameters());
   model.zeroGrad();
   const { loss, words } = model.loss({ sources: job.sources, targets: job.targets }, { forced: job.forced, backward: true });

@@ -9,6 +9,7 @@ import type { ParallelTrainer as NodeParallelTrainer } from './parallel';
 import { SequenceModel } from '../models/sequence-model';
 import { Batch, Objective } from '../models/objectives';
 import { Seq2Seq, Seq2SeqBatch } from '../models/seq2seq';
+import { Captioner, CaptionImage } from '../models/captioner';
 
 export class ParallelTrainer implements Pick<NodeParallelTrainer, 'workers' | 'lossAndGradients' | 'lossGradientsAndState' | 'seq2seqLossAndGradients' | 'close'> {
   readonly workers: number;
@@ -27,7 +28,7 @@ export class ParallelTrainer implements Pick<NodeParallelTrainer, 'workers' | 'l
     throw refusal(this.workers);
   }
 
-  seq2seqLossAndGradients(model: Seq2Seq, batch: Seq2SeqBatch, forced: readonly boolean[]): number {
+  seq2seqLossAndGradients(model: Seq2Seq | Captioner, batch: Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, forced: readonly boolean[]): number {
     void model, batch, forced;
     throw refusal(this.workers);
   }

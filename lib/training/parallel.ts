@@ -21,6 +21,7 @@ import { SequenceModel } from '../models/sequence-model';
 import { Batch, Objective } from '../models/objectives';
 import { sliceBatch, sliceObjective, isSum } from '../models/objective-slices';
 import { Seq2Seq, Seq2SeqBatch } from '../models/seq2seq';
+import { Captioner, CaptionImage } from '../models/captioner';
 import { SliceJob, SliceModels, toPlain } from './parallel-slices';
 
 interface WorkerHandle {
@@ -101,30 +102,35 @@ export class ParallelTrainer {
   }
 
   /**
-   * The encoder–decoder's loss per target word on a batch of pairs (`forced[b]`: row b teacher-forced),
-   * its rows split over the threads; the gradients go into the model's (overwritten). Returns the loss.
+   * The encoder–decoder's (or the captioner's) loss per target word on a batch of pairs (`forced[b]`: row b
+   * teacher-forced), its rows split over the threads; the gradients go into the model's (overwritten).
+   * Returns the loss.
    */
-  seq2seqLossAndGradients(model: Seq2Seq, batch: Seq2SeqBatch, forced: readonly boolean[]): number {
+  seq2seqLossAndGradients(model: Seq2Seq | Captioner, batch: Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, forced: readonly boolean[]): number {
     const params = model.namedParameters();
     const flat = this.sharedParams(params);
     const B = batch.sources.length, W = Math.min(this.workers, B);
     // A decoder step costs what its rows still writing cost, so the rows are dealt out by target length,
     // longest first, in turn: every slice gets about the same words and the same number of steps.
     const byLength = Array.from({ length: B }, (_, b) => b).sort((a, b) => batch.targets[b].length - batch.targets[a].length || a - b);
-    const config = model.toConfig();
-    const jobs: Extract<SliceJob, { kind: 'seq2seq' }>[] = Array.from({ length: W }, (_, w) => {
+    const jobs: Extract<SliceJob, { kind: 'seq2seq' | 'caption' }>[] = Array.from({ length: W }, (_, w) => {
       const rows = byLength.filter((_, k) => k % W === w);
-      return {
-        kind: 'seq2seq', config, params: flat, grads: w === 0 ? new Float64Array(0) : this.sharedGrads(w, flat.length), result: shared(2), // slice 0 runs in place
-        sources: rows.map((b) => [...batch.sources[b]]), targets: rows.map((b) => [...batch.targets[b]]), forced: rows.map((b) => forced[b]),
+      const base = {
+        params: flat, grads: w === 0 ? new Float64Array(0) : this.sharedGrads(w, flat.length), result: shared(2), // slice 0 runs in place
+        targets: rows.map((b) => [...batch.targets[b]]), forced: rows.map((b) => forced[b]),
       };
+      return model instanceof Captioner
+        ? { ...base, kind: 'caption', config: model.toConfig(), sources: rows.map((b) => (batch as Seq2SeqBatch<CaptionImage>).sources[b]) }
+        : { ...base, kind: 'seq2seq', config: model.toConfig(), sources: rows.map((b) => [...(batch as Seq2SeqBatch).sources[b]]) };
     });
     // Slice 0 runs on the model itself, its gradients left in place: no copy of the parameters in or of
     // the gradients out on this thread.
     const first = jobs[0];
     return this.runAndAdd(jobs, params, false, () => {
       model.zeroGrad();
-      const r = model.loss({ sources: first.sources, targets: first.targets }, { forced: first.forced, backward: true });
+      const r = first.kind === 'caption' && model instanceof Captioner
+        ? model.loss({ sources: first.sources, targets: first.targets }, { forced: first.forced, backward: true })
+        : (model as Seq2Seq).loss({ sources: first.sources as number[][], targets: first.targets }, { forced: first.forced, backward: true });
       return { loss: r.loss, terms: r.words };
     });
   }

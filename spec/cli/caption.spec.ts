@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ValueError } from '../../lib/kernels/tensor';
+import { Rng } from '../../lib/kernels/random';
+import { runCaption } from '../../lib/cli/caption';
+import { toPgm } from '../../lib/data/pgm';
+import { captionAttentionChart } from '../../lib/charts/caption-attention';
+
+function capture() {
+  let text = '';
+  return { out: { write: (s: string) => (text += s), isTTY: false }, text: () => text };
+}
+
+/** A digits file of made-up 8×8 "digits" (64 values 0–16 and the class per line). */
+function writeDigits(file: string): void {
+  const rng = new Rng(4), lines: string[] = [];
+  for (let c = 0; c < 10; c++) for (let k = 0; k < 12; k++) {
+    const px = Array.from({ length: 64 }, (_, i) => (((c + 1) >> ((i >> 3) >> 1)) & 1 ? 12 + rng.int(5) : rng.int(3)));
+    lines.push([...px, c].join(','));
+  }
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+describe('unrolled caption', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caption-'));
+  const data = path.join(dir, 'digits.csv');
+  writeDigits(data);
+  const ckpt = path.join(dir, 'run', 'checkpoint.json');
+
+  it('--train scores seen and unseen combinations beside the baselines, and writes example scenes with attention pictures', () => {
+    const c = capture();
+    expect(runCaption(['--train', '--data', data, '--scenes', '120', '--val-scenes', '20', '--test-scenes', '20', '--epochs', '2', '--encoder', '6', '--hidden', '8', '--embedding', '4', '--workers', '1', '--checkpoint', ckpt, '--json'], c.out)).toBe(0);
+    const lines = c.text().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ event: 'start', scenes: { train: 120, validation: 20, testSeen: 20, testUnseen: 20 } });
+    expect(lines.filter((l) => l.event === 'eval').length).toBe(2);
+    const summary = lines[lines.length - 1];
+    expect(summary.task).toBe('caption');
+    for (const part of ['seen', 'unseen']) {
+      expect(Object.keys(summary[part]).sort()).toEqual(['bleu4', 'exactMatch', 'scenes', 'slotAccuracy']);
+      for (const b of ['mostFrequent', 'template']) expect(summary.baselines[b][part].scenes).toBe(20);
+    }
+    expect(typeof summary.seconds).toBe('number');
+    const saved = JSON.parse(fs.readFileSync(ckpt, 'utf8'));
+    expect(saved.format).toBe('unrolled-captioner');
+    expect(saved.metrics.seen.exactMatch).toBe(summary.seen.exactMatch);
+    for (const name of ['seen-1', 'unseen-3']) {
+      expect(fs.readFileSync(path.join(dir, 'run', `${name}.pgm`)).subarray(0, 2).toString()).toBe('P5');
+      expect(fs.readFileSync(path.join(dir, 'run', `${name}-attention.svg`), 'utf8')).toContain('<svg');
+    }
+  });
+
+  it('--image captions a PGM with the trained model, prints { file, caption } and draws the attention', () => {
+    const c = capture(), svg = path.join(dir, 'pictures', 'a.svg');
+    const image = path.join(dir, 'run', 'unseen-1.pgm');
+    expect(runCaption(['--image', image, '--checkpoint', ckpt, '--svg', svg, '--json'], c.out)).toBe(0);
+    const r = JSON.parse(c.text());
+    expect(Object.keys(r)).toEqual(['file', 'caption']);
+    expect(r.file).toBe(image);
+    expect(typeof r.caption).toBe('string');
+    expect(fs.readFileSync(svg, 'utf8')).toContain(r.caption.split(' ')[0] ?? '');
+    // A wider image of the same height is read too.
+    const wide = path.join(dir, 'wide.pgm');
+    fs.writeFileSync(wide, toPgm({ width: 40, height: 16, pixels: new Float64Array(640).fill(0.1) }));
+    expect(runCaption(['--image', wide, '--checkpoint', ckpt], capture().out)).toBe(0);
+  });
+
+  it('refuses in one line: no mode, both modes, an image of another height, another task\'s checkpoint, a missing checkpoint', () => {
+    expect(() => runCaption([], capture().out)).toThrow(new ValueError('caption: give --train (train and score a captioner) or --image FILE.pgm (caption an image)'));
+    expect(() => runCaption(['--train', '--image', 'x.pgm'], capture().out)).toThrow(new ValueError('caption: give --train or --image FILE.pgm, not both'));
+    const tall = path.join(dir, 'tall.pgm');
+    fs.writeFileSync(tall, toPgm({ width: 8, height: 20, pixels: new Float64Array(160) }));
+    expect(() => runCaption(['--image', tall, '--checkpoint', ckpt], capture().out)).toThrow(new ValueError(`caption --image: ${tall} is 20 rows × 8 columns; the model reads images of 16 rows (any number of columns)`));
+    expect(() => runCaption(['--image', tall, '--checkpoint', ckpt, '--epochs', '3'], capture().out)).toThrow(new ValueError('caption --image: --epochs is for --train'));
+    const other = path.join(dir, 'other.json');
+    fs.writeFileSync(other, JSON.stringify({ format: 'unrolled-seq2seq', format_version: 1, task: { name: 'translate' } }));
+    expect(() => runCaption(['--image', tall, '--checkpoint', other], capture().out)).toThrow(new ValueError(`checkpoint ${other}: format: expected "unrolled-captioner", got "unrolled-seq2seq"`));
+    expect(() => runCaption(['--image', tall, '--checkpoint', path.join(dir, 'none.json')], capture().out)).toThrow(/no such file .*none\.json.*caption --train/);
+  });
+});
+
+describe('captionAttentionChart', () => {
+  it('draws the image and one panel per word, each column tinted by its weight (full from 0.25), text escaped', () => {
+    const svg = captionAttentionChart({
+      title: 'a <b> & c', rows: 2, cols: 3, pixels: [0, 1, 0.5, 0, 0, 1], words: ['a', '7', '<eos>'],
+      attention: [[1, 0, 0], [0.1, 0.9, 0], [0, 0, 0]],
+    });
+    expect(svg).toContain('a &lt;b&gt; &amp; c');
+    expect(svg).toContain('&lt;eos&gt;');
+    expect((svg.match(/fill="red"/g) ?? []).length).toBe(3); // 1, 0.1, 0.9: weights of 0 are not drawn
+    expect((svg.match(/fill-opacity="0\.700"/g) ?? []).length).toBe(2); // 1 and 0.9 are past full
+    expect(svg).toContain('fill-opacity="0.280"'); // 0.1 / 0.25 · 0.7
+    expect(() => captionAttentionChart({ title: '', rows: 1, cols: 1, pixels: [0], words: ['a'], attention: [] })).toThrow('1 words but 0 rows of attention');
+  });
+});
