@@ -162,3 +162,15 @@ export type { Point, Shape } from './charts/diagram';
 export { diagram } from './charts/diagram';
 export type { Series, LineChartOptions, HeatmapOptions, MatrixChartOptions, AttentionChartOptions } from './charts/svg';
 export { lineChart, heatmap, confusionMatrixChart, attentionChart } from './charts/svg';
+export type { CaptionAttentionOptions } from './charts/caption-attention';
+export { captionAttentionChart } from './charts/caption-attention';
+export type { GreyImage } from './data/pgm';
+export { parsePgm, toPgm } from './data/pgm';
+export type { Scene, PlacedDigit, Layout, Relation, SizeName, SceneOptions } from './tasks/caption-scenes';
+export {
+  SCENE_ROWS, SCENE_COLS, SIZES, CAPTION_WORDS, isHeldOut, combinationsOf, isUnseen, captionOf, parseCaption, resizeDigit, drawScene,
+  splitDigitImages, makeScenes,
+} from './tasks/caption-scenes';
+export type { SoftmaxRegression, TemplateCaptioner } from './tasks/caption-baselines';
+export { mostFrequentCaption, fitSoftmaxRegression, predictClass, templateOf, fitTemplateCaptioner, templateCaption } from './tasks/caption-baselines';
+export { CAPTION_FORMAT, CAPTION_VERSION, checkCaptionerConfig, captionerFromJson, readCaptionerCheckpoint } from './training/caption-checkpoint';

@@ -45,8 +45,13 @@ export {
   prepareTranslation, toBatch, buildTranslator, trainTranslator, translationTrainer, resumeTranslationTrainer, translationDatasets,
   evaluateLoss, scoreTranslations, translate,
 } from './tasks/translate';
-export type { PairBatch } from './tasks/translate-learner';
+export type { PairBatch, PairModel, SourceOf } from './tasks/translate-learner';
 export { PairDataset, Seq2SeqLearner } from './tasks/translate-learner';
+export type { CaptionTask, CaptionDataOptions, CaptionData, CaptionOptions, CaptionScores } from './tasks/caption';
+export {
+  captionVocabulary, readDigits, prepareCaptionData, sceneImage, captionDefaults, buildCaptioner, captionDataset, captionTrainer,
+  captionSlots, slotMatches, scoreCaptionStrings, captionScenes, scoreCaptioner,
+} from './tasks/caption';
 
 // diagnostics: PyTorch conformance from case folders, and the gradient-flow laboratory's report
 export type { CaseReport } from './diagnostics/conformance';

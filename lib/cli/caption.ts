@@ -31,7 +31,8 @@ export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   'black-ink': { kind: 'flag', help: '--image: the image is dark ink on a light background (default: light ink on black, as the digits data set)' },
   beam: { kind: 'int', help: 'beam width; 1 is greedy decoding', default: 1, min: 1 },
   data: { kind: 'string', help: '--train: the digits file (default: the digits data set)' },
-  scenes: { kind: 'int', help: '--train: training scenes', default: 8000, min: 1 },
+  scenes: { kind: 'int', help: '--train: training scenes per epoch (new ones for every batch, unless --fixed-scenes)', default: 8000, min: 1 },
+  'fixed-scenes': { kind: 'flag', help: '--train: train on one fixed set of --scenes scenes, epoch after epoch' },
   'val-scenes': { kind: 'int', help: '--train: validation scenes', default: 500, min: 1 },
   'test-scenes': { kind: 'int', help: '--train: test scenes of each of seen and unseen combinations', default: 1000, min: 1 },
   cell: { kind: 'string', help: 'recurrent cell (encoder and decoder)', default: 'gru', choices: Object.keys(CELLS) },
@@ -40,7 +41,7 @@ export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   hidden: { kind: 'int', help: "the decoder's hidden size H", default: 128, min: 1 },
   embedding: { kind: 'int', help: 'word embedding size', default: 32, min: 1 },
   layers: { kind: 'int', help: "the decoder's layers", default: 1, min: 1 },
-  lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.002, positive: true },
+  lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.004, positive: true },
   batch: { kind: 'int', help: 'mini-batch size', default: 32, min: 1 },
   epochs: { kind: 'int', help: 'at most this many passes over the training scenes', default: 12, min: 1 },
   patience: { kind: 'int', help: 'stop after this many epochs without a better validation loss', default: 3, min: 1 },
@@ -93,7 +94,7 @@ function attentionSvg(title: string, image: CaptionImage, c: { words: string[]; 
 }
 
 function captionFile(a: Parsed, out: Out): number {
-  const other = ['train', 'data', 'scenes', 'val-scenes', 'test-scenes', 'cell', 'column', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
+  const other = ['train', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'column', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
   if (other.length) throw new ValueError(`caption --image: ${other.map((k) => `--${k}`).join(', ')} ${other.length > 1 ? 'are' : 'is'} for --train`);
   const file = a.image as string;
   if (!fs.existsSync(file)) throw new ValueError(`caption --image: no such file ${JSON.stringify(file)}`);
@@ -125,6 +126,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
     lr: a.lr as number, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
     maxSeconds: (a['max-seconds'] as number | null) ?? null, seed: a.seed as number,
   });
+  const freshScenes = !(a['fixed-scenes'] as boolean);
   const file = (a.data as string | null) ?? registered('digits', '--data FILE');
   const checkpoint = (a.checkpoint as string | null) ?? DEFAULT_CAPTION_CHECKPOINT;
   const dir = path.dirname(path.resolve(checkpoint));
@@ -135,13 +137,13 @@ function trainCaptioner(a: Parsed, out: Out): number {
   line({ event: 'start', data: file, scenes: { train: data.train.length, validation: data.validation.length, testSeen: data.testSeen.length, testUnseen: data.testUnseen.length }, digitImages: data.images },
     `caption on ${file}: ${data.train.length} training, ${data.validation.length} validation, ${data.testSeen.length} + ${data.testUnseen.length} test scenes (seen + unseen combinations) `
     + `from ${data.images.train} / ${data.images.validation} / ${data.images.test} digit images; ${o.cell}${o.column ? ` column RNN ${o.column}×2,` : ''} encoder ${o.encoder}×2, decoder H=${o.hidden} with attention`);
-  const task: CaptionTask & Record<string, unknown> = { name: 'caption', vocabulary: data.vocabulary.toJSON(), imageRows: SCENE_ROWS, pixelScale: 16, data: file, options: o };
+  const task: CaptionTask & Record<string, unknown> = { name: 'caption', vocabulary: data.vocabulary.toJSON(), imageRows: SCENE_ROWS, pixelScale: 16, data: file, freshScenes, options: o };
   fs.mkdirSync(dir, { recursive: true });
   const batches = Math.ceil(data.train.length / o.batchSize);
   let lastDraw = 0, lossAvg: number | null = null;
   const model = buildCaptioner(data.vocabulary, o);
   const trainer = captionTrainer(model, data, {
-    ...o, workers: (a.workers as number | null) ?? defaultWorkers(o.batchSize), checkpointPath: checkpoint, task,
+    ...o, freshScenes, workers: (a.workers as number | null) ?? defaultWorkers(o.batchSize), checkpointPath: checkpoint, task,
     onStep: (s) => {
       if (s.applied) lossAvg = lossAvg === null ? s.loss : 0.95 * lossAvg + 0.05 * s.loss;
       else line({ event: 'non-finite', step: s.step }, `step ${s.step}: non-finite loss or gradient, skipped`);

@@ -25,7 +25,7 @@
  */
 import { ValueError } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
-import { stratifiedSplit } from '../data/labelled';
+import { stratifiedSplit } from '../data/splits';
 
 export const SCENE_ROWS = 16;
 export const SCENE_COLS = 24;

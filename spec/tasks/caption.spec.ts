@@ -3,7 +3,7 @@ import { ValueError } from '../../lib/kernels/tensor';
 import {
   CAPTION_WORDS, SCENE_ROWS, SCENE_COLS, SIZES, captionOf, combinationsOf, isHeldOut, isUnseen, makeScenes, parseCaption, resizeDigit, drawScene,
 } from '../../lib/tasks/caption-scenes';
-import { captionSlots, slotMatches, scoreCaptionStrings, prepareCaptionData, captionVocabulary, buildCaptioner, captionTrainer, scoreCaptioner } from '../../lib/tasks/caption';
+import { captionSlots, slotMatches, scoreCaptionStrings, prepareCaptionData, captionVocabulary, buildCaptioner, captionTrainer, scoreCaptioner, FreshScenes } from '../../lib/tasks/caption';
 import { fitSoftmaxRegression, predictClass, templateOf, mostFrequentCaption, fitTemplateCaptioner, templateCaption } from '../../lib/tasks/caption-baselines';
 import { parsePgm, toPgm } from '../../lib/data/pgm';
 
@@ -99,6 +99,23 @@ describe('caption scenes', () => {
   });
 });
 
+describe('fresh training scenes', () => {
+  it('makes new scenes for every batch from the training images only, repeatably under the generator', () => {
+    const data = prepareCaptionData(fakeDigits(20), { train: 100, validation: 20, test: 20, seed: 4 });
+    const fresh = new FreshScenes(data, 100, 0.5);
+    const a = fresh.batch([0, 1, 2, 3], new Rng(9)), b = fresh.batch([0, 1, 2, 3], new Rng(9));
+    expect(b).toEqual(a); // the same generator state, the same batch
+    const rng = new Rng(9);
+    const first = fresh.batch([0, 1, 2, 3], rng), second = fresh.batch([0, 1, 2, 3], rng);
+    expect(second.targets).not.toEqual(first.targets); // the next batch is new scenes
+    expect(fresh.size).toBe(100);
+    expect(first.sources[0].pixels.length).toBe(16 * 24);
+    expect(first.targets.every((t) => t[t.length - 1] === 2)).toBe(true); // each caption ends in <eos>
+    // Only training images: a pool without any image of some digit cannot make its scenes.
+    expect(() => new FreshScenes({ ...data, pools: { ...data.pools, train: [0] } }, 10, 1).batch([0], new Rng(1))).toThrow(/no image of the digit/);
+  });
+});
+
 describe('caption scores', () => {
   it('counts slots: each digit in order, and the relation of two or three digits', () => {
     expect(captionSlots('a large 5 above a small 2')).toEqual({ digits: [5, 2], relation: 'above' });
@@ -152,7 +169,7 @@ describe('the captioner on scenes', () => {
     const small = { ...data, train: only(data.train), validation: only(data.validation) };
     const model = buildCaptioner(captionVocabulary(), { encoder: 12, hidden: 24, embedding: 8 });
     const before = scoreCaptioner(model, data.vocabulary, only(data.testSeen));
-    captionTrainer(model, small, { encoder: 12, hidden: 24, embedding: 8, epochs: 20, lr: 0.005, batchSize: 4, patience: null, seed: 2 }).run();
+    captionTrainer(model, small, { encoder: 12, hidden: 24, embedding: 8, epochs: 20, lr: 0.005, batchSize: 4, patience: null, seed: 2, freshScenes: false }).run();
     const after = scoreCaptioner(model, data.vocabulary, only(data.testSeen));
     // The digit named right on held-out images: chance is 0.1; a digit anywhere on the canvas, at any
     // of three sizes, is slow to learn for so small a model (0.59 after these 20 epochs).
