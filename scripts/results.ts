@@ -1,7 +1,7 @@
 /**
  * Reruns every command of docs/results.md and prints its tables (markdown) with the wall time of each run.
  *
- *   npm run results                 all runs (about 3 hours on 2 cores; the char-lm and translate runs take most)
+ *   npm run results                 all runs (several hours on 2 cores; the char-lm, translate and speech runs take most)
  *   npm run results -- --only names runs whose name contains "names"
  *   npm run results -- --seeds 5    the forecasts with seeds 1…5 as well (mean and spread of the test RMSE)
  *
@@ -64,6 +64,12 @@ const BENCHMARKS: Run[] = [
 const SPEECH: Run[] = [
   { name: 'speech-digits', args: ['speech', '--task', 'digits', '--epochs', '30', '--max-seconds', '2700'] },
   { name: 'speech-sequence', args: ['speech', '--task', 'sequence', '--max-seconds', '4200'] },
+];
+
+const CAPTION: Run[] = [
+  { name: 'caption', args: ['caption', '--train'] },
+  { name: 'caption-fixed-scenes', args: ['caption', '--train', '--fixed-scenes'] },
+  { name: 'caption-bands-2', args: ['caption', '--train', '--bands', '2'] },
 ];
 
 function option(name: string): string | null {
@@ -178,4 +184,18 @@ for (const run of speech) {
   const s = r.speakers as Record<string, number>;
   const official = r.official as { accuracy: number } | undefined; // the sequence task has none; its figures are digit error rates
   console.log(`| ${run.name} | ${pct(official?.accuracy)} | ${['george', 'jackson', 'lucas', 'nicolas', 'yweweler'].map((n) => pct(s[n])).join(' | ')} | ${pct(r.mean as number)} | ${wall.toFixed(1)} s |`);
+}
+
+const caption = pick(CAPTION);
+if (caption.length) {
+  console.log('\n| run | exact match seen / unseen | BLEU-4 seen / unseen | slot accuracy seen / unseen | template baseline exact match seen / unseen | wall |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+}
+for (const run of caption) {
+  const dir = path.join('runs/results', run.name);
+  const { result: r, wall } = unrolled([...run.args, '--checkpoint', path.join(dir, 'checkpoint.json')]);
+  type Scores = { exactMatch: number; bleu4: number; slotAccuracy: number };
+  const seen = r.seen as Scores, unseen = r.unseen as Scores, template = (r.baselines as { template: { seen: Scores; unseen: Scores } }).template;
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  console.log(`| ${run.name} | ${pct(seen.exactMatch)} / ${pct(unseen.exactMatch)} | ${(100 * seen.bleu4).toFixed(1)} / ${(100 * unseen.bleu4).toFixed(1)} | ${pct(seen.slotAccuracy)} / ${pct(unseen.slotAccuracy)} | ${pct(template.seen.exactMatch)} / ${pct(template.unseen.exactMatch)} | ${wall.toFixed(1)} s |`);
 }

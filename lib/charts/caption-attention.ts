@@ -1,9 +1,10 @@
 /**
  * An image and its caption, with where the captioner looked for each word: the picture of
  * `unrolled caption --image … --svg`. The image is drawn in grey (white background, black ink) at the top;
- * below it one small copy per generated word (and <eos>), each column tinted red by that word's attention
- * weight on it (in proportion, full from α = 0.25 on, so that weights spread evenly over the columns show
- * as a faint wash), the word and its largest weight under it.
+ * below it one small copy per generated word (and <eos>), each region the model attends over (a column of
+ * one of `bands` horizontal bands; region s = g·cols + c) tinted red by that word's attention weight on it
+ * (in proportion, full from α = 0.25 on, so that weights spread evenly show as a faint wash), the word and
+ * its largest weight under it.
  */
 import { esc } from './svg';
 
@@ -13,7 +14,8 @@ export interface CaptionAttentionOptions {
   cols: number;
   pixels: ArrayLike<number>; // [rows·cols] in [0, 1], row after row
   words: readonly string[]; // the caption's words, then <eos> if it was produced
-  attention: readonly (readonly number[])[]; // [word][column]
+  attention: readonly (readonly number[])[]; // [word][region], bands·cols regions each
+  bands?: number; // default 1: whole columns
 }
 
 const FULL_TINT = 0.25; // an attention weight drawn fully red
@@ -23,12 +25,13 @@ function grey(v: number): string {
   return `rgb(${g},${g},${g})`;
 }
 
-/** The image at (x, y) with cells of `cell` pixels, columns tinted by `tint` (0 … 1 each) if given. */
+/** The image at (x, y) with cells of `cell` pixels, regions tinted by `tint` (0 … 1 each) if given. */
 function image(o: CaptionAttentionOptions, x: number, y: number, cell: number, tint: readonly number[] | null): string[] {
-  const out: string[] = [];
+  const out: string[] = [], G = o.bands ?? 1, h = (o.rows / G) * cell;
   for (let r = 0; r < o.rows; r++) for (let c = 0; c < o.cols; c++) out.push(`<rect x="${x + c * cell}" y="${y + r * cell}" width="${cell}" height="${cell}" fill="${grey(o.pixels[r * o.cols + c])}"/>`);
-  if (tint) tint.forEach((t, c) => {
-    if (t > 0.005) out.push(`<rect x="${x + c * cell}" y="${y}" width="${cell}" height="${o.rows * cell}" fill="red" fill-opacity="${(0.7 * t).toFixed(3)}"/>`);
+  if (tint) tint.forEach((t, s) => {
+    const g = Math.floor(s / o.cols), c = s % o.cols;
+    if (t > 0.005) out.push(`<rect x="${x + c * cell}" y="${y + g * h}" width="${cell}" height="${h}" fill="red" fill-opacity="${(0.7 * t).toFixed(3)}"/>`);
   });
   out.push(`<rect x="${x}" y="${y}" width="${o.cols * cell}" height="${o.rows * cell}" fill="none" stroke="#888"/>`);
   return out;
@@ -36,6 +39,10 @@ function image(o: CaptionAttentionOptions, x: number, y: number, cell: number, t
 
 export function captionAttentionChart(o: CaptionAttentionOptions): string {
   if (o.attention.length !== o.words.length) throw new Error(`captionAttentionChart: ${o.words.length} words but ${o.attention.length} rows of attention`);
+  const regions = (o.bands ?? 1) * o.cols;
+  o.attention.forEach((a, k) => {
+    if (a.length !== regions) throw new Error(`captionAttentionChart attention[${k}]: expected ${regions} weights (${o.bands ?? 1} band(s) × ${o.cols} columns), got ${a.length}`);
+  });
   const big = Math.max(4, Math.min(14, Math.floor(420 / o.cols))), small = Math.max(2, Math.min(6, Math.floor(170 / o.cols)));
   const panelW = o.cols * small + 16, perRow = Math.max(1, Math.min(o.words.length, Math.floor(900 / panelW)));
   const top = 40, bigH = o.rows * big, panelsTop = top + bigH + 40, panelH = o.rows * small + 36;
@@ -45,7 +52,7 @@ export function captionAttentionChart(o: CaptionAttentionOptions): string {
   const bigX = (W - o.cols * big) / 2;
   out.push(...image(o, bigX, top, big, null));
   out.push(`<text x="${W / 2}" y="${top + bigH + 24}" text-anchor="middle" font-size="13">${esc(o.words.filter((w) => w !== '<eos>').join(' '))}</text>`);
-  out.push(`<text x="${W - 10}" y="${top + bigH + 24}" text-anchor="end" fill="#666">red: each word's attention α over the columns (full at α ≥ ${FULL_TINT})</text>`);
+  out.push(`<text x="${W - 10}" y="${top + bigH + 24}" text-anchor="end" fill="#666">red: each word's attention α over the regions (full at α ≥ ${FULL_TINT})</text>`);
   o.words.forEach((w, k) => {
     const a = o.attention[k], max = Math.max(...a);
     const x = 15 + (k % perRow) * panelW, y = panelsTop + Math.floor(k / perRow) * panelH;

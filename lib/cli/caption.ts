@@ -36,7 +36,7 @@ export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   'val-scenes': { kind: 'int', help: '--train: validation scenes', default: 500, min: 1 },
   'test-scenes': { kind: 'int', help: '--train: test scenes of each of seen and unseen combinations', default: 1000, min: 1 },
   cell: { kind: 'string', help: 'recurrent cell (encoder and decoder)', default: 'gru', choices: Object.keys(CELLS) },
-  column: { kind: 'int', help: 'hidden size per direction of an RNN run down and up each column first (0: the encoder reads the raw pixel columns)', default: 0, min: 0 },
+  bands: { kind: 'int', help: 'horizontal bands of the image, each read as a sequence of columns (1: whole columns; a divisor of 16)', default: 1, min: 1 },
   encoder: { kind: 'int', help: "the encoder's hidden size per direction", default: 64, min: 1 },
   hidden: { kind: 'int', help: "the decoder's hidden size H", default: 128, min: 1 },
   embedding: { kind: 'int', help: 'word embedding size', default: 32, min: 1 },
@@ -59,8 +59,8 @@ export function captionHelp(): string {
 --train makes scenes of 16 × 24 pixels from the 8×8 handwritten digits (one to three digits, small,
 normal or large, side by side or one above the other; each split's scenes use only that split's digit
 images), captions them from a small grammar ("a 3 to the left of a large 7", "a small 5 above a 2",
-"three digits : a 4 , a 9 and a 1"), and trains a captioner: a bidirectional GRU over the image's
-columns, a GRU decoder with additive attention over them. Some (digit, relation, digit) combinations
+"three digits : a 4 , a 9 and a 1"), and trains a captioner: a bidirectional GRU along the columns of
+each horizontal band of the image, a GRU decoder with additive attention over those regions. Some (digit, relation, digit) combinations
 never appear in training; the test reports seen and unseen combinations apart, beside the most frequent
 caption and a template filled by per-position pixel classifiers. It writes the checkpoint, a few test
 scenes as PGM and their attention pictures beside it.
@@ -89,12 +89,12 @@ function captionOf(model: Captioner, vocabulary: WordVocabulary, image: CaptionI
   return { words: d.ended ? [...words, '<eos>'] : words, caption: words.join(' '), attention: d.attention ?? [] };
 }
 
-function attentionSvg(title: string, image: CaptionImage, c: { words: string[]; attention: number[][] }): string {
-  return captionAttentionChart({ title, rows: image.rows, cols: image.cols, pixels: image.pixels, words: c.words, attention: c.attention });
+function attentionSvg(title: string, image: CaptionImage, c: { words: string[]; attention: number[][] }, bands: number): string {
+  return captionAttentionChart({ title, rows: image.rows, cols: image.cols, pixels: image.pixels, words: c.words, attention: c.attention, bands });
 }
 
 function captionFile(a: Parsed, out: Out): number {
-  const other = ['train', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'column', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
+  const other = ['train', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
   if (other.length) throw new ValueError(`caption --image: ${other.map((k) => `--${k}`).join(', ')} ${other.length > 1 ? 'are' : 'is'} for --train`);
   const file = a.image as string;
   if (!fs.existsSync(file)) throw new ValueError(`caption --image: no such file ${JSON.stringify(file)}`);
@@ -108,7 +108,7 @@ function captionFile(a: Parsed, out: Out): number {
   if (pgm.height !== R) throw new ValueError(`caption --image: ${file} is ${pgm.height} rows × ${pgm.width} columns; the model reads images of ${R} rows (any number of columns)`);
   const image: CaptionImage = { rows: pgm.height, cols: pgm.width, pixels: pgm.pixels };
   const c = captionOf(model, vocabulary, image, a.beam as number);
-  if (a.svg !== null) writeFileIn(a.svg as string, attentionSvg(`${path.basename(file)}: "${c.caption}"`, image, c));
+  if (a.svg !== null) writeFileIn(a.svg as string, attentionSvg(`${path.basename(file)}: "${c.caption}"`, image, c, model.config.bands));
   if (a.json || !out.isTTY) out.write(JSON.stringify({ file, caption: c.caption }) + '\n');
   else out.write(`${file}: ${c.caption}${a.svg !== null ? `   (attention: ${a.svg})` : ''}\n`);
   return 0;
@@ -122,7 +122,7 @@ function writeFileIn(file: string, text: string): void {
 function trainCaptioner(a: Parsed, out: Out): number {
   for (const k of ['svg', 'black-ink']) if (a._given.has(k)) throw new ValueError(`caption --${k}: is for --image`);
   const o = captionDefaults({
-    cell: CELLS[a.cell as string], column: a.column as number, encoder: a.encoder as number, hidden: a.hidden as number, embedding: a.embedding as number, layers: a.layers as number,
+    cell: CELLS[a.cell as string], bands: a.bands as number, encoder: a.encoder as number, hidden: a.hidden as number, embedding: a.embedding as number, layers: a.layers as number,
     lr: a.lr as number, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
     maxSeconds: (a['max-seconds'] as number | null) ?? null, seed: a.seed as number,
   });
@@ -136,7 +136,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
   const data = prepareCaptionData(readDigits(file), { train: a.scenes as number, validation: a['val-scenes'] as number, test: a['test-scenes'] as number, seed: o.seed });
   line({ event: 'start', data: file, scenes: { train: data.train.length, validation: data.validation.length, testSeen: data.testSeen.length, testUnseen: data.testUnseen.length }, digitImages: data.images },
     `caption on ${file}: ${data.train.length} training, ${data.validation.length} validation, ${data.testSeen.length} + ${data.testUnseen.length} test scenes (seen + unseen combinations) `
-    + `from ${data.images.train} / ${data.images.validation} / ${data.images.test} digit images; ${o.cell}${o.column ? ` column RNN ${o.column}×2,` : ''} encoder ${o.encoder}×2, decoder H=${o.hidden} with attention`);
+    + `from ${data.images.train} / ${data.images.validation} / ${data.images.test} digit images; ${o.cell} encoder ${o.encoder}×2 over ${o.bands} band${o.bands > 1 ? 's' : ''} of columns, decoder H=${o.hidden} with attention`);
   const task: CaptionTask & Record<string, unknown> = { name: 'caption', vocabulary: data.vocabulary.toJSON(), imageRows: SCENE_ROWS, pixelScale: 16, data: file, freshScenes, options: o };
   fs.mkdirSync(dir, { recursive: true });
   const batches = Math.ceil(data.train.length / o.batchSize);
@@ -173,7 +173,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
   for (const { s, name } of examples) {
     const image = sceneImage(s), c = captionOf(model, data.vocabulary, image, beam);
     fs.writeFileSync(path.join(dir, `${name}.pgm`), toPgm({ width: SCENE_COLS, height: SCENE_ROWS, pixels: image.pixels }, s.caption));
-    files[`${name}-attention.svg`] = attentionSvg(`${name}: "${c.caption}" (reference: "${s.caption}")`, image, c);
+    files[`${name}-attention.svg`] = attentionSvg(`${name}: "${c.caption}" (reference: "${s.caption}")`, image, c, model.config.bands);
   }
   const charts = writeOutputs(dir, files);
   const summary = {

@@ -66,12 +66,12 @@ export function captionerLabel(c: { mode: CellKind; numLayers: 1 | 2 }): string 
 }
 
 /**
- * Checks every parameter of an image captioner (column RNN, image encoder, its initial-state layers,
- * attention, decoder, output layer; Hv = 2 unless given, He = 3, E = 5, H = 6) as `runSeq2SeqGradcheck` does, weights made 3 times larger
+ * Checks every parameter of an image captioner (image encoder, its initial-state layers, attention,
+ * decoder, output layer; two bands of two rows unless given, He = 3, E = 5, H = 6) as `runSeq2SeqGradcheck` does, weights made 3 times larger
  * for the same reason, one row free-running.
  */
-export function runCaptionerGradcheck(c: { mode: CellKind; numLayers: 1 | 2; columnSize?: number }, seed = 13): GradcheckRow[] {
-  const model = new Captioner({ mode: c.mode, numLayers: c.numLayers, imageRows: 4, columnSize: c.columnSize ?? 2, encoderSize: 3, targetVocabSize: 6, embeddingSize: 5, hiddenSize: 6 }, seed);
+export function runCaptionerGradcheck(c: { mode: CellKind; numLayers: 1 | 2; bands?: number }, seed = 13): GradcheckRow[] {
+  const model = new Captioner({ mode: c.mode, numLayers: c.numLayers, imageRows: 4, bands: c.bands ?? 2, encoderSize: 3, targetVocabSize: 6, embeddingSize: 5, hiddenSize: 6 }, seed);
   for (const p of model.namedParameters()) if (!p.name.includes('embedding')) p.value.data.forEach((v, i) => (p.value.data[i] = 3 * v));
   const batch = captionerCheckBatch();
   model.zeroGrad();

@@ -3,28 +3,25 @@
  * (Xu et al., "Show, Attend and Tell", 2015, with a recurrent encoder in place of the convolutional one).
  *                                                                             docs: docs/models/captioner.md
  *
- *   an image of R rows × C columns, pixel values in [0, 1]; captions are word ids ending in <eos>
- *   (CAP-1)  x_c = column c of the image, read down and up by a bidirectional RNN, one pixel per step, its
- *            two final states side by side:  x_c = [→v_{R,c} ‖ ←v_{1,c}] = BiRNN_col(p_{1,c} … p_{R,c})   [2Hv]
- *            (the same weights for every column: the "vertical sweep" of ReNet, Visin et al. 2015, in place of
- *            a convolution; it reads a digit the same wherever it sits in its column). With Hv = 0, x_c is
- *            the column's R pixels themselves.
- *   (CAP-2)  k_c = [→h_c ‖ ←h_c] = BiRNN_enc(x_1 … x_C)                       [C,B,2He]  one annotation per column
- *   (CAP-3)  k̄ = (1/C) Σ_c k_c                                                 [B,2He]   the mean annotation
+ *   an image of R rows × C columns, pixel values in [0, 1], cut into G horizontal bands of R/G rows (G = 1:
+ *   the whole columns); captions are word ids ending in <eos>
+ *   (CAP-1)  x_{g,c} = the pixels of column c in band g, top to bottom           [R/G]
+ *   (CAP-2)  k_{g,c} = [→h_{g,c} ‖ ←h_{g,c}] = BiRNN_enc(x_{g,1} … x_{g,C})       [2He]  each band read left to right
+ *            and back, the same weights for every band; the regions s = g·C + c, S = G·C of them   k: [S,B,2He]
+ *   (CAP-3)  k̄ = (1/S) Σ_s k_s                                                 [B,2He]   the mean annotation
  *   (CAP-4)  s_0 = tanh(k̄·W_hᵀ + b_h), reshaped to [L,B,H]; for an LSTM also c_0 = tanh(k̄·W_cᵀ + b_c)
  *   then the decoder of the encoder–decoder, unchanged (SEQ-3 … SEQ-5): the words it has written, additive
- *   attention over k_1 … k_C (ATT-1 … ATT-5) read from s_{t−1}, a GRU/LSTM step, the logits.
+ *   attention over k_1 … k_S (ATT-1 … ATT-5) read from s_{t−1}, a GRU/LSTM step, the logits.
  * Backward (the decoder's is the encoder–decoder's, lib/models/seq2seq-loss.ts):
  *   (CAP-4') ∂L/∂s_0 ⊙ (1 − s_0²) → dW_h, db_h and ∂L/∂k̄ (the same for c_0)
- *   (CAP-3') dk_c += ∂L/∂k̄ / C for every column, beside what the attention sent back to k_c (ATT-1', ATT-5')
- *   (CAP-2') BPTT through both directions of the encoder → ∂L/∂x_c
- *   (CAP-1') ∂L/∂x_c is ∂L/∂(the column RNN's final states): BPTT up and down every column (the image
- *            itself takes no gradient)
+ *   (CAP-3') dk_s += ∂L/∂k̄ / S for every region, beside what the attention sent back to k_s (ATT-1', ATT-5')
+ *   (CAP-2') BPTT through both directions of the encoder, every band (the image itself takes no gradient)
  *
  * Why columns and no convolution: a bidirectional recurrent pass over the columns gives every column an
  * annotation that knows the whole image (what is left and right of it), which is what the captions' relations
  * need, and it is the engine's own layer, already checked against PyTorch; the attention then picks the
- * columns a word is about. An image with R rows (the model's) and any number of columns can be captioned.
+ * columns a word is about. Bands (G = 2) give two digits one above the other regions of their own. An
+ * image with R rows (the model's) and any number of columns can be captioned.
  */
 import { Mat, zeros, ValueError, ShapeError } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
@@ -42,7 +39,7 @@ import { decoderStepOf, initialStateOf } from './seq2seq';
 export interface CaptionerConfig extends DecoderConfig {
   mode: CellKind; // encoder and decoder cell
   imageRows: number; // R: the rows of every image
-  columnSize: number; // Hv per direction of the column RNN (CAP-1); 0: the encoder reads the raw columns
+  bands: number; // G: horizontal bands, each read as a sequence of columns (CAP-1); R must be a multiple of G
   encoderSize: number; // He, per direction: the annotations are 2·He wide
   targetVocabSize: number; // V
   embeddingSize: number; // E
@@ -59,7 +56,6 @@ export interface CaptionImage {
 
 /** What the image encoder keeps for its backward. */
 export interface ImageCache {
-  column: RecurrentCache | null; // the column RNN's (CAP-1)
   rnn: RecurrentCache;
   mean: Mat; // [B,2He]  k̄
   initH: { cache: LinearCache; s0: Mat }; // s0 = tanh(k̄·W_hᵀ + b_h), [B,L·H]
@@ -68,8 +64,7 @@ export interface ImageCache {
 
 export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDecoder<CaptionImage, ImageCache> {
   readonly config: CaptionerConfig;
-  readonly column: Recurrent | null; // bidirectional, one layer, down and up each column (CAP-1)
-  readonly encoder: Recurrent; // bidirectional, one layer, over the columns
+  readonly encoder: Recurrent; // bidirectional, one layer, over the columns of every band
   readonly initH: Linear; // [L·H,2He]
   readonly initC: Linear | null; // [L·H,2He] (LSTM)
   readonly targetEmbedding: Embedding;
@@ -80,15 +75,14 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
 
   constructor(config: CaptionerConfig, seed = 0) {
     assertCellKind(config.mode, 'Captioner mode');
-    if (!Number.isInteger(config.columnSize) || config.columnSize < 0) throw new ValueError(`Captioner columnSize: expected an integer >= 0, got ${config.columnSize}`);
-    for (const k of ['imageRows', 'encoderSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) {
+    for (const k of ['imageRows', 'bands', 'encoderSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) {
       if (!Number.isInteger(config[k]) || config[k] < 1) throw new ValueError(`Captioner ${k}: expected an integer >= 1, got ${config[k]}`);
     }
+    if (config.imageRows % config.bands !== 0) throw new ValueError(`Captioner bands: expected a divisor of imageRows (${config.imageRows}), got ${config.bands}`);
     this.config = { ...config };
-    const { mode, imageRows: R, columnSize: Hv, encoderSize: He, embeddingSize: E, hiddenSize: H, numLayers: L } = config;
+    const { mode, imageRows: R, bands: G, encoderSize: He, embeddingSize: E, hiddenSize: H, numLayers: L } = config;
     const rng = new Rng(seed);
-    this.column = Hv > 0 ? new Recurrent({ mode, inputSize: 1, hiddenSize: Hv, numLayers: 1, bidirectional: true, seed: seed + 3, trackGradNorms: false }) : null;
-    this.encoder = new Recurrent({ mode, inputSize: Hv > 0 ? 2 * Hv : R, hiddenSize: He, numLayers: 1, bidirectional: true, seed: seed + 1, trackGradNorms: false });
+    this.encoder = new Recurrent({ mode, inputSize: R / G, hiddenSize: He, numLayers: 1, bidirectional: true, seed: seed + 1, trackGradNorms: false });
     this.initH = new Linear(2 * He, L * H, { rng });
     this.initC = mode === 'lstm' ? new Linear(2 * He, L * H, { rng }) : null;
     this.targetEmbedding = new Embedding(config.targetVocabSize, E, { paddingIdx: PAD_ID, rng });
@@ -105,7 +99,6 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
       { name: `${prefix}.bias`, value: l.params.bias!, grad: l.grads.bias! },
     ];
     return [
-      ...(this.column ? prefixed('encoder.column.', this.column.namedParameters()) : []),
       ...prefixed('encoder.rnn.', this.encoder.namedParameters()),
       ...linear('encoder.init_h', this.initH),
       ...(this.initC ? linear('encoder.init_c', this.initC) : []),
@@ -130,16 +123,21 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
       if (im.cols !== C) throw new ShapeError(`Captioner.encode images[${b}]: expected ${C} columns as images[0], got ${im.cols}`);
       if (im.pixels.length !== R * C) throw new ShapeError(`Captioner.encode images[${b}].pixels: expected ${R}·${C} = ${R * C} values, got ${im.pixels.length}`);
     });
-    const { x, column } = this.readColumns(images, C); //                     x [C,B,·]          (CAP-1)
-    const rnn = this.encoder.forward(x); //                                    k [C,B,2He]        (CAP-2)
-    const K2 = rnn.output.shape[2], mean = zeros([B, K2]), M = mean.data, K = rnn.output.data;
-    for (let c = 0; c < C; c++) for (let b = 0; b < B; b++) for (let j = 0; j < K2; j++) M[b * K2 + j] += K[(c * B + b) * K2 + j] / C; // k̄   (CAP-3)
+    const G = this.config.bands, Rg = R / G, x = zeros([C, G * B, Rg]), X = x.data; // band g of image b is row g·B + b
+    images.forEach((im, b) => {
+      for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) for (let r = 0; r < Rg; r++) X[(c * G * B + g * B + b) * Rg + r] = im.pixels[(g * Rg + r) * C + c]; // x_{g,c}   (CAP-1)
+    });
+    const rnn = this.encoder.forward(x); //                                    [C,G·B,2He]        (CAP-2)
+    const S = G * C, K2 = rnn.output.shape[2], keys = zeros([S, B, K2]), K = keys.data, O = rnn.output.data;
+    for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) K.set(O.subarray((c * G * B + g * B) * K2, (c * G * B + g * B + B) * K2), (g * C + c) * B * K2); // k_{g·C+c}   (CAP-2)
+    const mean = zeros([B, K2]), M = mean.data;
+    for (let s = 0; s < S; s++) for (let b = 0; b < B; b++) for (let j = 0; j < K2; j++) M[b * K2 + j] += K[(s * B + b) * K2 + j] / S; // k̄   (CAP-3)
     const initH = this.initState(this.initH, mean), initC = this.initC ? this.initState(this.initC, mean) : null;
-    const lengths = new Int32Array(B).fill(C);
+    const lengths = new Int32Array(B).fill(S);
     return {
-      B, lengths, keys: rnn.output, h_n: this.layersFirst(initH.s0, B), c_n: initC ? this.layersFirst(initC.s0, B) : null,
-      attention: this.attention.prepare(rnn.output, lengths), //                                 (ATT-1)
-      cache: { column, rnn: rnn.cache, mean, initH, initC },
+      B, lengths, keys, h_n: this.layersFirst(initH.s0, B), c_n: initC ? this.layersFirst(initC.s0, B) : null,
+      attention: this.attention.prepare(keys, lengths), //                                       (ATT-1)
+      cache: { rnn: rnn.cache, mean, initH, initC },
     };
   }
 
@@ -153,7 +151,7 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
 
   /** (CAP-4', CAP-3', CAP-2') Backward of the image encoder, given ∂L/∂s_0 (∂L/∂c_0) [L,B,H] and the attention's sums. */
   encoderBackward(enc: Encoded<ImageCache>, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void {
-    const { B, keys } = enc, [C, , K2] = keys.shape;
+    const { B, keys } = enc, [S, , K2] = keys.shape, G = this.config.bands, C = S / G;
     const dKeys = keyGrads ? keyGrads.dKeys : zeros(keys.shape);
     if (keyGrads) this.attention.prepareBackward(enc.attention!, keyGrads.dP, dKeys); //       (ATT-1')
     const dMean = this.initBackward(this.initH, enc.cache.initH, this.rowsFirst(dh, B)); //      (CAP-4')
@@ -162,36 +160,10 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
       dMean.data.forEach((_, i) => (dMean.data[i] += dMeanC.data[i]));
     }
     const DK = dKeys.data, DM = dMean.data;
-    for (let c = 0; c < C; c++) for (let b = 0; b < B; b++) for (let j = 0; j < K2; j++) DK[(c * B + b) * K2 + j] += DM[b * K2 + j] / C; // (CAP-3')
-    const { dx } = this.encoder.backward(enc.cache.rnn, dKeys); //            BPTT over the columns   (CAP-2')
-    if (this.column && enc.cache.column) {
-      const Hv = this.config.columnSize, dhN = zeros([2, C * B, Hv]), DX = dx.data; // ∂L/∂ the column RNN's final states
-      for (let i = 0; i < C * B; i++) for (let d = 0; d < 2; d++) for (let j = 0; j < Hv; j++) dhN.data[(d * C * B + i) * Hv + j] = DX[i * 2 * Hv + d * Hv + j]; // (CAP-1')
-      this.column.backward(enc.cache.column, zeros([this.config.imageRows, C * B, 2 * Hv]), dhN); // up and down every column   (CAP-1')
-    }
-  }
-
-  /**
-   * (CAP-1) The encoder's input, one step per column [C,B,·]: the column RNN's two final states, run over
-   * all C·B columns of the batch at once (row c·B + b of its batch is column c of image b), or the raw pixels.
-   */
-  private readColumns(images: readonly CaptionImage[], C: number): { x: Mat; column: RecurrentCache | null } {
-    const B = images.length, R = this.config.imageRows;
-    if (!this.column) {
-      const x = zeros([C, B, R]), X = x.data;
-      images.forEach((im, b) => {
-        for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) X[(c * B + b) * R + r] = im.pixels[r * C + c]; // x_c = the pixels   (CAP-1)
-      });
-      return { x, column: null };
-    }
-    const p = zeros([R, C * B, 1]), P = p.data; //                          time-major: row r is step r
-    images.forEach((im, b) => {
-      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) P[r * C * B + c * B + b] = im.pixels[r * C + c];
-    });
-    const v = this.column.forward(p); //                                       h_n [2,C·B,Hv]: down, up
-    const Hv = this.config.columnSize, x = zeros([C, B, 2 * Hv]), X = x.data, Hn = v.h_n.data;
-    for (let i = 0; i < C * B; i++) for (let d = 0; d < 2; d++) for (let j = 0; j < Hv; j++) X[i * 2 * Hv + d * Hv + j] = Hn[(d * C * B + i) * Hv + j]; // x_c = [→v ‖ ←v]   (CAP-1)
-    return { x, column: v.cache };
+    for (let s = 0; s < S; s++) for (let b = 0; b < B; b++) for (let j = 0; j < K2; j++) DK[(s * B + b) * K2 + j] += DM[b * K2 + j] / S; // (CAP-3')
+    const dOut = zeros([C, G * B, K2]); //                                      back to the encoder's layout
+    for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) dOut.data.set(DK.subarray((g * C + c) * B * K2, (g * C + c + 1) * B * K2), (c * G * B + g * B) * K2);
+    this.encoder.backward(enc.cache.rnn, dOut); //                             BPTT along every band   (CAP-2')
   }
 
   /** The masked cross-entropy of a batch (images and captions), as `Seq2Seq.loss`. */

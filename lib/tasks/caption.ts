@@ -86,7 +86,7 @@ export function sceneImage(s: { pixels: Float64Array }): CaptionImage {
 
 export interface CaptionOptions {
   cell?: CellKind; // default 'gru'
-  column?: number; // Hv per direction of the column RNN, default 0: the encoder reads the raw columns
+  bands?: number; // G, horizontal bands read as sequences of columns (a divisor of 16), default 1: whole columns
   encoder?: number; // He per direction, default 64
   hidden?: number; // the decoder's H, default 128
   embedding?: number; // E, default 32
@@ -109,12 +109,11 @@ export interface CaptionOptions {
 
 export function captionDefaults(o: CaptionOptions) {
   const r = {
-    cell: o.cell ?? 'gru', column: o.column ?? 0, encoder: o.encoder ?? 64, hidden: o.hidden ?? 128, embedding: o.embedding ?? 32, layers: o.layers ?? 1,
+    cell: o.cell ?? 'gru', bands: o.bands ?? 1, encoder: o.encoder ?? 64, hidden: o.hidden ?? 128, embedding: o.embedding ?? 32, layers: o.layers ?? 1,
     lr: o.lr ?? 0.004, batchSize: o.batchSize ?? 32, epochs: o.epochs ?? 12, patience: o.patience === undefined ? 3 : o.patience,
     clip: o.clip ?? 5, teacherForcing: o.teacherForcing ?? 1, maxSeconds: o.maxSeconds ?? null, seed: o.seed ?? 1,
   };
-  if (!Number.isInteger(r.column) || r.column < 0) throw new ValueError(`caption column: expected an integer >= 0, got ${r.column}`);
-  for (const k of ['encoder', 'hidden', 'embedding', 'layers', 'batchSize', 'epochs'] as const) {
+  for (const k of ['bands', 'encoder', 'hidden', 'embedding', 'layers', 'batchSize', 'epochs'] as const) {
     if (!Number.isInteger(r[k]) || r[k] < 1) throw new ValueError(`caption ${k}: expected an integer >= 1, got ${r[k]}`);
   }
   if (!(r.teacherForcing >= 0 && r.teacherForcing <= 1)) throw new ValueError(`caption teacherForcing: expected a probability in [0, 1], got ${r.teacherForcing}`);
@@ -124,7 +123,7 @@ export function captionDefaults(o: CaptionOptions) {
 export function buildCaptioner(vocabulary: WordVocabulary, o: CaptionOptions): Captioner {
   const r = captionDefaults(o);
   return new Captioner({
-    mode: r.cell, imageRows: SCENE_ROWS, columnSize: r.column, encoderSize: r.encoder, targetVocabSize: vocabulary.size,
+    mode: r.cell, imageRows: SCENE_ROWS, bands: r.bands, encoderSize: r.encoder, targetVocabSize: vocabulary.size,
     embeddingSize: r.embedding, hiddenSize: r.hidden, numLayers: r.layers,
   }, r.seed);
 }

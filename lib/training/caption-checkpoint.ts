@@ -23,7 +23,7 @@ export function checkCaptionerConfig(config: unknown, what: string): CaptionerCo
   const m = config as Record<string, unknown>;
   if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ValueError(`${what}: expected an object`);
   assertCellKind(m.mode, `${what}.mode`);
-  for (const k of ['imageRows', 'encoderSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers']) {
+  for (const k of ['imageRows', 'bands', 'encoderSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers']) {
     if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
   }
   return m as unknown as CaptionerConfig;

@@ -91,5 +91,13 @@ describe('captionAttentionChart', () => {
     expect((svg.match(/fill-opacity="0\.700"/g) ?? []).length).toBe(2); // 1 and 0.9 are past full
     expect(svg).toContain('fill-opacity="0.280"'); // 0.1 / 0.25 · 0.7
     expect(() => captionAttentionChart({ title: '', rows: 1, cols: 1, pixels: [0], words: ['a'], attention: [] })).toThrow('1 words but 0 rows of attention');
+    expect(() => captionAttentionChart({ title: '', rows: 2, cols: 3, pixels: [0, 0, 0, 0, 0, 0], words: ['a'], attention: [[1, 0, 0]], bands: 2 })).toThrow('attention[0]: expected 6 weights (2 band(s) × 3 columns), got 3');
+  });
+
+  it('tints each region in its own band: region g·cols + c covers rows of band g only', () => {
+    const svg = captionAttentionChart({ title: 't', rows: 4, cols: 2, pixels: new Array(8).fill(0), words: ['a'], attention: [[0, 0, 0, 1]], bands: 2 });
+    const tinted = /<rect x="([\d.]+)" y="([\d.]+)" width="(\d+)" height="(\d+)" fill="red"/.exec(svg)!;
+    const cellSize = Number(tinted[3]);
+    expect(Number(tinted[4])).toBe(2 * cellSize); // half the image's 4 rows
   });
 });

@@ -5,7 +5,7 @@ import { greedyDecode, beamSearch } from '../../lib/models/decoding';
 import { EOS_ID } from '../../lib/models/seq2seq';
 
 const small = (mode: CaptionerConfig['mode'], numLayers = 1): CaptionerConfig => ({
-  mode, numLayers, imageRows: 4, columnSize: 2, encoderSize: 3, targetVocabSize: 6, embeddingSize: 5, hiddenSize: 6,
+  mode, numLayers, imageRows: 4, bands: 2, encoderSize: 3, targetVocabSize: 6, embeddingSize: 5, hiddenSize: 6,
 });
 
 describe('Captioner', () => {
@@ -13,36 +13,52 @@ describe('Captioner', () => {
     // Three images, captions of different lengths, one row free-running; `npm run gradcheck` runs every cell × layers.
     const rows = runCaptionerGradcheck({ mode, numLayers });
     const lstm = mode === 'lstm' ? 2 : 0;
-    expect(rows.length).toBe(8 + 8 + 2 + lstm + 1 + 5 + 4 * numLayers + 2); // column RNN and encoder both ways, init_h (init_c), embedding, attention, decoder, out
+    expect(rows.length).toBe(8 + 2 + lstm + 1 + 5 + 4 * numLayers + 2); // encoder both ways, init_h (init_c), embedding, attention, decoder, out
     for (const r of rows) expect([r.name, r.maxRelError < 1e-6, r.maxAbsGrad > 1e-5]).toEqual([r.name, true, true]);
   });
 
-  it('gradient check without the column RNN (the encoder reads raw columns)', () => {
-    const rows = runCaptionerGradcheck({ mode: 'gru', numLayers: 1, columnSize: 0 });
-    expect(rows.some((r) => r.name.startsWith('encoder.column.'))).toBe(false);
-    for (const r of rows) expect([r.name, r.maxRelError < 1e-6, r.maxAbsGrad > 1e-5]).toEqual([r.name, true, true]);
+  it('gradient check with whole columns (one band) and with four bands of one row', () => {
+    for (const bands of [1, 4]) for (const r of runCaptionerGradcheck({ mode: 'gru', numLayers: 1, bands })) expect([bands, r.name, r.maxRelError < 1e-6, r.maxAbsGrad > 1e-5]).toEqual([bands, r.name, true, true]);
+  });
+
+  it('one band of R rows is the same model as whole columns; bands split the regions: S = G·C, band-major', () => {
+    const model = new Captioner({ ...small('gru'), bands: 2 }, 6);
+    const im: CaptionImage = { rows: 4, cols: 5, pixels: Float64Array.from({ length: 20 }, (_, i) => (i * 7 % 11) / 11) };
+    const enc = model.encode([im]);
+    expect(enc.keys.shape).toEqual([10, 1, 6]);
+    // Region g·C + c of a two-band model is what the encoder gives band g read alone (its rows as a one-band image).
+    const top = { ...im, rows: 2, pixels: im.pixels.slice(0, 10) }, bottom = { ...im, rows: 2, pixels: im.pixels.slice(10) };
+    const alone = new Captioner({ ...small('gru'), imageRows: 2, bands: 1 }, 6);
+    expect(alone.encoder.namedParameters().map((p) => p.value.shape)).toEqual(model.encoder.namedParameters().map((p) => p.value.shape));
+    alone.encoder.namedParameters().forEach((p, k) => p.value.data.set(model.encoder.namedParameters()[k].value.data));
+    const kTop = alone.encode([top]).keys, kBottom = alone.encode([bottom]).keys;
+    expect(Array.from(enc.keys.data.subarray(0, 30))).toEqual(Array.from(kTop.data));
+    expect(Array.from(enc.keys.data.subarray(30))).toEqual(Array.from(kBottom.data));
+  });
+
+  it('refuses a number of bands that does not divide the rows', () => {
+    expect(() => new Captioner({ ...small('gru'), bands: 3 })).toThrow('Captioner bands: expected a divisor of imageRows (4), got 3');
   });
 
   it('names its parameters as PyTorch modules would', () => {
     const names = new Captioner(small('lstm')).namedParameters().map((p) => p.name);
-    expect(names.slice(0, 4)).toEqual(['encoder.column.weight_ih_l0', 'encoder.column.weight_hh_l0', 'encoder.column.bias_ih_l0', 'encoder.column.bias_hh_l0']);
-    expect(names.slice(8, 20)).toEqual([
+    expect(names.slice(0, 12)).toEqual([
       'encoder.rnn.weight_ih_l0', 'encoder.rnn.weight_hh_l0', 'encoder.rnn.bias_ih_l0', 'encoder.rnn.bias_hh_l0',
       'encoder.rnn.weight_ih_l0_reverse', 'encoder.rnn.weight_hh_l0_reverse', 'encoder.rnn.bias_ih_l0_reverse', 'encoder.rnn.bias_hh_l0_reverse',
       'encoder.init_h.weight', 'encoder.init_h.bias', 'encoder.init_c.weight', 'encoder.init_c.bias',
     ]);
     const model = new Captioner(small('gru'));
     expect(model.namedParameters().find((p) => p.name === 'decoder.rnn.weight_ih_l0')!.value.shape).toEqual([18, 5 + 6]); // E + 2·He wide
-    expect(model.namedParameters().find((p) => p.name === 'encoder.rnn.weight_ih_l0')!.value.shape).toEqual([9, 4]); // reads 2·Hv per column
+    expect(model.namedParameters().find((p) => p.name === 'encoder.rnn.weight_ih_l0')!.value.shape).toEqual([9, 2]); // reads R/G = 2 pixels per step
   });
 
-  it('captions an image of any width; the attention of each word sums to 1 over its columns', () => {
+  it('captions an image of any width; the attention of each word sums to 1 over its regions', () => {
     const model = new Captioner(small('gru'), 3);
     const wide: CaptionImage = { rows: 4, cols: 9, pixels: Float64Array.from({ length: 36 }, (_, i) => (i % 7) / 7) };
     const [d] = greedyDecode(model, [wide], 6);
     expect(d.attention!.length).toBeGreaterThan(0);
     for (const row of d.attention!) {
-      expect(row.length).toBe(9);
+      expect(row.length).toBe(2 * 9); // two bands of nine columns
       expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     }
     // Beam search of width 1 is greedy decoding.
@@ -58,7 +74,7 @@ describe('Captioner', () => {
   });
 
   it('teacher-forced loss falls when the model learns two captions of two images', () => {
-    const model = new Captioner({ ...small('gru'), columnSize: 0 }, 5); // raw columns: the column RNN of so small a model learns too slowly for plain SGD here
+    const model = new Captioner({ ...small('gru'), bands: 1 }, 5);
     const { sources } = captionerCheckBatch();
     const batch = { sources: sources.slice(0, 2), targets: [[3, 4, EOS_ID], [5, 5, 3, EOS_ID]] };
     const first = model.loss(batch).loss;
