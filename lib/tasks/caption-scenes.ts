@@ -12,7 +12,7 @@
  *                                                       "a large 5 above a small 2"
  *   three    three normal digits in columns 0–7, 8–15, 16–23, each at its own height
  *                                                       "three digits : a 4 , a 9 and a 1"
- * The first digit named is the left (or upper) one. The grammar's 22 words: the ten digits, a, small,
+ * The first digit named is the left (or upper) one. The grammar's 23 words: the ten digits, a, small,
  * large, to, the, left, of, above, three, digits, ":", ",", and.
  *
  * Held-out combinations: the 10 pairs (x, y) with (3x + y) mod 10 = 7 never appear side by side as

@@ -29,6 +29,7 @@ describe('caption scenes', () => {
   it('every caption is a sentence of the grammar that reads back to its layout, digits and sizes', () => {
     const scenes = makeScenes(digits.images, digits.labels, pool, { count: 400, unseen: 'exclude', seed: 1 });
     const words = new Set<string>(CAPTION_WORDS);
+    expect(words.size).toBe(23); // as the docs say: ten digits and 13 words
     const layouts = new Set<string>();
     for (const s of scenes) {
       for (const w of s.caption.split(' ')) expect(words.has(w)).toBe(true);
