@@ -32,6 +32,8 @@ export interface RecurrentWeights {
 /** The views of step t that the layer makes for every cell. */
 export interface StepBase {
   hPrev: Mat; // [B,H]  h_{t−1}
+  hIn: Mat; // [B,H]  h_{t−1} as the recurrent product reads it: `hPrev` itself, or under recurrent dropout
+  //          (lib/layers/dropout.ts) m ⊙ h_{t−1}, one mask m per sequence. Only the product reads it.
   h: Mat; // [B,H]  h_t, written by forward
   cPrev: Mat | null; // [B,H]  c_{t−1} (a cell with a cell state); null otherwise
   c: Mat | null; // [B,H]  c_t, written by forward; null otherwise
@@ -46,6 +48,8 @@ export interface StepGrads {
   //                       for RNN and LSTM, where both halves are added before any nonlinearity)
   dc: Mat; // [B,H]     out: ∂L/∂c_t in total (LSTM), a diagnostic
   dhPrev: Mat; // [B,H]  added into: ∂L/∂h_{t−1}
+  dhIn: Mat; // [B,H]  added into: ∂L/∂hIn, the product's part: `dhPrev` itself without recurrent dropout;
+  //           with it, a buffer of its own that the layer multiplies by m into dhPrev after the step
   dcPrev: Mat; // [B,H]  added into: ∂L/∂c_{t−1} (LSTM)
 }
 

@@ -19,6 +19,8 @@
  *   (GRU-1') dW_ih += duᵀ·x_t   db_ih += Σ_b du   dx_t += du·W_ih
  *            dW_hh += dvᵀ·h_{t−1}   db_hh += Σ_b dv   dh_{t−1} += dv·W_hh
  *
+ * Under recurrent dropout the product of (GRU-1) reads s.hIn = m ⊙ h_{t−1} (lib/cells/cell.ts) and its
+ * gradient goes to d.dhIn; (GRU-5) and (GRU-5') keep h_{t−1} itself.
  * u_t, the input half of (GRU-1), is computed by the layer for all steps before the time loop; of
  * (GRU-1'), the cell does dh_{t−1} += dv·W_hh and the layer sums the rest over t after the loop
  * (docs/layers/bptt.md, BPTT-0 and BPTT-4). The layer owns every buffer (lib/cells/cell.ts): each [B,·]
@@ -49,7 +51,7 @@ export interface GruWork {
 /** One GRU step: from u_t = [u_r | u_z | u_n] in `u_t` [B,3H] (only read), fills the gate values [r | z | n], `s.vn` and `s.h`. */
 export function gruCellForward(p: CellParams, w: RecurrentWeights, u_t: Mat, s: GruStep, work: GruWork): void {
   setRowsToBias(work.v, p.bias_hh, null); //             [B,3H] = b_hh per row              (GRU-1)
-  gemmPacked(work.v, s.hPrev, w.W_hhT, w.gemm); //       [B,3H] += [B,H]·[H,3H]             (GRU-1)
+  gemmPacked(work.v, s.hIn, w.W_hhT, w.gemm); //         [B,3H] += [B,H]·[H,3H]             (GRU-1)
   const [B, H] = s.h.shape;
   const u = u_t.data, v = work.v.data, gate = s.gates.data, vn = s.vn.data, h = s.h.data, hPrev = s.hPrev.data;
   for (let b = 0; b < B; b++) {
@@ -98,7 +100,7 @@ export function gruCellBackward(w: RecurrentWeights, s: GruStep, d: StepGrads): 
       dv[nAt + j] = du_n * r; //                                                (GRU-4')
     }
   }
-  gemmPacked(d.dhPrev, d.dv, w.W_hh, w.gemm); //         [B,H] += [B,3H]·[3H,H]      (GRU-1')
+  gemmPacked(d.dhIn, d.dv, w.W_hh, w.gemm); //           [B,H] += [B,3H]·[3H,H]      (GRU-1')
 }
 
 /** Checks one step's views against the parameters (once per sequence, not per step). */

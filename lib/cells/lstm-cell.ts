@@ -46,7 +46,7 @@ export interface LstmStep extends StepBase {
  * and fills the gate values, `s.c`, `s.tc` and `s.h`.
  */
 export function lstmCellForward(_p: CellParams, w: RecurrentWeights, a_t: Mat, s: LstmStep): void {
-  gemmPacked(a_t, s.hPrev, w.W_hhT, w.gemm); //        [B,4H] += [B,H]·[H,4H]             (LSTM-1)
+  gemmPacked(a_t, s.hIn, w.W_hhT, w.gemm); //          [B,4H] += [B,H]·[H,4H]             (LSTM-1)
   const [B, H] = s.h.shape;
   const a = a_t.data, gate = s.gates.data, cPrev = s.cPrev.data, c = s.c.data, tc = s.tc.data, h = s.h.data;
   for (let b = 0; b < B; b++) {
@@ -72,7 +72,7 @@ export function lstmCellForward(_p: CellParams, w: RecurrentWeights, a_t: Mat, s
 
 /**
  * Given d.dh = ∂L/∂h_t and d.dcNext = ∂L/∂c_t from step t+1, writes d.da = ∂L/∂a_t [B,4H] and d.dc, the
- * total ∂L/∂c_t, and adds ∂L/∂h_{t−1} into d.dhPrev and ∂L/∂c_{t−1} into d.dcPrev.
+ * total ∂L/∂c_t, and adds ∂L/∂h_{t−1} into d.dhIn (d.dhPrev, see cell.ts) and ∂L/∂c_{t−1} into d.dcPrev.
  */
 export function lstmCellBackward(w: RecurrentWeights, s: LstmStep, d: StepGrads): void {
   const [B, H] = s.h.shape;
@@ -95,7 +95,7 @@ export function lstmCellBackward(w: RecurrentWeights, s: LstmStep, d: StepGrads)
       da[oAt + j] = d_o * o * (1 - o); //                                       (LSTM-2')
     }
   }
-  gemmPacked(d.dhPrev, d.da, w.W_hh, w.gemm); //       [B,H] += [B,4H]·[4H,H]      (LSTM-1')
+  gemmPacked(d.dhIn, d.da, w.W_hh, w.gemm); //         [B,H] += [B,4H]·[4H,H]      (LSTM-1')
 }
 
 /** Checks one step's views against the parameters (once per sequence, not per step). */

@@ -34,30 +34,30 @@ export type RnnStep = StepBase;
 
 /** h_t = tanh(a_t), with a_t = u_t + h_{t−1}·W_hhᵀ built in `a` [B,H]. */
 export function rnnTanhForward(_p: CellParams, w: RecurrentWeights, a: Mat, s: RnnStep): void {
-  gemmPacked(a, s.hPrev, w.W_hhT, w.gemm); //          [B,H] += [B,H]·[H,H]                 (RNN-1)
+  gemmPacked(a, s.hIn, w.W_hhT, w.gemm); //            [B,H] += [B,H]·[H,H]                 (RNN-1)
   const a_t = a.data, h = s.h.data; // [B,H], offset 0 (cell.ts)
   for (let k = 0; k < h.length; k++) h[k] = tanh(a_t[k]); //           h_t = φ(a_t)   (RNN-2)
 }
 
-/** da = dh ⊙ (1 − h_t²); adds ∂L/∂h_{t−1} = da·W_hh into `d.dhPrev`. */
+/** da = dh ⊙ (1 − h_t²); adds ∂L/∂h_{t−1} = da·W_hh into `d.dhIn` (`d.dhPrev`, see cell.ts). */
 export function rnnTanhBackward(w: RecurrentWeights, s: RnnStep, d: StepGrads): void {
   const dh = d.dh.data, h = s.h.data, da = d.da.data; // [B,H]
   for (let k = 0; k < da.length; k++) da[k] = dh[k] * (1 - h[k] * h[k]); //   (RNN-2')
-  gemmPacked(d.dhPrev, d.da, w.W_hh, w.gemm); //       [B,H] += [B,H]·[H,H]         (RNN-1')
+  gemmPacked(d.dhIn, d.da, w.W_hh, w.gemm); //         [B,H] += [B,H]·[H,H]         (RNN-1')
 }
 
 /** h_t = relu(a_t), with a_t = u_t + h_{t−1}·W_hhᵀ built in `a` [B,H]. */
 export function rnnReluForward(_p: CellParams, w: RecurrentWeights, a: Mat, s: RnnStep): void {
-  gemmPacked(a, s.hPrev, w.W_hhT, w.gemm); //          [B,H] += [B,H]·[H,H]                 (RNN-1)
+  gemmPacked(a, s.hIn, w.W_hhT, w.gemm); //            [B,H] += [B,H]·[H,H]                 (RNN-1)
   const a_t = a.data, h = s.h.data;
   for (let k = 0; k < h.length; k++) h[k] = relu(a_t[k]); //           h_t = φ(a_t)   (RNN-2)
 }
 
-/** da = dh ⊙ [h_t > 0]; adds ∂L/∂h_{t−1} = da·W_hh into `d.dhPrev`. */
+/** da = dh ⊙ [h_t > 0]; adds ∂L/∂h_{t−1} = da·W_hh into `d.dhIn` (`d.dhPrev`, see cell.ts). */
 export function rnnReluBackward(w: RecurrentWeights, s: RnnStep, d: StepGrads): void {
   const dh = d.dh.data, h = s.h.data, da = d.da.data;
   for (let k = 0; k < da.length; k++) da[k] = dh[k] * (h[k] > 0 ? 1 : 0); //  (RNN-2') (∞·0 stays NaN)
-  gemmPacked(d.dhPrev, d.da, w.W_hh, w.gemm); //       [B,H] += [B,H]·[H,H]         (RNN-1')
+  gemmPacked(d.dhIn, d.da, w.W_hh, w.gemm); //         [B,H] += [B,H]·[H,H]         (RNN-1')
 }
 
 /** Checks one step's views against the parameters (once per sequence, not per step). */

@@ -14,7 +14,8 @@ import { CharLmTask, checkText, prepareCharLm, charLmTrainer, resumeCharLmTraine
 import { CellKind } from '../cells/cell-params';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
 import { refuseChangesOnResume } from './train-options';
-import { CELLS, Out, registered, readTaskCheckpoint } from './model-options';
+import { CELLS, Out, registered, readTaskCheckpoint, dropoutFromArgs } from './model-options';
+import { dropoutOptions } from '../tasks/fit';
 
 /** What `train --task char-lm` uses for the options it is not given. */
 export const CHAR_LM_DEFAULTS: Record<string, number> = {
@@ -22,7 +23,7 @@ export const CHAR_LM_DEFAULTS: Record<string, number> = {
 };
 
 /** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
-const FROM_CHECKPOINT = ['data', 'cell', 'hidden', 'layers', 'seq-len', 'batch', 'optimizer', 'lr', 'clip', 'schedule', 'min-lr', 'seed'];
+const FROM_CHECKPOINT = ['data', 'cell', 'hidden', 'layers', 'seq-len', 'batch', 'optimizer', 'lr', 'clip', 'schedule', 'min-lr', 'seed', 'dropout', 'recurrent-dropout'];
 
 /** What a char-lm checkpoint's task holds beyond the vocabulary: how to rebuild its data and its training. */
 interface CharLmTaskJson extends CharLmTask {
@@ -67,7 +68,7 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
   const line = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : `\r\x1b[K${text}\n`);
   const model = resumed ? null : new SequenceModel({
     mode: CELLS[a.cell as string], inputSize: V, hiddenSize: a.hidden as number, numLayers: a.layers as number,
-    bidirectional: false, seed: a.seed as number, head: { mode: 'all', outFeatures: V },
+    bidirectional: false, seed: a.seed as number, head: { mode: 'all', outFeatures: V }, ...dropoutOptions(dropoutFromArgs(a)),
   });
   if (!json) {
     const cfg = resumed ? resumed.ckpt.model : (model as SequenceModel).toConfig();

@@ -12,8 +12,20 @@ import { writeFileAtomic } from '../platform/files';
 import { Checkpoint, readCheckpointJson, checkCheckpoint, checkpointTaskName } from '../training/checkpoint';
 import { datasetPath } from '../data/locate';
 import { OptionSpec, Parsed } from './args';
+import { checkDropout } from '../layers/dropout';
 
 export const CELLS: Record<string, CellKind> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', relu: 'rnn_relu' };
+
+/** Dropout, for every command that trains a recurrent network with a head (lib/layers/dropout.ts). */
+export const DROPOUT_OPTIONS: Record<string, OptionSpec> = {
+  dropout: { kind: 'number', help: 'dropout probability between stacked layers and on what the output layer reads (off in evaluation)', default: 0, min: 0 },
+  'recurrent-dropout': { kind: 'number', help: 'variational dropout probability on h_{t-1}: one mask per sequence, every step', default: 0, min: 0 },
+};
+
+/** --dropout and --recurrent-dropout, checked (a probability below 1). */
+export function dropoutFromArgs(a: Parsed): { dropout: number; recurrentDropout: number } {
+  return { dropout: checkDropout(a.dropout ?? 0, '--dropout'), recurrentDropout: checkDropout(a['recurrent-dropout'] ?? 0, '--recurrent-dropout') };
+}
 
 /** The network and training options, with a command's own defaults. */
 export function modelOptions(d: { hidden: number; batch: number; epochs: number; lr: number; patience: number; workers?: OptionSpec }): Record<string, OptionSpec> {
@@ -32,6 +44,7 @@ export function modelOptions(d: { hidden: number; batch: number; epochs: number;
     clip: { kind: 'number', help: 'clip the global gradient norm to this (0: off)', default: 1, min: 0 },
     seed: { kind: 'int', help: 'seed for the weights, the split and the shuffling', default: 1 },
     workers: d.workers ?? { kind: 'int', help: 'threads to split each batch over', default: 1, min: 1 },
+    ...DROPOUT_OPTIONS,
   };
 }
 
@@ -50,6 +63,7 @@ export function fitOptionsFrom(a: Parsed): FitOptions {
     optimizer: a.optimizer as string, lr: a.lr as number, weightDecay: (a['weight-decay'] as number | null) ?? undefined,
     batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
     maxSeconds: (a['max-seconds'] as number | null) ?? null, clip: a.clip as number, seed: a.seed as number, workers: a.workers as number,
+    ...dropoutFromArgs(a),
   };
 }
 

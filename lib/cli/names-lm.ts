@@ -10,7 +10,7 @@ import { readClassDirectory } from '../data/labelled';
 import { NamesLmTask, trainNamesLm, resumeNamesLm } from '../tasks/names-lm';
 import { Parsed } from './args';
 import { refuseChangesOnResume } from './train-options';
-import { CELLS, Out, registered, attachProgress, readTaskCheckpoint } from './model-options';
+import { CELLS, Out, registered, attachProgress, readTaskCheckpoint, dropoutFromArgs } from './model-options';
 
 export const DEFAULT_NAMES_CHECKPOINT = path.join('runs', 'names-lm', 'checkpoint.json');
 
@@ -18,7 +18,7 @@ export const DEFAULT_NAMES_CHECKPOINT = path.join('runs', 'names-lm', 'checkpoin
 export const NAMES_LM_DEFAULTS: Record<string, number> = { hidden: 64, batch: 64, epochs: 8, lr: 0.005, patience: 3 };
 
 /** Options that fix the model, the split and the training: with --resume they come from the checkpoint. */
-const FROM_CHECKPOINT = ['cell', 'hidden', 'layers', 'lr', 'batch', 'patience', 'seed', 'clip'];
+const FROM_CHECKPOINT = ['cell', 'hidden', 'layers', 'lr', 'batch', 'patience', 'seed', 'clip', 'dropout', 'recurrent-dropout'];
 
 /**
  * Trains the conditional name model, or (--resume FILE) continues a run exactly; the checkpoint (the
@@ -42,7 +42,7 @@ export function runNamesLmTrain(a: Parsed, out: Out): { file: string; seconds: n
   } else {
     const fitOpts = {
       ...budget, cell: CELLS[a.cell as string], hidden: a.hidden as number, layers: a.layers as number, lr: a.lr as number, batchSize: a.batch as number,
-      patience: a.patience as number, seed: a.seed as number, clip: a.clip as number,
+      patience: a.patience as number, seed: a.seed as number, clip: a.clip as number, ...dropoutFromArgs(a),
     };
     const progress = attachProgress(fitOpts, a, out, Math.ceil((0.9 * texts.length) / fitOpts.batchSize));
     r = trainNamesLm(texts, labels, classes, fitOpts);

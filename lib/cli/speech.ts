@@ -12,7 +12,7 @@ import { DigitsOptions, trainDigits, speakerEvaluation } from '../tasks/speech-d
 import { ClassMetrics } from '../tasks/metrics';
 import { SPEECH_DEFAULTS } from '../audio/features';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
-import { CELLS, Out, registered, writeOutputs } from './model-options';
+import { CELLS, Out, registered, writeOutputs, DROPOUT_OPTIONS, dropoutFromArgs } from './model-options';
 import { defaultWorkers } from './train-options';
 import { runSequenceTask } from './speech-sequence';
 
@@ -38,6 +38,7 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   'max-seconds': { kind: 'number', help: 'the whole command\'s training budget, shared equally by its runs', positive: true },
   seed: { kind: 'int', help: 'seed for the weights, the shuffling and the augmentation', default: 1 },
   workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores)', min: 1 },
+  ...DROPOUT_OPTIONS,
   out: { kind: 'string', help: 'directory for the confusion charts and the checkpoint', default: 'runs/speech' },
   json: { kind: 'flag', help: 'one JSON line per run; the last line holds the results' },
   help: { kind: 'flag', help: 'show this help' },
@@ -148,7 +149,7 @@ function digitsOptions(a: Parsed, runs: number): DigitsOptions {
     head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, batchSize: a.batch as number,
     epochs: a.epochs as number, patience: a.patience as number, maxSeconds: budget === null ? null : budget / runs,
     seed: a.seed as number, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number), clip: 1,
-    stack: (a.stack as number | null) ?? (a.task === 'sequence' ? 3 : 1),
+    stack: (a.stack as number | null) ?? (a.task === 'sequence' ? 3 : 1), ...dropoutFromArgs(a),
   };
 }
 

@@ -13,7 +13,8 @@ import { readCheckpoint } from '../training/checkpoint';
 import { Progress, formatSeconds } from '../training/progress';
 import { AddingTaskOptions, addingDatasets, ADDING_BASELINE_MSE } from '../tasks/adding';
 import { Parsed } from './args';
-import { CELLS, Out } from './model-options';
+import { CELLS, Out, dropoutFromArgs } from './model-options';
+import { dropoutOptions } from '../tasks/fit';
 import { FROM_CHECKPOINT, defaultWorkers, refuseChangesOnResume } from './train-options';
 
 /** Trains on the adding problem, or resumes a run from its checkpoint. */
@@ -42,7 +43,7 @@ export function runAddingTrain(a: Parsed, out: Out, err: Out): number {
     const { train, validation } = addingDatasets(task);
     const model = new SequenceModel({
       mode: CELLS[a.cell as string], inputSize: 2, hiddenSize: a.hidden as number, numLayers: a.layers as number,
-      bidirectional: a.bidirectional as boolean, seed: a.seed as number, head: { mode: 'last', outFeatures: 1 },
+      bidirectional: a.bidirectional as boolean, seed: a.seed as number, head: { mode: 'last', outFeatures: 1 }, ...dropoutOptions(dropoutFromArgs(a)),
     });
     const hyper: Record<string, unknown> = { lr: a.lr };
     if (a.momentum !== null) hyper.momentum = a.momentum;

@@ -6,7 +6,7 @@ import * as os from 'os';
 import { OPTIMIZER_NAMES } from '../training/optimizers';
 import { ValueError } from '../kernels/tensor';
 import { OptionSpec, Parsed } from './args';
-import { CELLS } from './model-options';
+import { CELLS, DROPOUT_OPTIONS } from './model-options';
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   task: { kind: 'string', help: 'the task to train on', default: 'adding', choices: ['adding', 'char-lm', 'names-lm', 'translate'] }, // the tasks of train.ts
@@ -38,6 +38,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   seed: { kind: 'int', help: 'seed for weights, data and shuffling', default: 1 },
   engine: { kind: 'string', help: 'adding, char-lm: run the recurrent layers on the fast engine or the textbook one (lib/textbook: plain loops, many times slower, the same numbers)', default: 'fast', choices: ['fast', 'textbook'] },
   workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores and a batch of 16 or more)', min: 1 },
+  ...DROPOUT_OPTIONS, // adding, char-lm, names-lm
   attention: { kind: 'string', help: 'translate: an additive attention decoder', default: 'yes', choices: ['yes', 'no'] },
   'teacher-forcing': { kind: 'number', help: 'translate: the probability that a sentence is teacher-forced', default: 0.5, min: 0 },
   'min-count': { kind: 'int', help: 'translate: words seen fewer times in training read as <unk>', default: 2, min: 1 },
@@ -52,7 +53,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
 };
 
 /** Options that fix the architecture and the data: with --resume they come from the checkpoint. */
-export const FROM_CHECKPOINT = ['task', 'cell', 'hidden', 'layers', 'bidirectional', 'seq-len', 'train-size', 'val-size', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'step-size', 'gamma', 'min-lr'];
+export const FROM_CHECKPOINT = ['task', 'cell', 'hidden', 'layers', 'bidirectional', 'seq-len', 'train-size', 'val-size', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'step-size', 'gamma', 'min-lr', 'dropout', 'recurrent-dropout'];
 
 /** Both cores where it pays: two threads when the machine has them and each gets at least 8 sequences. */
 export function defaultWorkers(batch: number): number {

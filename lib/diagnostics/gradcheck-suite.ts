@@ -2,7 +2,8 @@
  * The gradient-check matrix: every cell × {1, 2 layers} × {uni-, bidirectional} × {bias, no bias}
  * × {probe, many-to-one MSE, many-to-many cross-entropy}, on small sizes that all differ
  * (T = 3, B = 2, I = 4, H = 5, K = 7) so that a swapped axis cannot pass by luck; then the textbook
- * engine (lib/textbook) on four shapes per cell, one of them a variable-length batch.
+ * engine (lib/textbook) on four shapes per cell, one of them a variable-length batch; then every kind of
+ * dropout at once, its masks held fixed (lib/layers/dropout.ts).
  */
 import { Mat, zeros } from '../kernels/tensor';
 import { Rng, fillNormal } from '../kernels/random';
@@ -23,6 +24,7 @@ export interface GradcheckConfig {
   engine?: Engine; // default 'fast'
   lengths?: boolean; // a variable-length batch (the rows end after 3 and 1 steps); default false
   head?: 'mean'; // the head that pools every step (with ce_last); by default the objective's own
+  dropout?: boolean; // input, between-layer, recurrent and output dropout, one fixed set of masks; default false
 }
 
 export const SUITE_SIZES = { T: 3, B: 2, I: 4, H: 5, K: 7 };
@@ -51,12 +53,13 @@ export function gradcheckMatrix(): GradcheckConfig[] {
   }
   for (const mode of CELL_KINDS) out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'ce_last', lengths: true, head: 'mean' });
   for (const mode of CELL_KINDS) out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'ctc', lengths: true });
+  for (const mode of CELL_KINDS) out.push({ mode, numLayers: 2, bidirectional: true, bias: true, objective: 'ce_all', lengths: true, dropout: true });
   return out;
 }
 
 /** A short label: "lstm L2 bi nobias ce_all". */
 export function configLabel(c: GradcheckConfig): string {
-  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.head ? ` ${c.head}-head` : ''}${c.lengths ? ' lengths' : ''}${c.engine === 'textbook' ? ' textbook' : ''}`;
+  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.head ? ` ${c.head}-head` : ''}${c.lengths ? ' lengths' : ''}${c.engine === 'textbook' ? ' textbook' : ''}${c.dropout ? ' dropout' : ''}`;
 }
 
 /** Builds the model and random inputs of one configuration from `seed` and checks every gradient. */
@@ -65,8 +68,10 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   const rng = new Rng(seed);
   const model = new SequenceModel({
     mode: c.mode, inputSize: I, hiddenSize: H, numLayers: c.numLayers, bidirectional: c.bidirectional, bias: c.bias, seed, engine: c.engine ?? 'fast',
+    ...(c.dropout ? { inputDropout: 0.2, dropout: 0.4, recurrentDropout: 0.3, outputDropout: 0.25 } : {}),
     head: c.head ? { mode: c.head, outFeatures: K } : c.objective === 'mse_last' || c.objective === 'ce_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' || c.objective === 'ctc' ? { mode: 'all', outFeatures: K } : undefined,
   });
+  if (c.dropout) model.setDropout({ seed: seed + 1, rowOffset: 0 }); // the same masks at every evaluation
   const D = c.bidirectional ? 2 : 1;
   const LD = c.numLayers * D;
   const randn = (shape: number[]): Mat => {

@@ -17,6 +17,20 @@ export function add2d(out: Mat, a: Mat, b: Mat): void {
   }
 }
 
+/** out = a ⊙ b (accumulate: out += a ⊙ b), elementwise.   out, a, b: [M,N]. `out` may be `a` (not with accumulate). */
+export function mul2d(out: Mat, a: Mat, b: Mat, accumulate = false): void {
+  check2d(out, a, 'mul2d a');
+  check2d(out, b, 'mul2d b');
+  const [M, N] = out.shape;
+  const O = out.data, A = a.data, Bd = b.data;
+  const o1 = out.stride[1], a1 = a.stride[1], b1 = b.stride[1];
+  for (let i = 0; i < M; i++) {
+    const oRow = out.offset + i * out.stride[0], aRow = a.offset + i * a.stride[0], bRow = b.offset + i * b.stride[0];
+    if (accumulate) for (let j = 0; j < N; j++) O[oRow + j * o1] += A[aRow + j * a1] * Bd[bRow + j * b1];
+    else for (let j = 0; j < N; j++) O[oRow + j * o1] = A[aRow + j * a1] * Bd[bRow + j * b1];
+  }
+}
+
 /** out = src, elementwise.   out, src: [M,N]. */
 export function copy2d(out: Mat, src: Mat): void {
   check2d(out, src, 'copy2d src');

@@ -9,13 +9,21 @@
  *   c_n     [L·D,B,H]    LSTM only
  *   lengths [B]          optional: sequence b has lengths[b] valid steps; the rest is padding (PyTorch's packed
  *                        sequences: output 0 at padded positions, h_n/c_n at each sequence's own last step)
- * Layer k ≥ 1 reads layer k−1's output [T,B,D·H]. Parameters carry PyTorch's state_dict names. As in
+ * Layer k ≥ 1 reads layer k−1's output [T,B,D·H] (under `dropout`, that output ⊙ a mask: DROP-1). With
+ * `recurrentDropout`, every step's recurrent product reads h_{t−1} ⊙ a mask fixed per sequence (DROP-2).
+ * Both act only while `dropoutState` is set (training): lib/layers/dropout.ts.
+ * Parameters carry PyTorch's state_dict names. As in
  * PyTorch's documentation, D is always the number of directions and I the input width.
  */
 import { Mat, zeros, assertShape, assertFinite, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
-import { CellKind, CellParams, assertCellKind, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
+import { CellParams, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
+import { RecurrentOptions, RecurrentConfig, Engine, ENGINES, checkOptions } from './recurrent-options';
+import { DropoutState, DROPOUT_SITE, dropoutMask, applyMask } from './dropout';
+
+export type { RecurrentOptions, RecurrentConfig, Engine } from './recurrent-options';
+export { ENGINES } from './recurrent-options';
 import { DirectionCache, unrollForward, unrollBackward } from './unroll';
 import { cellFor } from '../cells/cells';
 import { checkLengths, copyValidSteps } from './lengths';
@@ -23,33 +31,11 @@ import { ScratchPool } from '../kernels/scratch';
 import { NamedParameter } from '../kernels/parameter';
 import { TextbookStack, stackForward, stackBackward } from '../textbook/layers';
 
-export interface RecurrentOptions {
-  mode: CellKind; // 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru'
-  inputSize: number; // I
-  hiddenSize: number; // H
-  numLayers?: number; // L, default 1
-  bidirectional?: boolean; // D = 2 if true, default false
-  bias?: boolean; // default true
-  seed?: number; // for the U(−1/√H, 1/√H) initialisation, default 0
-  trackGradNorms?: boolean; // record ‖∂L/∂h_t‖ per step in every backward pass (cheap), default true
-  engine?: Engine; // default 'fast'
-}
-
-/**
- * Which engine runs the layer: 'fast' (lib/layers/unroll.ts: hoisted products, packed weights, pooled
- * buffers) or 'textbook' (lib/textbook: whole cells, plain products, dW added inside the reverse loop;
- * many times slower, for reading and for checking the fast one). Both give the same numbers.
- */
-export type Engine = 'fast' | 'textbook';
-export const ENGINES: readonly Engine[] = ['fast', 'textbook'];
-
-export type RecurrentConfig = Required<Omit<RecurrentOptions, 'seed' | 'trackGradNorms' | 'engine'>>;
-
-
 export interface RecurrentCache {
   x: Mat; // [T,B,I]
   lengths: Int32Array | null; // [B]
-  layers: { input: Mat; dirs: DirectionCache[] }[]; // the fast engine's (empty for the textbook's)
+  layers: { input: Mat; dirs: DirectionCache[]; outMask: Mat | null }[]; // the fast engine's (empty for the textbook's);
+  //      outMask [T,B,D·H]: the dropout mask on this layer's output, which the next layer read (DROP-1)
   textbook: TextbookStack | null; // the textbook engine's
 }
 
@@ -85,6 +71,8 @@ export class Recurrent {
   trackGradNorms: boolean;
   /** Which engine runs forward and backward (the parameters are the same objects either way); can be switched. */
   engine: Engine;
+  /** Training mode for dropout: the masks' seed (lib/layers/dropout.ts); null (the default) is evaluation. */
+  dropoutState: DropoutState | null = null;
   /** Per layer and direction, buffers reused from one call to the next (never part of a returned cache). */
   private readonly pools: ScratchPool[][] = [];
 
@@ -108,6 +96,12 @@ export class Recurrent {
         (this.pools[l] ??= []).push(new ScratchPool());
       }
     }
+  }
+
+  /** The configuration as a checkpoint stores it: dropout is named only when used, so a layer without it has the configuration it always had. */
+  toConfig(): Omit<RecurrentConfig, 'dropout' | 'recurrentDropout'> & { dropout?: number; recurrentDropout?: number } {
+    const { dropout, recurrentDropout, ...rest } = this.config;
+    return { ...rest, ...(dropout > 0 ? { dropout } : {}), ...(recurrentDropout > 0 ? { recurrentDropout } : {}) };
   }
 
   get numDirections(): number {
@@ -140,6 +134,11 @@ export class Recurrent {
     const D = this.numDirections;
     const [T, B] = this.checkInput(x, h0, c0);
     const lens = lengths ? checkLengths(lengths, T, B, 'Recurrent.forward lengths') : null;
+    const { dropout, recurrentDropout } = this.config;
+    const drop = this.dropoutState;
+    if (this.engine === 'textbook' && drop && (dropout > 0 || recurrentDropout > 0)) {
+      throw new ValueError('Recurrent.forward: the textbook engine runs no dropout; train with the fast engine (dropout is off in evaluation, where both engines agree)');
+    }
     if (this.engine === 'textbook') {
       const r = stackForward(mode, this.params, x, h0, c0, lens);
       return { output: r.output, h_n: r.h_n, c_n: r.c_n, cache: { x, lengths: lens, layers: [], textbook: r.cache } };
@@ -156,15 +155,17 @@ export class Recurrent {
         const row = l * D + d;
         const h0ld = h0 ? h0.pick(row) : zeros([B, H]);
         const c0ld = mode === 'lstm' ? (c0 ? c0.pick(row) : zeros([B, H])) : null;
-        const dir = unrollForward(cell, this.params[l][d], input, h0ld, c0ld, d === 1, lens, this.pools[l][d]);
+        const hMask = drop && recurrentDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.recurrent(l, d), [B, H], recurrentDropout) : null; // (DROP-2)
+        const dir = unrollForward(cell, this.params[l][d], input, h0ld, c0ld, d === 1, lens, this.pools[l][d], hMask);
         copyValidSteps(out.lo(0, 0, d * H).hi(T, B, H), dir.h, lens); // this direction's column block
         const last = d === 1 ? 0 : T - 1; // the step a direction ends on (a finished sequence holds its state)
         copy2d(h_n.pick(row), dir.h.pick(last));
         if (c_n && dir.c) copy2d(c_n.pick(row), dir.c.pick(last));
         dirs.push(dir);
       }
-      cache.layers.push({ input, dirs });
-      input = out;
+      const outMask = drop && dropout > 0 && l < L - 1 ? dropoutMask(drop, DROPOUT_SITE.between(l), [T, B, D * H], dropout) : null;
+      cache.layers.push({ input, dirs, outMask });
+      input = l < L - 1 ? applyMask(out, outMask) : out; //                          (DROP-1)
     }
     return { output: input, h_n, c_n, cache };
   }
@@ -203,7 +204,7 @@ export class Recurrent {
         if (dc0 && r.dc0) copy2d(dc0.pick(row), r.dc0);
         stepGradNorms.push({ layer: l, direction: d as 0 | 1, h: r.hGradNorms, c: r.cGradNorms });
       }
-      dOut = dxs;
+      dOut = l > 0 ? applyMask(dxs, cache.layers[l - 1].outMask) : dxs; //             (DROP-1')
     }
     stepGradNorms.sort((a, b) => a.layer - b.layer || a.direction - b.direction);
     return { dx: dOut, dh0, dc0, stepGradNorms };
@@ -230,16 +231,4 @@ export class Recurrent {
     }
     return [T, B];
   }
-}
-
-function checkOptions(o: RecurrentOptions): RecurrentConfig {
-  assertCellKind(o.mode, 'Recurrent mode');
-  const positiveInt = (v: unknown, what: string): void => {
-    if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`Recurrent ${what}: expected an integer >= 1, got ${v}`);
-  };
-  positiveInt(o.inputSize, 'inputSize');
-  positiveInt(o.hiddenSize, 'hiddenSize');
-  const numLayers = o.numLayers ?? 1;
-  positiveInt(numLayers, 'numLayers');
-  return { mode: o.mode, inputSize: o.inputSize, hiddenSize: o.hiddenSize, numLayers, bidirectional: o.bidirectional ?? false, bias: o.bias ?? true };
 }

@@ -32,7 +32,7 @@ import { Arena } from '../kernels/arena';
 import { Cell, RecurrentWeights, StepBase, StepGrads, assertPlain } from '../cells/cell';
 import { cellFor } from '../cells/cells';
 import { Recurrent } from './recurrent';
-import { addWeightGrads } from './unroll';
+import { addWeightGrads } from './weight-grads';
 
 /** One layer's buffers over a pass (rows of all steps, stacked) and each step's views of them, made before the loop. */
 interface LayerRun {
@@ -122,10 +122,11 @@ export class Stepwise {
         run.a.push(arena.take([n, GH]));
         run.prev.push(t > 0 ? rows(Hs, t - 1, n) : null);
         run.prevC.push(t > 0 && C ? rows(C, t - 1, n) : null);
-        const base = { hPrev: rows(HP, t), h: rows(Hs, t), cPrev: CP ? rows(CP, t) : null, c: C ? rows(C, t) : null };
+        const hPrev = rows(HP, t);
+        const base = { hPrev, hIn: hPrev, h: rows(Hs, t), cPrev: CP ? rows(CP, t) : null, c: C ? rows(C, t) : null };
         run.steps.push(cell.makeStep(base, (shape) => arena.take(shape)));
         run.grads.push({
-          dh: arena.take([n, H]), dhPrev: firstRows(dh, 0, n), da: rows(DA, t), dv: rows(DV, t),
+          dh: arena.take([n, H]), dhPrev: firstRows(dh, 0, n), dhIn: firstRows(dh, 0, n), da: rows(DA, t), dv: rows(DV, t),
           dcNext: firstRows(dc, 0, n), dcPrev: firstRows(dcSpare, 0, n), dc: arena.take([n, H]),
         });
         if (!keep.works.has(n)) keep.works.set(n, cell.createWork(n, H));

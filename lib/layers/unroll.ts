@@ -21,7 +21,8 @@
  * The states live in one [T+1,B,H] buffer with h0 in the slot before the first step, so the states a
  * step reads, h_{t−1} for t in time order, are one contiguous [T·B,H] block for (BPTT-4).
  * With `lengths` (a variable-length batch), padded rows hold their state forward and pass their state
- * gradient over the step backward: see lib/layers/lengths.ts.
+ * gradient over the step backward: see lib/layers/lengths.ts. With a recurrent dropout mask, each step's
+ * product reads hIn_t = h_{t−1} ⊙ M, kept in its own [T,B,H] buffer (DROP-2, lib/layers/dropout.ts).
  *
  * One forward loop and one backward loop serve every cell: the cell is a record of operations
  * (lib/cells/cell.ts), looked up once per sequence. This layer owns all memory (the packed weights, the
@@ -30,8 +31,9 @@
  */
 import { Mat, zeros, clone, flattenRows, isContiguous3d, fromArray, assertShape, ValueError } from '../kernels/tensor';
 import { gemm, packB, GemmWorkspace } from '../kernels/gemm';
-import { setRowsToBias, addRowVectorBackward } from '../kernels/bias';
-import { add2d, copy2d, zero2d, norm2d } from '../kernels/elementwise';
+import { setRowsToBias } from '../kernels/bias';
+import { addWeightGrads } from './weight-grads';
+import { add2d, copy2d, zero2d, norm2d, mul2d } from '../kernels/elementwise';
 import { ScratchPool } from '../kernels/scratch';
 import { holdPaddedRows, zeroPaddedRows, zeroValidRows, movePaddedRows } from './lengths';
 import { CellParams } from '../cells/cell-params';
@@ -45,7 +47,8 @@ export interface DirectionCache<S extends StepBase = StepBase, W = unknown> {
   reverse: boolean;
   X: Mat; // [T·B,I]  the inputs x_t, one row per (step, batch item)
   h: Mat; // [T,B,H]  h_t after step t, in time order (a padded row holds its state)
-  hPrev: Mat; // [T·B,H]  h_{t−1} for every step t in time order: the rows of (BPTT-4)'s H_prev
+  hIn: Mat; // [T·B,H]  h_{t−1} as each step's product read it (⊙ M under dropout), in time order: (BPTT-4)'s H_prev
+  hMask: Mat | null; // [B,H]  the recurrent dropout mask M (DROP-2), or null
   c: Mat | null; // [T,B,H]  c_t in time order (a cell with a cell state)
   lengths: Int32Array | null; // [B]  valid steps per sequence; null: all T
   steps: S[]; // [T]  step t's views, indexed by time
@@ -85,11 +88,12 @@ function packWeights(p: CellParams, pool: ScratchPool | null): RecurrentWeights 
  *   xs: [T,B,I] input   h0, c0: [B,H] initial states (c0 only for an LSTM)
  *   lengths: [B] valid steps per sequence (checked by the caller), or null when every sequence has T
  *   pool: buffers kept across calls (the packed weights, the product's workspace); optional
+ *   hMask: [B,H] the recurrent dropout mask M of (DROP-2), or null
  * Returns the cache that `unrollBackward` needs; h_t is in `cache.h` [T,B,H], c_t (LSTM) in `cache.c`.
  */
 export function unrollForward<S extends StepBase, W>(
   cell: Cell<S, W>, p: CellParams, xs: Mat, h0: Mat, c0: Mat | null, reverse: boolean, lengths: Int32Array | null = null,
-  pool: ScratchPool | null = null,
+  pool: ScratchPool | null = null, hMask: Mat | null = null,
 ): DirectionCache<S, W> {
   const [T, B] = xs.shape;
   const H = p.weight_hh.shape[1];
@@ -121,11 +125,13 @@ export function unrollForward<S extends StepBase, W>(
   copy2d(S.pick(prevSlot(first)), h0);
   const C = cell.hasCellState ? take([T + 1, B, H]) : null;
   if (C) copy2d(C.pick(prevSlot(first)), c0 as Mat);
+  const HIn = hMask ? take([T, B, H]) : null; // hIn_t = h_{t−1} ⊙ M, in time order (DROP-2)
   const steps: S[] = [];
   const aAt: Mat[] = [];
   for (let t = 0; t < T; t++) {
+    const hPrev = stepView(S, prevSlot(t));
     const base: StepBase = {
-      hPrev: stepView(S, prevSlot(t)), h: stepView(S, slot(t)),
+      hPrev, hIn: HIn ? stepView(HIn, t) : hPrev, h: stepView(S, slot(t)),
       cPrev: C ? stepView(C, prevSlot(t)) : null, c: C ? stepView(C, slot(t)) : null,
     };
     steps.push(cell.makeStep(base, take));
@@ -137,15 +143,16 @@ export function unrollForward<S extends StepBase, W>(
   for (let n = 0; n < T; n++) {
     const t = reverse ? T - 1 - n : n;
     const s = steps[t];
+    if (hMask) mul2d(s.hIn, s.hPrev, hMask); //                                    (DROP-2)
     cell.forward(p, weights, aAt[t], s, work);
     if (lengths) holdPaddedRows(s.h, s.hPrev, lengths, t); //                      (PACK-1)
     if (lengths && s.c && s.cPrev) holdPaddedRows(s.c, s.cPrev, lengths, t); //    (PACK-1)
   }
   const inTimeOrder = (M: Mat): Mat => (reverse ? M.hi(T, B, H) : M.lo(1, 0, 0));
   return {
-    cell, token, pooled, reverse, X, lengths, steps, weights, work,
+    cell, token, pooled, reverse, X, lengths, steps, weights, work, hMask,
     h: inTimeOrder(S), //                                                   h_t in time order
-    hPrev: flattenRows(reverse ? S.lo(1, 0, 0) : S.hi(T, B, H)), //         h_{t−1} in time order
+    hIn: flattenRows(HIn ?? (reverse ? S.lo(1, 0, 0) : S.hi(T, B, H))), //  h_{t−1} (⊙ M) in time order
     c: C ? inTimeOrder(C) : null,
   };
 }
@@ -186,7 +193,9 @@ export function unrollBackward<S extends StepBase, W>(
     dcPrev: zeros([B, H]), //   filled by the cell with ∂L/∂c_{t−1} (LSTM)
     dc: zeros([B, H]), //       ∂L/∂c_t in total (LSTM)
     da: daAt[0] ?? zeros([B, GH]), dv: dvAt[0] ?? zeros([B, GH]),
+    dhIn: zeros([0]), // set below: dhPrev itself, or its own buffer under recurrent dropout
   };
+  d.dhIn = cache.hMask ? zeros([B, H]) : d.dhPrev;
   if (dhN) copy2d(d.dhPrev, dhN);
   if (dcN) copy2d(d.dcNext, dcN);
 
@@ -205,6 +214,10 @@ export function unrollBackward<S extends StepBase, W>(
     d.da = daAt[t];
     d.dv = dvAt[t];
     cell.backward(cache.weights, steps[t], d, cache.work); //                     (BPTT-2)
+    if (cache.hMask) {
+      mul2d(d.dhPrev, d.dhIn, cache.hMask, true); //                                (DROP-2')
+      zero2d(d.dhIn);
+    }
     if (cGradNorms) {
       if (trackNorms) cGradNorms[t] = norm2d(d.dc);
       const swap = d.dcNext; // ∂L/∂c_{t−1} becomes the next step's dcNext
@@ -215,31 +228,8 @@ export function unrollBackward<S extends StepBase, W>(
 
   const ws = cache.weights.gemm;
   const DAf = flattenRows(DA), DVf = DV === DA ? DAf : flattenRows(DV);
-  addWeightGrads(g, DAf, DVf, cache.X, cache.hPrev, ws); //                                    (BPTT-4)
+  addWeightGrads(g, DAf, DVf, cache.X, cache.hIn, ws); //                                    (BPTT-4)
   gemm(flattenRows(dxs), DAf, p.weight_ih, ws); //           [T·B,I] += [T·B,G·H]·[G·H,I]   (BPTT-4)
   pool?.release(cache.pooled, cache.token); // the next forward of this shape may reuse them
   return { dh0: d.dhPrev, dc0: cGradNorms ? d.dcNext : null, hGradNorms, cGradNorms }; //   (BPTT-3)
-}
-
-/**
- * (BPTT-4) The shared weights' gradients, summed over every step and row as one product each, from the
- * rows of all steps stacked: DA, DV [N,G·H] (the same tensor for RNN and LSTM), the inputs X [N,I] and
- * the states before each step H_prev [N,H]. Adds into `g`.
- */
-export function addWeightGrads(g: CellParams, DA: Mat, DV: Mat, X: Mat, Hprev: Mat, ws: GemmWorkspace): void {
-  const GH = DA.shape[1];
-  gemm(g.weight_ih, DA.transpose(1, 0), X, ws); //      [G·H,I] += [G·H,N]·[N,I]       (BPTT-4)
-  gemm(g.weight_hh, DV.transpose(1, 0), Hprev, ws); //  [G·H,H] += [G·H,N]·[N,H]       (BPTT-4)
-  if (g.bias_ih && g.bias_hh && DV === DA) {
-    // RNN and LSTM: both biases enter only as b_ih + b_hh, so their gradients are the same sum; take it once.
-    const db = zeros([GH]);
-    addRowVectorBackward(db, DA); //                    [G·H] = Σ over N rows          (BPTT-4)
-    for (let k = 0; k < GH; k++) {
-      g.bias_ih.data[g.bias_ih.offset + k * g.bias_ih.stride[0]] += db.data[k];
-      g.bias_hh.data[g.bias_hh.offset + k * g.bias_hh.stride[0]] += db.data[k];
-    }
-  } else {
-    if (g.bias_ih) addRowVectorBackward(g.bias_ih, DA); // [G·H] += Σ over N rows       (BPTT-4)
-    if (g.bias_hh) addRowVectorBackward(g.bias_hh, DV); // [G·H] += Σ over N rows       (BPTT-4)
-  }
 }

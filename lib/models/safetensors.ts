@@ -212,7 +212,7 @@ export function saveSafetensors(model: HasParameters, file: string, metadata: Re
 export function architectureMetadata(model: HasParameters): Map<string, string> {
   const m = new Map<string, string>();
   if (model instanceof Seq2Seq) return m.set('kind', 'Seq2Seq').set('model', JSON.stringify(model.toConfig()));
-  const config = model instanceof SequenceModel ? model.toConfig() : model instanceof Recurrent ? { ...model.config, head: null } : null;
+  const config = model instanceof SequenceModel ? model.toConfig() : model instanceof Recurrent ? { ...model.toConfig(), head: null } : null;
   if (!config) return m;
   return m.set('kind', 'SequenceModel').set('model', JSON.stringify(config)).set('cell', config.mode).set('inputSize', String(config.inputSize))
     .set('hiddenSize', String(config.hiddenSize)).set('numLayers', String(config.numLayers)).set('bidirectional', String(config.bidirectional)).set('bias', String(config.bias));

@@ -9,6 +9,10 @@
  *                                half counts as much as its forward half (speech: docs/speech.md)
  *   head 'all'   many-to-many:  y[t] = Linear(output[t])     [T,B,K]  (per-step logits, e.g. language models)
  *
+ * Dropout (lib/layers/dropout.ts, while `setDropout` has set a state): `inputDropout` on x before the
+ * first layer, the recurrent layer's `dropout` and `recurrentDropout`, `outputDropout` on what the head
+ * reads (the returned `output` is the recurrent layer's own).
+ *
  * For a bidirectional network, output[T−1] is [forward h_{T−1} ‖ reverse h_{T−1}], as in PyTorch:
  * the reverse half has seen only x_{T−1}.
  */
@@ -17,6 +21,7 @@ import { Rng } from '../kernels/random';
 import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads } from '../layers/recurrent';
 import { NamedParameter } from '../kernels/parameter';
 import { Linear, LinearCache } from '../layers/linear';
+import { DropoutState, DROPOUT_SITE, checkDropout, dropoutMask, applyMask } from '../layers/dropout';
 
 export type HeadMode = 'none' | 'last' | 'mean' | 'all';
 /** The heads that give one output per sequence, [B,K] (what the *_last objectives read). */
@@ -32,6 +37,8 @@ export type SequenceModelConfig = Omit<SequenceModelOptions, 'seed'> & {
 
 export interface SequenceModelOptions extends RecurrentOptions {
   head?: { mode: 'last' | 'mean' | 'all'; outFeatures: number; bias?: boolean } | null;
+  inputDropout?: number; // p of (DROP-1) on x, default 0
+  outputDropout?: number; // p of (DROP-1) on the recurrent output the head reads, default 0
 }
 
 export interface SequenceModelCache {
@@ -40,6 +47,8 @@ export interface SequenceModelCache {
   T: number;
   B: number;
   lastStep: Int32Array; // [B] the step the 'last' head read for each sequence
+  inMask: Mat | null; // [T,B,I] the input's dropout mask (DROP-1)
+  outMask: Mat | null; // [T,B,D·H] the dropout mask on what the head read (DROP-1)
 }
 
 export interface SequenceModelOutput {
@@ -62,9 +71,13 @@ export class SequenceModel {
   readonly rnn: Recurrent;
   readonly head: Linear | null;
   readonly headMode: HeadMode;
+  readonly inputDropout: number;
+  readonly outputDropout: number;
 
   constructor(options: SequenceModelOptions) {
     this.rnn = new Recurrent(options);
+    this.inputDropout = checkDropout(options.inputDropout ?? 0, 'SequenceModel inputDropout');
+    this.outputDropout = checkDropout(options.outputDropout ?? 0, 'SequenceModel outputDropout');
     this.headMode = options.head?.mode ?? 'none';
     if (options.head && !['last', 'mean', 'all'].includes(options.head.mode)) {
       throw new ValueError(`SequenceModel head.mode: expected 'last', 'mean' or 'all', got ${JSON.stringify(options.head.mode)}`);
@@ -78,11 +91,22 @@ export class SequenceModel {
 
   /** The architecture as plain data; `new SequenceModel(config)` rebuilds it (with fresh weights). */
   toConfig(): SequenceModelConfig {
-    const { mode, inputSize, hiddenSize, numLayers, bidirectional, bias } = this.rnn.config;
+    const { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, ...rnnDropout } = this.rnn.toConfig();
     const head = this.head && this.headMode !== 'none'
       ? { mode: this.headMode, outFeatures: this.head.outFeatures, bias: this.head.params.bias !== null }
       : null;
-    return { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, head };
+    // Dropout is named only when used, so a model without it has the configuration it always had.
+    const used = { ...rnnDropout, ...(this.inputDropout > 0 ? { inputDropout: this.inputDropout } : {}), ...(this.outputDropout > 0 ? { outputDropout: this.outputDropout } : {}) };
+    return { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, head, ...used };
+  }
+
+  /** Training (a state: dropout draws its masks from it) or evaluation (null, the default). */
+  setDropout(state: DropoutState | null): void {
+    this.rnn.dropoutState = state;
+  }
+
+  get dropoutState(): DropoutState | null {
+    return this.rnn.dropoutState;
   }
 
   /** Every parameter with its gradient: the recurrent layer's in state_dict order, then `head.weight`, `head.bias`. */
@@ -104,28 +128,32 @@ export class SequenceModel {
    * The 'last' head reads each sequence at its own last step, lengths[b] − 1 (T − 1 without lengths).
    */
   forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null, lengths: ArrayLike<number> | null = null): SequenceModelOutput {
-    const { output, h_n, c_n, cache: rnnCache } = this.rnn.forward(x, h0, c0, lengths);
+    const drop = this.rnn.dropoutState;
+    const inMask = drop && this.inputDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.input, x.shape, this.inputDropout) : null;
+    const { output, h_n, c_n, cache: rnnCache } = this.rnn.forward(applyMask(x, inMask), h0, c0, lengths); // (DROP-1)
     const [T, B, F] = output.shape;
+    const outMask = drop && this.head && this.outputDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.output, output.shape, this.outputDropout) : null;
+    const read = applyMask(output, outMask); // what the head reads                                      (DROP-1)
     const lastStep = Int32Array.from({ length: B }, (_, b) => (rnnCache.lengths ? rnnCache.lengths[b] : T) - 1);
     let y: Mat | null = null;
     let headCache: LinearCache | null = null;
     if (this.head && this.headMode === 'last') {
       const last = zeros([B, F]); // row b = output[lastStep[b], b, :]
-      for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) last.set(b, j, output.get(lastStep[b], b, j));
+      for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) last.set(b, j, read.get(lastStep[b], b, j));
       ({ y, cache: headCache } = this.head.forward(last)); // [B,F] → [B,K]
     } else if (this.head && this.headMode === 'mean') {
       const pooled = zeros([B, F]); // row b = the mean of output[0 … lastStep[b], b, :]
       for (let b = 0; b < B; b++) {
         const n = lastStep[b] + 1;
-        for (let t = 0; t < n; t++) for (let j = 0; j < F; j++) pooled.set(b, j, pooled.get(b, j) + output.get(t, b, j) / n); // (POOL-1)
+        for (let t = 0; t < n; t++) for (let j = 0; j < F; j++) pooled.set(b, j, pooled.get(b, j) + read.get(t, b, j) / n); // (POOL-1)
       }
       ({ y, cache: headCache } = this.head.forward(pooled)); // [B,F] → [B,K]
     } else if (this.head && this.headMode === 'all') {
-      const r = this.head.forward(flattenRows(output)); //                  [T·B,F] → [T·B,K]
+      const r = this.head.forward(flattenRows(read)); //                  [T·B,F] → [T·B,K]
       y = fromArray(r.y.data, [T, B, this.head.outFeatures]);
       headCache = r.cache;
     }
-    return { output, h_n, c_n, y, cache: { rnn: rnnCache, head: headCache, T, B, lastStep } };
+    return { output, h_n, c_n, y, cache: { rnn: rnnCache, head: headCache, T, B, lastStep, inMask, outMask } };
   }
 
   /** Backward from whatever the loss reached; adds into every gradient and returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0. */
@@ -140,26 +168,29 @@ export class SequenceModel {
     if (upstream.dy) {
       if (!this.head || !cache.head) throw new ValueError('SequenceModel.backward dy: this model has no head');
       const K = this.head.outFeatures;
+      const dRead = cache.outMask ? zeros([T, B, F]) : dOutput; // ∂L/∂(what the head read)
       if (this.headMode === 'last') {
         assertShape(upstream.dy, [B, K], 'SequenceModel.backward dy');
         const dLast = this.head.backward(cache.head, upstream.dy); // [B,F], row b goes back to output[lastStep[b], b]
         for (let b = 0; b < B; b++) {
           const t = cache.lastStep[b];
-          for (let j = 0; j < F; j++) dOutput.set(t, b, j, dOutput.get(t, b, j) + dLast.get(b, j));
+          for (let j = 0; j < F; j++) dRead.set(t, b, j, dRead.get(t, b, j) + dLast.get(b, j));
         }
       } else if (this.headMode === 'mean') {
         assertShape(upstream.dy, [B, K], 'SequenceModel.backward dy');
         const dPooled = this.head.backward(cache.head, upstream.dy); // [B,F]: each of b's steps gets 1/len_b of it
         for (let b = 0; b < B; b++) {
           const n = cache.lastStep[b] + 1;
-          for (let t = 0; t < n; t++) for (let j = 0; j < F; j++) dOutput.set(t, b, j, dOutput.get(t, b, j) + dPooled.get(b, j) / n); // (POOL-1')
+          for (let t = 0; t < n; t++) for (let j = 0; j < F; j++) dRead.set(t, b, j, dRead.get(t, b, j) + dPooled.get(b, j) / n); // (POOL-1')
         }
       } else {
         assertShape(upstream.dy, [T, B, K], 'SequenceModel.backward dy');
         const dFlat = this.head.backward(cache.head, flattenRows(upstream.dy)); // [T·B,F]
-        for (let k = 0; k < dFlat.data.length; k++) dOutput.data[k] += dFlat.data[k];
+        for (let k = 0; k < dFlat.data.length; k++) dRead.data[k] += dFlat.data[k];
       }
+      if (cache.outMask) for (let k = 0; k < dOutput.data.length; k++) dOutput.data[k] += dRead.data[k] * cache.outMask.data[k]; // (DROP-1')
     }
-    return this.rnn.backward(cache.rnn, dOutput, upstream.dh_n ?? null, upstream.dc_n ?? null);
+    const grads = this.rnn.backward(cache.rnn, dOutput, upstream.dh_n ?? null, upstream.dc_n ?? null);
+    return cache.inMask ? { ...grads, dx: applyMask(grads.dx, cache.inMask) } : grads; //               (DROP-1')
   }
 }

@@ -24,6 +24,8 @@ export interface FitOptions {
   clip?: number; // global gradient-norm clipping, 0 for none; default 1
   seed?: number; // weights and shuffling; default 1
   workers?: number; // default 1
+  dropout?: number; // between stacked layers and on what the head reads (lib/layers/dropout.ts, DROP-1); default 0
+  recurrentDropout?: number; // on h_{t−1}, one mask per sequence (DROP-2); default 0
   bucketByLength?: boolean; // batches of similar lengths: faster epochs, but on the surnames each epoch learned about half as much; default false
   checkpointPath?: string | null; // written after every epoch and at the end: the latest state, the best weights inside
   onStep?: (info: StepInfo) => void;
@@ -36,7 +38,7 @@ export function fitDefaults(o: FitOptions): Required<Omit<FitOptions, 'onStep' |
     cell: o.cell ?? 'lstm', hidden: o.hidden ?? 32, layers: o.layers ?? 1, bidirectional: o.bidirectional ?? false,
     optimizer: o.optimizer ?? 'adam', lr: o.lr ?? 0.005, weightDecay: o.weightDecay, batchSize: o.batchSize ?? 32,
     epochs: o.epochs ?? 100, maxSeconds: o.maxSeconds ?? null, patience: o.patience === undefined ? 20 : o.patience,
-    clip: o.clip ?? 1, seed: o.seed ?? 1, workers: o.workers ?? 1, bucketByLength: o.bucketByLength ?? false, onStep: o.onStep, onEval: o.onEval,
+    clip: o.clip ?? 1, seed: o.seed ?? 1, workers: o.workers ?? 1, dropout: o.dropout ?? 0, recurrentDropout: o.recurrentDropout ?? 0, bucketByLength: o.bucketByLength ?? false, onStep: o.onStep, onEval: o.onEval,
   };
   if (!CELL_KINDS.includes(r.cell)) throw new ValueError(`cell: expected one of ${CELL_KINDS.join(', ')}, got ${JSON.stringify(r.cell)}`);
   for (const k of ['hidden', 'layers', 'batchSize', 'epochs', 'workers'] as const) {
@@ -52,8 +54,13 @@ export function buildModel(o: FitOptions, inputSize: number, outFeatures: number
   const r = fitDefaults(o);
   return new SequenceModel({
     mode: r.cell, inputSize, hiddenSize: r.hidden, numLayers: r.layers, bidirectional: r.bidirectional, seed: r.seed,
-    head: { mode: 'last', outFeatures },
+    head: { mode: 'last', outFeatures }, ...dropoutOptions(o),
   });
+}
+
+/** The model options of `o.dropout` (between the layers and on what the head reads) and `o.recurrentDropout`. */
+export function dropoutOptions(o: Pick<FitOptions, 'dropout' | 'recurrentDropout'>): { dropout: number; outputDropout: number; recurrentDropout: number } {
+  return { dropout: o.dropout ?? 0, outputDropout: o.dropout ?? 0, recurrentDropout: o.recurrentDropout ?? 0 };
 }
 
 /** The Trainer's options for a fit: one validation per epoch, early stopping on it, clipping, a checkpoint per epoch. */

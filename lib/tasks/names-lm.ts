@@ -15,7 +15,7 @@ import { Batch, Objective } from '../models/objectives';
 import { Dataset, TrainResult, Trainer } from '../training/trainer';
 import { CharVocabulary, foldToAscii } from '../data/text';
 import { stratifiedSplit } from '../data/labelled';
-import { FitOptions, fit, fitDefaults, resumeFit } from './fit';
+import { FitOptions, fit, fitDefaults, resumeFit, dropoutOptions } from './fit';
 import { Checkpoint } from '../training/checkpoint';
 import { drawCharacter } from './char-lm';
 
@@ -96,7 +96,7 @@ export function trainNamesLm(names: readonly string[], labels: readonly number[]
   const task: NamesLmTask = { name: 'names-lm', classes, vocabulary: d.vocab.toJSON(), valFraction, options };
   const model = new SequenceModel({
     mode: r.cell, inputSize: d.vocab.size + classes.length, hiddenSize: r.hidden, numLayers: r.layers, seed: r.seed,
-    head: { mode: 'all', outFeatures: d.vocab.size },
+    head: { mode: 'all', outFeatures: d.vocab.size }, ...dropoutOptions(r),
   });
   const { trainer, result } = fit(model, d.trainSet, d.valSet, o, task);
   return { model, trainer, task, training: result, sizes: d.sizes };

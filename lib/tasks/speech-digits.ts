@@ -7,7 +7,7 @@ import { Rng } from '../kernels/random';
 import { SequenceModel } from '../models/sequence-model';
 import { Batch, Objective } from '../models/objectives';
 import { Dataset, TrainResult, Trainer } from '../training/trainer';
-import { FitOptions, fit } from './fit';
+import { FitOptions, fit, dropoutOptions } from './fit';
 import { ClassMetrics, classMetrics } from './metrics';
 import { argmax } from './classify';
 import { Utterance, SpeechFeatures, padFrames } from './speech-data';
@@ -64,7 +64,7 @@ export function trainDigits(utts: readonly Utterance[], train: readonly number[]
   const valSet = nVal ? new SpokenDigitDataset(utts, shuffled.slice(0, nVal), features, false) : null;
   const model = new SequenceModel({
     mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
-    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: o.head ?? 'mean', outFeatures: 10 },
+    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: o.head ?? 'mean', outFeatures: 10 }, ...dropoutOptions(o),
   });
   const { trainer, result } = fit(model, trainSet, valSet, { ...o, bucketByLength: true }, task);
   return { model, trainer, training: result, test: test.length ? evaluateDigits(model, new SpokenDigitDataset(utts, test, features, false)) : null };

@@ -16,7 +16,7 @@ import { Batch, Objective } from '../models/objectives';
 import { greedyDecode } from '../layers/ctc-decode';
 import { logSoftmax } from '../layers/ctc';
 import { Dataset, TrainResult, Trainer } from '../training/trainer';
-import { FitOptions, fit } from './fit';
+import { FitOptions, fit, dropoutOptions } from './fit';
 import { Utterance, SpeechFeatures, SAMPLE_RATE, padFrames } from './speech-data';
 
 export interface ConnectedOptions {
@@ -141,7 +141,7 @@ export function trainConnected(train: readonly ConnectedUtterance[], validation:
   const features = new SpeechFeatures(undefined, o.stack ?? 1);
   const model = new SequenceModel({
     mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
-    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: 'all', outFeatures: 11 },
+    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: 'all', outFeatures: 11 }, ...dropoutOptions(o),
   });
   const trainSet = new ConnectedDigitDataset(train, features, o.augment ?? true);
   const valSet = validation.length ? new ConnectedDigitDataset(validation, features, false) : null;

@@ -16,6 +16,7 @@
  * was. A checkpoint whose weights are not all finite is never written. Reading checks every key, shape and
  * number, and says exactly what is wrong with a bad file.
  */
+import { checkDropout } from '../layers/dropout';
 import { ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
@@ -178,6 +179,7 @@ export function checkModelConfig(config: unknown, what: string): SequenceModelCo
   if (head !== null && (typeof head !== 'object' || !['last', 'mean', 'all'].includes(head.mode as string) || !Number.isInteger(head.outFeatures) || typeof head.bias !== 'boolean')) {
     throw new ValueError(`${what}.head: expected null or {mode: "last"|"mean"|"all", outFeatures, bias}, got ${JSON.stringify(head)}`);
   }
+  for (const k of ['dropout', 'recurrentDropout', 'inputDropout', 'outputDropout']) if (k in m) checkDropout(m[k], `${what}.${k}`);
   return m as unknown as SequenceModelConfig;
 }
 

@@ -13,12 +13,15 @@ import { Rng } from '../kernels/random';
 import { StepGradNorms } from '../layers/recurrent';
 import { SequenceBatch } from '../models/objectives';
 import { NonFiniteReport } from './nonfinite';
+import { DropoutState } from '../layers/dropout';
 
 /** The parameters a learner trains, and their configuration as a checkpoint stores it. */
 export interface TrainableModel {
   namedParameters(): NamedParameter[];
   zeroGrad(): void;
   toConfig(): object;
+  /** Training mode for dropout (a state: the masks' seed) or evaluation (null); a model without dropout need not have it. */
+  setDropout?(state: DropoutState | null): void;
 }
 
 /**

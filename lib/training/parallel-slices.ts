@@ -15,6 +15,7 @@ import { objectiveTerms } from '../models/objective-slices';
 import { Seq2Seq, Seq2SeqConfig, Seq2SeqBatch } from '../models/seq2seq';
 import { Captioner, CaptionerConfig, CaptionImage } from '../models/captioner';
 import { TrainableModel } from './learner';
+import { DropoutState } from '../layers/dropout';
 
 /** A tensor as plain data for a worker: its values (over shared memory) and its shape. */
 export interface ShapedArray {
@@ -41,6 +42,7 @@ export type SliceJob =
     objective: Plain;
     hN: Float64Array; // where the slice's final hidden state goes, [L·D, slice rows, H]
     cN: Float64Array | null; // and the final cell state (LSTM)
+    dropout: DropoutState | null; // training: the masks' seed, rowOffset where the slice starts (lib/layers/dropout.ts)
   })
   | (SliceBase & { kind: 'seq2seq'; config: Seq2SeqConfig; sources: number[][]; targets: number[][]; forced: boolean[] })
   | (SliceBase & { kind: 'caption'; config: CaptionerConfig; sources: CaptionImage[]; targets: number[][]; forced: boolean[] });
@@ -112,6 +114,7 @@ function fromPlain<T>(plain: Plain): T {
 function runSequenceSlice(job: Extract<SliceJob, { kind: 'sequence' }>, model: SequenceModel): void {
   loadParams(job.params, model.namedParameters());
   const batch = fromPlain<Batch>(job.batch), objective = fromPlain<Objective>(job.objective);
+  model.setDropout(job.dropout);
   const r = lossAndGradients(model, batch, objective);
   storeGrads(job.grads, model.namedParameters());
   const [T, B] = batch.x.shape;
@@ -121,8 +124,7 @@ function runSequenceSlice(job: Extract<SliceJob, { kind: 'sequence' }>, model: S
   if (job.cN && r.forward.c_n) job.cN.set(toFlat(r.forward.c_n));
 }
 
-/** An encoder–decoder's slice: the loss per target word of its pairs, and the gradients. */
-/** An encoder–decoder's slice (sentences or images in, words out). */
+/** An encoder–decoder's slice (sentences or images in, words out): the loss per target word of its pairs, and the gradients. */
 function runPairSlice<Src>(
   job: { params: Float64Array; grads: Float64Array; result: Float64Array; sources: Src[]; targets: number[][]; forced: boolean[] },
   model: TrainableModel & { loss(batch: Seq2SeqBatch<Src>, o: { forced: boolean[]; backward: boolean }): { loss: number; words: number } },

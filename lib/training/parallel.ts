@@ -79,12 +79,14 @@ export class ParallelTrainer {
     const { numLayers, bidirectional, hiddenSize: H, mode } = model.rnn.config;
     const LD = numLayers * (bidirectional ? 2 : 1);
     const config = { ...model.toConfig(), engine: model.rnn.engine }; // the slices run on the model's engine
+    const drop = model.dropoutState;
     const jobs: Extract<SliceJob, { kind: 'sequence' }>[] = bounds.slice(1).map((b1, w) => {
       const b0 = bounds[w];
       return {
         kind: 'sequence', config, params: flat, grads: this.sharedGrads(w, flat.length), result: shared(2),
         batch: toPlain(sliceBatch(batch, b0, b1)), objective: toPlain(sliceObjective(objective, b0, b1, T, B)),
         hN: shared(LD * (b1 - b0) * H), cN: mode === 'lstm' ? shared(LD * (b1 - b0) * H) : null,
+        dropout: drop ? { seed: drop.seed, rowOffset: drop.rowOffset + b0 } : null, // each row keeps its masks
       };
     });
     const loss = this.runAndAdd(jobs, params, isSum(objective));

@@ -20,6 +20,7 @@ import { TrainerOptions, StepInfo, TrainResult, TrainingError, checkOptions } fr
 import { Dataset, Learner, TrainableModel } from './learner';
 import { SequenceBatch, SequenceLearner } from './sequence-learner';
 import { bucketedOrder } from './batch-order';
+import { stepSeed } from '../layers/dropout';
 import {
   Checkpoint, TrainingCheckpoint, TrainingState, TrainerCounters, TrainerBookkeeping, writeCheckpoint, snapshotWeights, modelFromCheckpoint,
 } from './checkpoint';
@@ -134,7 +135,17 @@ export class Trainer<B = SequenceBatch, M extends TrainableModel = SequenceModel
     const lr = learningRateAt(o.schedule ?? { type: 'constant' }, this.baseLr, this.counters.step);
     this.optimizer.lr = lr;
     const batchIndex = this.counters.batchInEpoch - 1; // its place in the epoch (a chunk, for sequential data)
-    const outcome = this.learner.lossAndGradients(this.train.batch(indices, this.rng), o.workers ?? 1);
+    // Dropout draws this step's masks from the seed and the step number alone: a resumed run draws them again.
+    const dropout = { seed: stepSeed(o.seed ?? 0, this.counters.step), rowOffset: 0 };
+    const training = <R>(run: () => R): R => {
+      this.model.setDropout?.(dropout);
+      try {
+        return run();
+      } finally {
+        this.model.setDropout?.(null); // evaluation, outside the training steps
+      }
+    };
+    const outcome = training(() => this.learner.lossAndGradients(this.train.batch(indices, this.rng), o.workers ?? 1));
     const loss = outcome.loss;
     const params = this.model.namedParameters();
     const { tensors: parameters, globalNorm: norm } = parameterStats(params);
@@ -142,7 +153,7 @@ export class Trainer<B = SequenceBatch, M extends TrainableModel = SequenceModel
     let clip: ClipResult | null = null;
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
       // The weights stay as they were: the step is not applied.
-      nonFinite = outcome.diagnose() ?? {
+      nonFinite = training(() => outcome.diagnose()) ?? {
         phase: 'backward', tensor: 'gradients', layer: null, direction: null, step: null, value: norm, message: `non-finite gradient norm ${norm}`,
       };
       this.book.nonFiniteInARow++;

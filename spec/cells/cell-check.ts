@@ -48,7 +48,7 @@ export function setupCellStep(kind: CellKind, bias: boolean, seed: number): Cell
   const cPrev = cell.hasCellState ? randn([B, H], rng) : null;
   const R = randn([B, H], rng), Rc = randn([B, H], rng);
   const a = zeros([B, GH]);
-  const base: StepBase = { hPrev, h: zeros([B, H]), cPrev, c: cPrev ? zeros([B, H]) : null };
+  const base: StepBase = { hPrev, hIn: hPrev, h: zeros([B, H]), cPrev, c: cPrev ? zeros([B, H]) : null };
   const s = cell.makeStep(base, zeros);
   const work = cell.createWork(B, H);
   const forward = (): RecurrentWeights => {
@@ -64,9 +64,10 @@ export function setupCellStep(kind: CellKind, bias: boolean, seed: number): Cell
   const backward = (dhPrevStart?: Mat, dcPrevStart?: Mat) => {
     const w = forward();
     const du = zeros([B, GH]);
+    const dhPrev = dhPrevStart ? clone(dhPrevStart) : zeros([B, H]);
     const d: StepGrads = {
       dh: clone(R), dcNext: clone(Rc), da: du, dv: cell.splitBiases ? zeros([B, GH]) : du, dc: zeros([B, H]),
-      dhPrev: dhPrevStart ? clone(dhPrevStart) : zeros([B, H]), dcPrev: dcPrevStart ? clone(dcPrevStart) : zeros([B, H]),
+      dhPrev, dhIn: dhPrev, dcPrev: dcPrevStart ? clone(dcPrevStart) : zeros([B, H]),
     };
     cell.backward(w, s, d, work);
     return { du, dhPrev: d.dhPrev, dcPrev: cPrev ? d.dcPrev : null };

@@ -18,7 +18,7 @@ describe('gru cell forward', () => {
     const hPrev = zeros([1, 1]);
     hPrev.set(0, 0, -0.5);
     const u = () => { const m = zeros([1, 3]); [0.1, 0.2, 0.3].forEach((w, k) => m.set(0, k, w * 1.5 + [0.01, 0.02, 0.03][k])); return m; }; // x = 1.5
-    const s = { gates: zeros([1, 3]), hPrev, vn: zeros([1, 1]), h: zeros([1, 1]), cPrev: null, c: null };
+    const s = { gates: zeros([1, 3]), hPrev, hIn: hPrev, vn: zeros([1, 1]), h: zeros([1, 1]), cPrev: null, c: null };
     gruCellForward(p, packed(p), u(), s, gruCell.createWork(1, 1));
     const r = sigmoid(0.1 * 1.5 + 0.01 + 0.4 * -0.5 + 0.04);
     const z = sigmoid(0.2 * 1.5 + 0.02 + 0.5 * -0.5 + 0.05);
@@ -35,7 +35,7 @@ describe('gru cell forward', () => {
 
   it('names the step tensor of the wrong shape', () => {
     const p = initCellParams('gru', 4, 5, true, new Rng(0));
-    const s = { gates: zeros([2, 15]), hPrev: zeros([3, 5]), vn: zeros([2, 5]), h: zeros([2, 5]), cPrev: null, c: null };
+    const s = { gates: zeros([2, 15]), hPrev: zeros([3, 5]), hIn: zeros([3, 5]), vn: zeros([2, 5]), h: zeros([2, 5]), cPrev: null, c: null };
     expect(() => checkGruStep(p, s, 'gru layer')).toThrow('gru layer h_{t-1}: expected [2,5], got [3,5]');
   });
 });

@@ -17,7 +17,7 @@ describe('lstm cell forward', () => {
     cPrev.set(0, 0, 0.5);
     const u = zeros([1, 4]); // u_t = x·W_ihᵀ with x = 2
     [0.1, 0.2, 0.3, 0.4].forEach((w, k) => u.set(0, k, 2 * w));
-    const s = { gates: zeros([1, 4]), hPrev, cPrev, c: zeros([1, 1]), tc: zeros([1, 1]), h: zeros([1, 1]) };
+    const s = { gates: zeros([1, 4]), hPrev, hIn: hPrev, cPrev, c: zeros([1, 1]), tc: zeros([1, 1]), h: zeros([1, 1]) };
     lstmCellForward(p, packed(p), u, s);
     const i = sigmoid(0.2), f = sigmoid(0.4), g = Math.tanh(0.6), o = sigmoid(0.8);
     expect(s.c.get(0, 0)).toBeCloseTo(f * 0.5 + i * g, 15);
@@ -27,7 +27,7 @@ describe('lstm cell forward', () => {
 
   it('names the step tensor of the wrong shape', () => {
     const p = initCellParams('lstm', 4, 5, true, new Rng(0));
-    const s = { gates: zeros([2, 20]), hPrev: zeros([2, 5]), cPrev: zeros([2, 6]), c: zeros([2, 5]), tc: zeros([2, 5]), h: zeros([2, 5]) };
+    const s = { gates: zeros([2, 20]), hPrev: zeros([2, 5]), hIn: zeros([2, 5]), cPrev: zeros([2, 6]), c: zeros([2, 5]), tc: zeros([2, 5]), h: zeros([2, 5]) };
     expect(() => checkLstmStep(p, s, 'lstm layer')).toThrow('lstm layer c_{t-1}: expected [2,5], got [2,6]');
   });
 });
