@@ -44,6 +44,8 @@ export { mseLoss, softmaxCrossEntropy, IGNORE_INDEX } from './layers/losses';
 export type { EmbeddingCache, EmbeddingOptions } from './layers/embedding';
 export { Embedding } from './layers/embedding';
 export { checkLengths } from './layers/lengths';
+export type { DropoutState } from './layers/dropout';
+export { dropoutMask, applyMask, stepSeed, DROPOUT_SITE } from './layers/dropout';
 export type { AttentionKeys, AttentionStepCache } from './layers/attention';
 export { AdditiveAttention } from './layers/attention';
 

@@ -67,6 +67,30 @@ describe('data-parallel gradients over worker threads', () => {
     }
   });
 
+  it('with dropout: two workers draw the masks of one (each row keeps its own), to 1e-12 relative', () => {
+    const rng = new Rng(23);
+    const model = new SequenceModel({
+      mode: 'gru', inputSize: I, hiddenSize: H, numLayers: 2, seed: 6, head: { mode: 'all', outFeatures: K },
+      inputDropout: 0.2, dropout: 0.5, recurrentDropout: 0.4, outputDropout: 0.3,
+    });
+    const x = randn([T, B, I], rng);
+    const objective: Objective = { type: 'ce_all', targets: Array.from({ length: T * B }, () => rng.int(K)) };
+    model.setDropout({ seed: 12, rowOffset: 0 });
+    const one = lossAndGradients(model, { x, lengths }, objective);
+    const single = model.namedParameters().map((p) => toFlat(p.grad));
+    model.setDropout(null);
+    expect(lossAndGradients(model, { x, lengths }, objective).loss).not.toBeCloseTo(one.loss, 6); // the masks did something
+    model.setDropout({ seed: 12, rowOffset: 0 });
+    const par = new ParallelTrainer(2);
+    try {
+      const loss = par.lossAndGradients(model, { x, lengths }, objective);
+      expect(Math.abs(loss - one.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(one.loss));
+      model.namedParameters().forEach((p, k) => expect(relativeToScale(toFlat(p.grad), single[k])).toBeLessThanOrEqual(1e-12));
+    } finally {
+      par.close();
+    }
+  });
+
   it('a training run over two workers is repeatable bit for bit, and follows the one-worker run', () => {
     const data = addingDatasets({ seqLen: 8, trainSize: 64, valSize: 16, dataSeed: 2 });
     const run = (workers: number) => {

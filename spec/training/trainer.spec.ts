@@ -58,6 +58,29 @@ describe('Trainer', () => {
     expect(resumed.rng.getState()).toEqual(uninterrupted.rng.getState());
   });
 
+  it('with dropout: train 6, save, resume 4 = 10 uninterrupted, bit for bit; validation and onStep see evaluation mode', () => {
+    const dropModel = () => new SequenceModel({
+      mode: 'gru', inputSize: 2, hiddenSize: 5, numLayers: 2, seed: 2, head: { mode: 'last', outFeatures: 1 }, dropout: 0.3, recurrentDropout: 0.3, outputDropout: 0.2,
+    });
+    const file = tmpFile('dropout.json');
+    const states: unknown[] = [];
+    const straight = dropModel();
+    const r1 = new Trainer(straight, createOptimizer('Adam', { lr: 0.01 }), data.train, data.validation, baseOptions({
+      maxSteps: 10, onStep: () => states.push(straight.dropoutState),
+    })).run();
+    expect(states.every((s) => s === null)).toBe(true); // set only inside a step: onStep and validation see evaluation mode
+    new Trainer(dropModel(), createOptimizer('Adam', { lr: 0.01 }), data.train, data.validation, baseOptions({ maxSteps: 6, checkpointPath: file })).run();
+    const resumed = Trainer.fromCheckpoint(readCheckpoint(file), data.train, data.validation, baseOptions({ maxSteps: 10 }));
+    expect(resumed.model.toConfig()).toMatchObject({ dropout: 0.3, recurrentDropout: 0.3, outputDropout: 0.2 });
+    const r2 = resumed.run();
+    expect(weights(resumed.model)).toEqual(weights(straight));
+    expect(r2.valLoss).toBe(r1.valLoss);
+    // Without dropout the same run ends elsewhere: the masks took part.
+    const plain = newModel('gru');
+    new Trainer(plain, createOptimizer('Adam', { lr: 0.01 }), data.train, data.validation, baseOptions({ maxSteps: 10 })).run();
+    expect(weights(plain)).not.toEqual(weights(straight));
+  });
+
   it.each(optimizers)('%s: a save that fails half-way leaves the previous checkpoint intact', (name, hyper) => {
     const file = tmpFile('ckpt.json');
     const trainer = new Trainer(newModel(), createOptimizer(name, hyper), data.train, null, baseOptions({ maxSteps: 3 }));
