@@ -155,6 +155,11 @@ export function clone(m: Mat): Mat {
   return out;
 }
 
+/** [a,b,c] → [b,a,c] as a new owned tensor: batch-first ⇄ time-major. */
+export function swapFirstAxes(m: Mat): Mat {
+  return clone(m.transpose(1, 0, 2));
+}
+
 /** The elements of `m` in row-major order as a new Float64Array. */
 export function toFlat(m: Mat): Float64Array {
   const out = new Float64Array(m.size);

@@ -1,7 +1,7 @@
 /**
  * What a recurrent layer is built from (lib/layers/recurrent.ts): its options, their defaults and checks.
  */
-import { ValueError } from '../kernels/tensor';
+import { Mat, ValueError, ShapeError, assertShape, assertFinite, shapeString } from '../kernels/tensor';
 import { CellKind, assertCellKind } from '../cells/cell-params';
 import { checkDropout } from './dropout';
 
@@ -17,6 +17,7 @@ export interface RecurrentOptions {
   engine?: Engine; // default 'fast'
   dropout?: number; // p of (DROP-1) on every layer's output but the last's, as PyTorch's `dropout=`; default 0
   recurrentDropout?: number; // p of (DROP-2) on h_{t−1} in every layer and direction (variational); default 0
+  batchFirst?: boolean; // x [B,T,I] and output [B,T,D·H], as PyTorch's batch_first (h0, h_n stay [L·D,B,H]); default false
 }
 
 /**
@@ -43,6 +44,28 @@ export function checkOptions(o: RecurrentOptions): RecurrentConfig {
   const recurrentDropout = checkDropout(o.recurrentDropout ?? 0, 'Recurrent recurrentDropout');
   return {
     mode: o.mode, inputSize: o.inputSize, hiddenSize: o.hiddenSize, numLayers, bidirectional: o.bidirectional ?? false, bias: o.bias ?? true,
-    dropout, recurrentDropout,
+    dropout, recurrentDropout, batchFirst: o.batchFirst ?? false,
   };
+}
+
+/** Validates a time-major x [T,B,I] and the initial states h0, c0 [L·D,B,H] against the layer; returns [T, B]. */
+export function checkInput(config: RecurrentConfig, x: Mat, h0: Mat | null, c0: Mat | null): [number, number] {
+  const { mode, inputSize: I, hiddenSize: H, numLayers: L } = config;
+  const D = config.bidirectional ? 2 : 1;
+  if (x.dimension !== 3) throw new ShapeError(`Recurrent.forward x: expected [T,B,${I}] (time-major), got ${shapeString(x.shape)}`);
+  const [T, B, width] = x.shape;
+  if (T === 0) throw new ValueError(`Recurrent.forward x: sequence length T must be >= 1, got T = 0 (shape ${shapeString(x.shape)})`);
+  if (B === 0) throw new ValueError(`Recurrent.forward x: batch size B must be >= 1, got B = 0 (shape ${shapeString(x.shape)})`);
+  if (width !== I) throw new ShapeError(`Recurrent.forward x: expected input width ${I} (input_size), got [${T},${B},${width}]`);
+  assertFinite(x, 'Recurrent.forward x');
+  if (h0) {
+    assertShape(h0, [L * D, B, H], 'Recurrent.forward h0');
+    assertFinite(h0, 'Recurrent.forward h0');
+  }
+  if (c0 && mode !== 'lstm') throw new ValueError(`Recurrent.forward c0: only an LSTM has a cell state, this layer is ${mode}`);
+  if (c0) {
+    assertShape(c0, [L * D, B, H], 'Recurrent.forward c0');
+    assertFinite(c0, 'Recurrent.forward c0');
+  }
+  return [T, B];
 }

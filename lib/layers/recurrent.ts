@@ -2,9 +2,9 @@
  * The recurrent layer: a cell unrolled over time with ONE shared set of weights per layer and
  * direction, stacked `numLayers` deep, optionally bidirectional. The module `torch.nn.RNN / LSTM / GRU` is.
  *                                                                             docs: docs/layers/bptt.md
- *   x       [T,B,I]      time-major input
+ *   x       [T,B,I]      time-major input ([B,T,I] with `batchFirst`, as PyTorch's batch_first)
  *   h0, c0  [L·D,B,H]    initial states, row l·D + d for layer l, direction d (0 forward, 1 reverse); default 0
- *   output  [T,B,D·H]    the top layer's h_t, [forward ‖ reverse] along the last axis
+ *   output  [T,B,D·H]    the top layer's h_t, [forward ‖ reverse] along the last axis ([B,T,D·H] with `batchFirst`)
  *   h_n     [L·D,B,H]    each layer and direction's final state (reverse: its state after t = 0)
  *   c_n     [L·D,B,H]    LSTM only
  *   lengths [B]          optional: sequence b has lengths[b] valid steps; the rest is padding (PyTorch's packed
@@ -15,11 +15,11 @@
  * Parameters carry PyTorch's state_dict names. As in
  * PyTorch's documentation, D is always the number of directions and I the input width.
  */
-import { Mat, zeros, assertShape, assertFinite, ShapeError, ValueError, shapeString } from '../kernels/tensor';
+import { Mat, zeros, assertShape, swapFirstAxes, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
 import { CellParams, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
-import { RecurrentOptions, RecurrentConfig, Engine, ENGINES, checkOptions } from './recurrent-options';
+import { RecurrentOptions, RecurrentConfig, Engine, ENGINES, checkOptions, checkInput } from './recurrent-options';
 import { DropoutState, DROPOUT_SITE, dropoutMask, applyMask } from './dropout';
 
 export type { RecurrentOptions, RecurrentConfig, Engine } from './recurrent-options';
@@ -99,9 +99,9 @@ export class Recurrent {
   }
 
   /** The configuration as a checkpoint stores it: dropout is named only when used, so a layer without it has the configuration it always had. */
-  toConfig(): Omit<RecurrentConfig, 'dropout' | 'recurrentDropout'> & { dropout?: number; recurrentDropout?: number } {
-    const { dropout, recurrentDropout, ...rest } = this.config;
-    return { ...rest, ...(dropout > 0 ? { dropout } : {}), ...(recurrentDropout > 0 ? { recurrentDropout } : {}) };
+  toConfig(): Omit<RecurrentConfig, 'dropout' | 'recurrentDropout' | 'batchFirst'> & Partial<Pick<RecurrentConfig, 'dropout' | 'recurrentDropout' | 'batchFirst'>> {
+    const { dropout, recurrentDropout, batchFirst, ...rest } = this.config;
+    return { ...rest, ...(dropout > 0 ? { dropout } : {}), ...(recurrentDropout > 0 ? { recurrentDropout } : {}), ...(batchFirst ? { batchFirst } : {}) };
   }
 
   get numDirections(): number {
@@ -126,13 +126,22 @@ export class Recurrent {
   }
 
   /**
-   * Runs every layer and direction over `x` [T,B,I]; returns output, h_n, c_n and the cache for backward.
-   * With `lengths`, sequence b is x[0..lengths[b]−1][b] and the rest of its column is padding.
+   * Runs every layer and direction over `x` [T,B,I] ([B,T,I] batch-first); returns output, h_n, c_n and
+   * the cache for backward. With `lengths`, sequence b has lengths[b] valid steps and the rest is padding.
    */
   forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null, lengths: ArrayLike<number> | null = null): RecurrentOutput {
+    if (!this.config.batchFirst) return this.forwardTimeMajor(x, h0, c0, lengths);
+    const I = this.config.inputSize;
+    if (x.dimension !== 3 || x.shape[2] !== I) throw new ShapeError(`Recurrent.forward x: expected [B,T,${I}] (batchFirst), got ${shapeString(x.shape)}`);
+    const r = this.forwardTimeMajor(swapFirstAxes(x), h0, c0, lengths); // the layer runs time-major
+    return { ...r, output: swapFirstAxes(r.output) };
+  }
+
+  /** `forward` on a time-major x [T,B,I]. */
+  private forwardTimeMajor(x: Mat, h0: Mat | null, c0: Mat | null, lengths: ArrayLike<number> | null): RecurrentOutput {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
     const D = this.numDirections;
-    const [T, B] = this.checkInput(x, h0, c0);
+    const [T, B] = checkInput(this.config, x, h0, c0);
     const lens = lengths ? checkLengths(lengths, T, B, 'Recurrent.forward lengths') : null;
     const { dropout, recurrentDropout } = this.config;
     const drop = this.dropoutState;
@@ -177,6 +186,15 @@ export class Recurrent {
    * forward pass and its backward (as in PyTorch, where that is an error): update them after backward.
    */
   backward(cache: RecurrentCache, dOutput: Mat, dh_n: Mat | null = null, dc_n: Mat | null = null): RecurrentGrads {
+    if (!this.config.batchFirst) return this.backwardTimeMajor(cache, dOutput, dh_n, dc_n);
+    const [T, B] = cache.x.shape, F = this.numDirections * this.config.hiddenSize;
+    assertShape(dOutput, [B, T, F], 'Recurrent.backward dOutput (batchFirst)');
+    const r = this.backwardTimeMajor(cache, swapFirstAxes(dOutput), dh_n, dc_n);
+    return { ...r, dx: swapFirstAxes(r.dx) }; // [B,T,I]
+  }
+
+  /** `backward` with a time-major dOutput [T,B,D·H]. */
+  private backwardTimeMajor(cache: RecurrentCache, dOutput: Mat, dh_n: Mat | null, dc_n: Mat | null): RecurrentGrads {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
     const D = this.numDirections;
     const [T, B] = cache.x.shape;
@@ -210,25 +228,4 @@ export class Recurrent {
     return { dx: dOut, dh0, dc0, stepGradNorms };
   }
 
-  /** Validates x, h0, c0 and returns [T, B]. */
-  private checkInput(x: Mat, h0: Mat | null, c0: Mat | null): [number, number] {
-    const { mode, inputSize: I, hiddenSize: H, numLayers: L } = this.config;
-    const D = this.numDirections;
-    if (x.dimension !== 3) throw new ShapeError(`Recurrent.forward x: expected [T,B,${I}] (time-major), got ${shapeString(x.shape)}`);
-    const [T, B, width] = x.shape;
-    if (T === 0) throw new ValueError(`Recurrent.forward x: sequence length T must be >= 1, got T = 0 (shape ${shapeString(x.shape)})`);
-    if (B === 0) throw new ValueError(`Recurrent.forward x: batch size B must be >= 1, got B = 0 (shape ${shapeString(x.shape)})`);
-    if (width !== I) throw new ShapeError(`Recurrent.forward x: expected input width ${I} (input_size), got [${T},${B},${width}]`);
-    assertFinite(x, 'Recurrent.forward x');
-    if (h0) {
-      assertShape(h0, [L * D, B, H], 'Recurrent.forward h0');
-      assertFinite(h0, 'Recurrent.forward h0');
-    }
-    if (c0 && mode !== 'lstm') throw new ValueError(`Recurrent.forward c0: only an LSTM has a cell state, this layer is ${mode}`);
-    if (c0) {
-      assertShape(c0, [L * D, B, H], 'Recurrent.forward c0');
-      assertFinite(c0, 'Recurrent.forward c0');
-    }
-    return [T, B];
-  }
 }

@@ -75,6 +75,7 @@ export class SequenceModel {
   readonly outputDropout: number;
 
   constructor(options: SequenceModelOptions) {
+    if (options.batchFirst) throw new ValueError('SequenceModel batchFirst: a SequenceModel and its objectives are time-major ([T,B,I]); batchFirst is an option of Recurrent');
     this.rnn = new Recurrent(options);
     this.inputDropout = checkDropout(options.inputDropout ?? 0, 'SequenceModel inputDropout');
     this.outputDropout = checkDropout(options.outputDropout ?? 0, 'SequenceModel outputDropout');
