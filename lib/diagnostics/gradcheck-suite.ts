@@ -3,13 +3,14 @@
  * × {probe, many-to-one MSE, many-to-many cross-entropy}, on small sizes that all differ
  * (T = 3, B = 2, I = 4, H = 5, K = 7) so that a swapped axis cannot pass by luck; then the textbook
  * engine (lib/textbook) on four shapes per cell, one of them a variable-length batch; then every kind of
- * dropout at once, its masks held fixed (lib/layers/dropout.ts).
+ * dropout at once, its masks held fixed (lib/layers/dropout.ts); then the merge modes sum, mul and ave.
  */
 import { Mat, zeros } from '../kernels/tensor';
 import { Rng, fillNormal } from '../kernels/random';
 import { CellKind, CELL_KINDS } from '../cells/cell-params';
 import { SequenceModel } from '../models/sequence-model';
 import { Engine } from '../layers/recurrent';
+import { MergeMode } from '../layers/merge';
 import { Objective } from '../models/objectives';
 import { GradcheckRow, gradcheckModel } from './gradcheck';
 
@@ -25,6 +26,7 @@ export interface GradcheckConfig {
   lengths?: boolean; // a variable-length batch (the rows end after 3 and 1 steps); default false
   head?: 'mean'; // the head that pools every step (with ce_last); by default the objective's own
   dropout?: boolean; // input, between-layer, recurrent and output dropout, one fixed set of masks; default false
+  mergeMode?: MergeMode; // how the bidirectional layers join their directions; default concat
 }
 
 export const SUITE_SIZES = { T: 3, B: 2, I: 4, H: 5, K: 7 };
@@ -54,12 +56,13 @@ export function gradcheckMatrix(): GradcheckConfig[] {
   for (const mode of CELL_KINDS) out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'ce_last', lengths: true, head: 'mean' });
   for (const mode of CELL_KINDS) out.push({ mode, numLayers: 1, bidirectional: true, bias: true, objective: 'ctc', lengths: true });
   for (const mode of CELL_KINDS) out.push({ mode, numLayers: 2, bidirectional: true, bias: true, objective: 'ce_all', lengths: true, dropout: true });
+  for (const mergeMode of ['sum', 'mul', 'ave'] as const) out.push({ mode: 'lstm', numLayers: 2, bidirectional: true, bias: true, objective: 'ce_all', lengths: true, mergeMode });
   return out;
 }
 
 /** A short label: "lstm L2 bi nobias ce_all". */
 export function configLabel(c: GradcheckConfig): string {
-  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.head ? ` ${c.head}-head` : ''}${c.lengths ? ' lengths' : ''}${c.engine === 'textbook' ? ' textbook' : ''}${c.dropout ? ' dropout' : ''}`;
+  return `${c.mode} L${c.numLayers} ${c.bidirectional ? 'bi' : 'uni'} ${c.bias ? 'bias' : 'nobias'} ${c.objective}${c.head ? ` ${c.head}-head` : ''}${c.lengths ? ' lengths' : ''}${c.engine === 'textbook' ? ' textbook' : ''}${c.dropout ? ' dropout' : ''}${c.mergeMode ? ` merge-${c.mergeMode}` : ''}`;
 }
 
 /** Builds the model and random inputs of one configuration from `seed` and checks every gradient. */
@@ -68,7 +71,7 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   const rng = new Rng(seed);
   const model = new SequenceModel({
     mode: c.mode, inputSize: I, hiddenSize: H, numLayers: c.numLayers, bidirectional: c.bidirectional, bias: c.bias, seed, engine: c.engine ?? 'fast',
-    ...(c.dropout ? { inputDropout: 0.2, dropout: 0.4, recurrentDropout: 0.3, outputDropout: 0.25 } : {}),
+    ...(c.dropout ? { inputDropout: 0.2, dropout: 0.4, recurrentDropout: 0.3, outputDropout: 0.25 } : {}), mergeMode: c.mergeMode ?? 'concat',
     head: c.head ? { mode: c.head, outFeatures: K } : c.objective === 'mse_last' || c.objective === 'ce_last' ? { mode: 'last', outFeatures: K } : c.objective === 'ce_all' || c.objective === 'ctc' ? { mode: 'all', outFeatures: K } : undefined,
   });
   if (c.dropout) model.setDropout({ seed: seed + 1, rowOffset: 0 }); // the same masks at every evaluation
@@ -84,7 +87,7 @@ export function runGradcheckConfig(c: GradcheckConfig, seed = 1): GradcheckRow[]
   const c0 = c.mode === 'lstm' ? randn([LD, B, H]) : null;
   let objective: Objective;
   if (c.objective === 'probe') {
-    objective = { type: 'probe', G: randn([T, B, D * H]), Gh: randn([LD, B, H]), Gc: c0 ? randn([LD, B, H]) : null };
+    objective = { type: 'probe', G: randn([T, B, model.rnn.outputWidth]), Gh: randn([LD, B, H]), Gc: c0 ? randn([LD, B, H]) : null };
   } else if (c.objective === 'mse_last') {
     objective = { type: 'mse_last', target: randn([B, K]) };
   } else if (c.objective === 'ctc') {

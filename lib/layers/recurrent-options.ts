@@ -4,6 +4,7 @@
 import { Mat, ValueError, ShapeError, assertShape, assertFinite, shapeString } from '../kernels/tensor';
 import { CellKind, assertCellKind } from '../cells/cell-params';
 import { checkDropout } from './dropout';
+import { MergeMode, checkMergeMode } from './merge';
 
 export interface RecurrentOptions {
   mode: CellKind; // 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru'
@@ -18,6 +19,7 @@ export interface RecurrentOptions {
   dropout?: number; // p of (DROP-1) on every layer's output but the last's, as PyTorch's `dropout=`; default 0
   recurrentDropout?: number; // p of (DROP-2) on h_{t−1} in every layer and direction (variational); default 0
   batchFirst?: boolean; // x [B,T,I] and output [B,T,D·H], as PyTorch's batch_first (h0, h_n stay [L·D,B,H]); default false
+  mergeMode?: MergeMode; // how a bidirectional layer joins its directions (lib/layers/merge.ts); default 'concat'
 }
 
 /**
@@ -44,7 +46,7 @@ export function checkOptions(o: RecurrentOptions): RecurrentConfig {
   const recurrentDropout = checkDropout(o.recurrentDropout ?? 0, 'Recurrent recurrentDropout');
   return {
     mode: o.mode, inputSize: o.inputSize, hiddenSize: o.hiddenSize, numLayers, bidirectional: o.bidirectional ?? false, bias: o.bias ?? true,
-    dropout, recurrentDropout, batchFirst: o.batchFirst ?? false,
+    dropout, recurrentDropout, batchFirst: o.batchFirst ?? false, mergeMode: checkMergeMode(o.mergeMode ?? 'concat', 'Recurrent mergeMode'),
   };
 }
 

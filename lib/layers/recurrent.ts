@@ -21,6 +21,7 @@ import { Rng } from '../kernels/random';
 import { CellParams, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
 import { RecurrentOptions, RecurrentConfig, Engine, ENGINES, checkOptions, checkInput } from './recurrent-options';
 import { DropoutState, DROPOUT_SITE, dropoutMask, applyMask } from './dropout';
+import { MergeMode, mergedWidth, mergeForward, mergeBackward } from './merge';
 
 export type { RecurrentOptions, RecurrentConfig, Engine } from './recurrent-options';
 export { ENGINES } from './recurrent-options';
@@ -31,11 +32,15 @@ import { ScratchPool } from '../kernels/scratch';
 import { NamedParameter } from '../kernels/parameter';
 import { TextbookStack, stackForward, stackBackward } from '../textbook/layers';
 
+/** The configuration keys a checkpoint names only when they differ from their defaults. */
+type OptionalKey = 'dropout' | 'recurrentDropout' | 'batchFirst' | 'mergeMode';
+
 export interface RecurrentCache {
   x: Mat; // [T,B,I]
   lengths: Int32Array | null; // [B]
-  layers: { input: Mat; dirs: DirectionCache[]; outMask: Mat | null }[]; // the fast engine's (empty for the textbook's);
-  //      outMask [T,B,D·H]: the dropout mask on this layer's output, which the next layer read (DROP-1)
+  layers: { input: Mat; dirs: DirectionCache[]; outMask: Mat | null; halves: Mat[] | null }[]; // the fast engine's
+  //      (empty for the textbook's); outMask [T,B,F]: the dropout mask on this layer's output, which the next
+  //      layer read (DROP-1); halves: f and r [T,B,H] when they were merged by sum, mul or ave (MERGE-1)
   textbook: TextbookStack | null; // the textbook engine's
 }
 
@@ -87,7 +92,7 @@ export class Recurrent {
     this.params = [];
     this.grads = [];
     for (let l = 0; l < L; l++) {
-      const inSize = l === 0 ? this.config.inputSize : D * H;
+      const inSize = l === 0 ? this.config.inputSize : this.outputWidth;
       this.params.push([]);
       this.grads.push([]);
       for (let d = 0; d < D; d++) {
@@ -99,13 +104,21 @@ export class Recurrent {
   }
 
   /** The configuration as a checkpoint stores it: dropout is named only when used, so a layer without it has the configuration it always had. */
-  toConfig(): Omit<RecurrentConfig, 'dropout' | 'recurrentDropout' | 'batchFirst'> & Partial<Pick<RecurrentConfig, 'dropout' | 'recurrentDropout' | 'batchFirst'>> {
-    const { dropout, recurrentDropout, batchFirst, ...rest } = this.config;
-    return { ...rest, ...(dropout > 0 ? { dropout } : {}), ...(recurrentDropout > 0 ? { recurrentDropout } : {}), ...(batchFirst ? { batchFirst } : {}) };
+  toConfig(): Omit<RecurrentConfig, OptionalKey> & Partial<Pick<RecurrentConfig, OptionalKey>> {
+    const { dropout, recurrentDropout, batchFirst, mergeMode, ...rest } = this.config;
+    return {
+      ...rest, ...(dropout > 0 ? { dropout } : {}), ...(recurrentDropout > 0 ? { recurrentDropout } : {}), ...(batchFirst ? { batchFirst } : {}),
+      ...(mergeMode !== 'concat' ? { mergeMode } : {}),
+    };
   }
 
   get numDirections(): number {
     return this.config.bidirectional ? 2 : 1;
+  }
+
+  /** F, the width of every layer's output: D·H, or H when a bidirectional layer merges by sum, mul or ave. */
+  get outputWidth(): number {
+    return mergedWidth(this.config.mergeMode, this.numDirections, this.config.hiddenSize);
   }
 
   /** Every parameter with its gradient, named and ordered as PyTorch's state_dict. */
@@ -148,6 +161,8 @@ export class Recurrent {
     if (this.engine === 'textbook' && drop && (dropout > 0 || recurrentDropout > 0)) {
       throw new ValueError('Recurrent.forward: the textbook engine runs no dropout; train with the fast engine (dropout is off in evaluation, where both engines agree)');
     }
+    const merge = D === 2 && this.config.mergeMode !== 'concat' ? this.config.mergeMode as Exclude<MergeMode, 'concat'> : null;
+    if (this.engine === 'textbook' && merge) throw new ValueError(`Recurrent.forward: the textbook engine concatenates the directions; mergeMode '${merge}' runs on the fast engine`);
     if (this.engine === 'textbook') {
       const r = stackForward(mode, this.params, x, h0, c0, lens);
       return { output: r.output, h_n: r.h_n, c_n: r.c_n, cache: { x, lengths: lens, layers: [], textbook: r.cache } };
@@ -158,7 +173,9 @@ export class Recurrent {
     const cache: RecurrentCache = { x, lengths: lens, layers: [], textbook: null };
     let input = x;
     for (let l = 0; l < L; l++) {
-      const out = zeros([T, B, D * H]);
+      const F = this.outputWidth;
+      const halves = merge ? [zeros([T, B, H]), zeros([T, B, H])] : null; // f and r, merged below (MERGE-1)
+      let out = zeros([T, B, F]);
       const dirs: DirectionCache[] = [];
       for (let d = 0; d < D; d++) {
         const row = l * D + d;
@@ -166,14 +183,15 @@ export class Recurrent {
         const c0ld = mode === 'lstm' ? (c0 ? c0.pick(row) : zeros([B, H])) : null;
         const hMask = drop && recurrentDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.recurrent(l, d), [B, H], recurrentDropout) : null; // (DROP-2)
         const dir = unrollForward(cell, this.params[l][d], input, h0ld, c0ld, d === 1, lens, this.pools[l][d], hMask);
-        copyValidSteps(out.lo(0, 0, d * H).hi(T, B, H), dir.h, lens); // this direction's column block
+        copyValidSteps(halves ? halves[d] : out.lo(0, 0, d * H).hi(T, B, H), dir.h, lens); // its half, or its column block
         const last = d === 1 ? 0 : T - 1; // the step a direction ends on (a finished sequence holds its state)
         copy2d(h_n.pick(row), dir.h.pick(last));
         if (c_n && dir.c) copy2d(c_n.pick(row), dir.c.pick(last));
         dirs.push(dir);
       }
-      const outMask = drop && dropout > 0 && l < L - 1 ? dropoutMask(drop, DROPOUT_SITE.between(l), [T, B, D * H], dropout) : null;
-      cache.layers.push({ input, dirs, outMask });
+      if (merge && halves) out = mergeForward(merge, halves[0], halves[1]); //          (MERGE-1)
+      const outMask = drop && dropout > 0 && l < L - 1 ? dropoutMask(drop, DROPOUT_SITE.between(l), [T, B, F], dropout) : null;
+      cache.layers.push({ input, dirs, outMask, halves });
       input = l < L - 1 ? applyMask(out, outMask) : out; //                          (DROP-1)
     }
     return { output: input, h_n, c_n, cache };
@@ -187,7 +205,7 @@ export class Recurrent {
    */
   backward(cache: RecurrentCache, dOutput: Mat, dh_n: Mat | null = null, dc_n: Mat | null = null): RecurrentGrads {
     if (!this.config.batchFirst) return this.backwardTimeMajor(cache, dOutput, dh_n, dc_n);
-    const [T, B] = cache.x.shape, F = this.numDirections * this.config.hiddenSize;
+    const [T, B] = cache.x.shape, F = this.outputWidth;
     assertShape(dOutput, [B, T, F], 'Recurrent.backward dOutput (batchFirst)');
     const r = this.backwardTimeMajor(cache, swapFirstAxes(dOutput), dh_n, dc_n);
     return { ...r, dx: swapFirstAxes(r.dx) }; // [B,T,I]
@@ -198,7 +216,7 @@ export class Recurrent {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
     const D = this.numDirections;
     const [T, B] = cache.x.shape;
-    assertShape(dOutput, [T, B, D * H], 'Recurrent.backward dOutput');
+    assertShape(dOutput, [T, B, this.outputWidth], 'Recurrent.backward dOutput');
     if (dh_n) assertShape(dh_n, [L * D, B, H], 'Recurrent.backward dh_n');
     if (dc_n && mode !== 'lstm') throw new ValueError(`Recurrent.backward dc_n: only an LSTM has a cell state, this layer is ${mode}`);
     if (dc_n) assertShape(dc_n, [L * D, B, H], 'Recurrent.backward dc_n');
@@ -211,11 +229,12 @@ export class Recurrent {
     const stepGradNorms: StepGradNorms[] = [];
     let dOut = dOutput; // ∂L/∂(this layer's output)
     for (let l = L - 1; l >= 0; l--) {
-      const { input, dirs } = cache.layers[l];
+      const { input, dirs, halves } = cache.layers[l];
+      const merge = halves ? this.config.mergeMode as Exclude<MergeMode, 'concat'> : null;
       const dxs = zeros(input.shape); // both directions add their ∂L/∂x_t here
       for (let d = 0; d < D; d++) {
         const row = l * D + d;
-        const dhs = dOut.lo(0, 0, d * H).hi(T, B, H);
+        const dhs = merge && halves ? mergeBackward(merge, dOut, halves[0], halves[1], d as 0 | 1) : dOut.lo(0, 0, d * H).hi(T, B, H); // (MERGE-1')
         const r = unrollBackward(this.params[l][d], this.grads[l][d], dirs[d], dhs, dxs,
           dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null, this.pools[l][d], this.trackGradNorms);
         copy2d(dh0.pick(row), r.dh0);

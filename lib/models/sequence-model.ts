@@ -83,7 +83,7 @@ export class SequenceModel {
     if (options.head && !['last', 'mean', 'all'].includes(options.head.mode)) {
       throw new ValueError(`SequenceModel head.mode: expected 'last', 'mean' or 'all', got ${JSON.stringify(options.head.mode)}`);
     }
-    const features = this.rnn.numDirections * this.rnn.config.hiddenSize;
+    const features = this.rnn.outputWidth;
     // The head draws from its own stream, so adding a head never changes the recurrent weights of a seed.
     this.head = options.head
       ? new Linear(features, options.head.outFeatures, { bias: options.head.bias ?? true, rng: new Rng((options.seed ?? 0) + 0x5eed) })
@@ -92,12 +92,12 @@ export class SequenceModel {
 
   /** The architecture as plain data; `new SequenceModel(config)` rebuilds it (with fresh weights). */
   toConfig(): SequenceModelConfig {
-    const { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, ...rnnDropout } = this.rnn.toConfig();
+    const { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, ...rnnOptional } = this.rnn.toConfig(); // dropout, mergeMode
     const head = this.head && this.headMode !== 'none'
       ? { mode: this.headMode, outFeatures: this.head.outFeatures, bias: this.head.params.bias !== null }
       : null;
-    // Dropout is named only when used, so a model without it has the configuration it always had.
-    const used = { ...rnnDropout, ...(this.inputDropout > 0 ? { inputDropout: this.inputDropout } : {}), ...(this.outputDropout > 0 ? { outputDropout: this.outputDropout } : {}) };
+    // Dropout and a merge mode are named only when used, so a model without them has the configuration it always had.
+    const used = { ...rnnOptional, ...(this.inputDropout > 0 ? { inputDropout: this.inputDropout } : {}), ...(this.outputDropout > 0 ? { outputDropout: this.outputDropout } : {}) };
     return { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, head, ...used };
   }
 
@@ -160,7 +160,7 @@ export class SequenceModel {
   /** Backward from whatever the loss reached; adds into every gradient and returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0. */
   backward(cache: SequenceModelCache, upstream: SequenceModelUpstream): RecurrentGrads {
     const { T, B } = cache;
-    const F = this.rnn.numDirections * this.rnn.config.hiddenSize;
+    const F = this.rnn.outputWidth;
     const dOutput = zeros([T, B, F]);
     if (upstream.dOutput) {
       assertShape(upstream.dOutput, [T, B, F], 'SequenceModel.backward dOutput');

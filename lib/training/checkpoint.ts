@@ -17,6 +17,7 @@
  * number, and says exactly what is wrong with a bad file.
  */
 import { checkDropout } from '../layers/dropout';
+import { checkMergeMode } from '../layers/merge';
 import { ValueError } from '../kernels/tensor';
 import { assertCellKind } from '../cells/cell-params';
 import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
@@ -180,6 +181,7 @@ export function checkModelConfig(config: unknown, what: string): SequenceModelCo
     throw new ValueError(`${what}.head: expected null or {mode: "last"|"mean"|"all", outFeatures, bias}, got ${JSON.stringify(head)}`);
   }
   for (const k of ['dropout', 'recurrentDropout', 'inputDropout', 'outputDropout']) if (k in m) checkDropout(m[k], `${what}.${k}`);
+  if ('mergeMode' in m) checkMergeMode(m.mergeMode, `${what}.mergeMode`);
   return m as unknown as SequenceModelConfig;
 }
 

@@ -11,8 +11,9 @@ describe('gradient check of every model configuration', () => {
   const configs = gradcheckMatrix();
 
   it('covers every cell × layers × directions × bias × objective, then four shapes per cell on the textbook engine, then the mean-pooling head, CTC and dropout per cell', () => {
-    expect(configs.filter((c) => (c.engine ?? 'fast') === 'fast' && !c.head && c.objective !== 'ctc' && !c.dropout).length).toBe(4 * 2 * 2 * 2 * 3);
+    expect(configs.filter((c) => (c.engine ?? 'fast') === 'fast' && !c.head && c.objective !== 'ctc' && !c.dropout && !c.mergeMode).length).toBe(4 * 2 * 2 * 2 * 3);
     expect(configs.filter((c) => c.dropout).map((c) => [c.mode, c.numLayers, c.bidirectional])).toEqual(CELL_KINDS.map((m) => [m, 2, true]));
+    expect(configs.filter((c) => c.mergeMode).map((c) => c.mergeMode)).toEqual(['sum', 'mul', 'ave']);
     expect(configs.filter((c) => c.objective === 'ctc').map((c) => c.mode)).toEqual([...CELL_KINDS]);
     expect(configs.filter((c) => c.head === 'mean').map((c) => [c.mode, c.objective, c.bidirectional, c.lengths])).toEqual(CELL_KINDS.map((m) => [m, 'ce_last', true, true]));
     const textbook = configs.filter((c) => c.engine === 'textbook');
