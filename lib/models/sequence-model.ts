@@ -21,6 +21,7 @@ import { Rng } from '../kernels/random';
 import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads } from '../layers/recurrent';
 import { NamedParameter } from '../kernels/parameter';
 import { Linear, LinearCache } from '../layers/linear';
+import { Stepper } from './stepper';
 import { DropoutState, DROPOUT_SITE, checkDropout, dropoutMask, applyMask } from '../layers/dropout';
 
 export type HeadMode = 'none' | 'last' | 'mean' | 'all';
@@ -99,6 +100,11 @@ export class SequenceModel {
     // Dropout and a merge mode are named only when used, so a model without them has the configuration it always had.
     const used = { ...rnnOptional, ...(this.inputDropout > 0 ? { inputDropout: this.inputDropout } : {}), ...(this.outputDropout > 0 ? { outputDropout: this.outputDropout } : {}) };
     return { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, head, ...used };
+  }
+
+  /** A stateful stepper for streaming inference: `step(x_t) → y_t` over `batch` sequences (lib/models/stepper.ts). */
+  stepper(batch = 1): Stepper {
+    return new Stepper(this, batch);
   }
 
   /** Training (a state: dropout draws its masks from it) or evaluation (null, the default). */

@@ -199,19 +199,22 @@ export function sampleText(model: SequenceModel, vocab: CharVocabulary, o: Sampl
   if (unknown.length) throw new ValueError(`sampleText prime: ${unknown.map((c) => JSON.stringify(c)).join(', ')} never occur in the training text, so the model cannot read them; leave them out`);
   const V = vocab.size;
   const rng = new Rng(o.seed ?? 0);
-  const ids = vocab.encode(prime);
-  const x = zeros([ids.length, 1, V]);
-  ids.forEach((k, t) => x.set(t, 0, k, 1));
-  let out = model.forward(x);
-  let logits = Array.from({ length: V }, (_, k) => out.y!.get(ids.length - 1, 0, k));
+  // One character at a time through the model's stepper (lib/models/stepper.ts): its state carries the
+  // whole text so far, and no buffer is made per character.
+  const stepper = model.stepper();
+  const x = zeros([1, V]);
+  const read = (k: number) => {
+    x.data.fill(0);
+    x.data[k] = 1;
+    return stepper.step(x); // [1,V] logits
+  };
+  let y = zeros([1, V]);
+  for (const k of vocab.encode(prime)) y = read(k);
   let text = prime;
   for (let n = 0; n < o.length; n++) {
-    const k = drawCharacter(logits, temperature, o.topK ?? null, rng);
+    const k = drawCharacter(Array.from(y.data.subarray(0, V)), temperature, o.topK ?? null, rng);
     text += vocab.chars[k];
-    const step = zeros([1, 1, V]);
-    step.set(0, 0, k, 1);
-    out = model.forward(step, out.h_n, out.c_n); // the state carries the whole text so far
-    logits = Array.from({ length: V }, (_, j) => out.y!.get(0, 0, j));
+    y = read(k);
   }
   return text;
 }

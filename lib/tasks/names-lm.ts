@@ -140,24 +140,24 @@ export function generateName(model: SequenceModel, task: NamesLmTask, o: Generat
   const temperature = o.temperature ?? 0, maxLength = o.maxLength ?? 20;
   const V = vocab.size, K = task.classes.length;
   const rng = new Rng(o.seed ?? 1);
-  const step = (ids: number[]) => {
-    const x = zeros([ids.length, 1, V + K]);
-    ids.forEach((k, t) => {
-      x.set(t, 0, k, 1);
-      x.set(t, 0, V + c, 1);
-    });
-    return x;
+  // One letter at a time through the model's stepper (lib/models/stepper.ts): the state carries the name so far.
+  const stepper = model.stepper();
+  const x = zeros([1, V + K]); // [letter one-hot ‖ language one-hot]
+  const read = (k: number) => {
+    x.data.fill(0);
+    x.data[k] = 1;
+    x.data[V + c] = 1;
+    return stepper.step(x); // [1,V] logits
   };
   const endId = vocab.encode(END)[0];
-  let out = model.forward(step(vocab.encode(start)));
+  let y = zeros([1, V]);
+  for (const k of vocab.encode(start)) y = read(k);
   let name = start;
   while (name.length < maxLength) {
-    const T = out.y!.shape[0];
-    const logits = Array.from({ length: V }, (_, k) => out.y!.get(T - 1, 0, k));
-    const k = drawCharacter(logits, temperature, o.topK ?? null, rng);
+    const k = drawCharacter(Array.from(y.data.subarray(0, V)), temperature, o.topK ?? null, rng);
     if (k === endId) break;
     name += vocab.chars[k];
-    out = model.forward(step([k]), out.h_n, out.c_n);
+    y = read(k);
   }
   return name;
 }

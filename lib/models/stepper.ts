@@ -1,0 +1,147 @@
+/**
+ * A stateful stepper: a unidirectional SequenceModel run one step at a time, for streaming inference
+ * (generating text a character at a time, reading a live signal). `step(x_t)` returns y_t and keeps h_t
+ * (and c_t) for the next call, as a Keras `stateful=True` layer or a PyTorch loop over `rnn(x_t, h)` do.
+ *                                                         docs: docs/layers/heads.md (the stepper)
+ *   x_t  [B,I]      one step's input
+ *   y_t  [B,K]      the head at h_t of the top layer ('all' and 'last': Linear(h_t); 'mean': Linear of
+ *                   the mean of h_0 … h_t, POOL-1); [B,H] without a head
+ *   state          h [L,B,H] and (LSTM) c [L,B,H] after the last step
+ *
+ * Exact: step t gives the bits the whole forward pass gives at t (the same kernels, in the same order;
+ * spec/models/stepper.spec.ts); under a 'mean' head to rounding (a running sum divided once). No buffer is allocated per step: `stepper()` makes them all, and each
+ * layer keeps two step records that swap roles (one's h_t is the other's h_{t−1}). The tensor `step`
+ * returns is the stepper's own, overwritten by the next step: copy it to keep it. The weights are packed
+ * when the stepper is made and again by `reset()`: reset (or make a new stepper) after they change.
+ * A stepper runs in evaluation mode (no dropout); a reverse direction needs the whole sequence, so a
+ * bidirectional model has none.
+ */
+import { Mat, zeros, assertShape, copyInto, ValueError } from '../kernels/tensor';
+import { GemmWorkspace, PackedB, packB, gemmPacked } from '../kernels/gemm';
+import { setRowsToBias } from '../kernels/bias';
+import { CellParams } from '../cells/cell-params';
+import { Cell, RecurrentWeights, StepBase } from '../cells/cell';
+import { cellFor } from '../cells/cells';
+import { Recurrent } from '../layers/recurrent';
+import { Linear } from '../layers/linear';
+
+/** What a stepper reads of a SequenceModel (lib/models/sequence-model.ts, whose `stepper()` makes one). */
+export interface SteppableModel {
+  readonly rnn: Recurrent;
+  readonly head: Linear | null;
+  readonly headMode: 'none' | 'last' | 'mean' | 'all';
+}
+
+interface LayerStepper {
+  p: CellParams;
+  W_ihT: PackedB; // [I,G·H] packed once
+  weights: RecurrentWeights;
+  a: Mat; // [B,G·H]  u_t, then the cell's pre-activations
+  H: [Mat, Mat]; // the two state buffers [B,H]: steps[0] reads H[0] and writes H[1], steps[1] the other way
+  C: [Mat, Mat] | null; // the same for c (LSTM)
+  steps: [StepBase, StepBase];
+  work: unknown;
+}
+
+export class Stepper {
+  private readonly cell: Cell<StepBase, unknown>;
+  private readonly layers: LayerStepper[];
+  private readonly gemm = new GemmWorkspace();
+  private readonly y: Mat; // [B,K] (or the top h_t's buffer without a head)
+  private readonly pooled: Mat | null; // [B,H] the running sum of h_t ('mean' head), then its mean
+  private readonly mean: Mat | null; // [B,H]
+  private headT: PackedB | null = null; // [H,K] the head's weightᵀ
+  private readonly inputSize: number;
+  private parity = 0; // which step record runs next
+  private count = 0; // steps since the last reset
+
+  constructor(readonly model: SteppableModel, readonly batch = 1) {
+    const { mode, bidirectional, hiddenSize: H, inputSize: I } = model.rnn.config;
+    if (bidirectional) throw new ValueError('SequenceModel.stepper: a bidirectional model reads each sequence from its end too, so it cannot run one step at a time; use forward over the whole sequence');
+    if (!Number.isInteger(batch) || batch < 1) throw new ValueError(`SequenceModel.stepper batch: expected an integer >= 1, got ${batch}`);
+    this.cell = cellFor(mode);
+    const B = batch, GH = this.cell.gateCount * H;
+    this.layers = model.rnn.params.map((dirs, l) => {
+      const Hs: [Mat, Mat] = [zeros([B, H]), zeros([B, H])];
+      const Cs: [Mat, Mat] | null = this.cell.hasCellState ? [zeros([B, H]), zeros([B, H])] : null;
+      const base = (k: 0 | 1): StepBase => ({ hPrev: Hs[k], hIn: Hs[k], h: Hs[1 - k], cPrev: Cs ? Cs[k] : null, c: Cs ? Cs[1 - k] : null });
+      const steps: [StepBase, StepBase] = [this.cell.makeStep(base(0), zeros), this.cell.makeStep(base(1), zeros)];
+      this.cell.check(dirs[0], steps[0], `stepper layer ${l}`);
+      const packed = { W_ihT: packB(dirs[0].weight_ih.transpose(1, 0)), weights: { gemm: this.gemm, W_hhT: packB(dirs[0].weight_hh.transpose(1, 0)), W_hh: packB(dirs[0].weight_hh) } };
+      return { p: dirs[0], ...packed, a: zeros([B, GH]), H: Hs, C: Cs, steps, work: this.cell.createWork(B, H) };
+    });
+    const head = model.head && model.headMode !== 'none' ? model.head : null;
+    this.y = head ? zeros([B, head.outFeatures]) : zeros([B, H]);
+    this.pooled = model.headMode === 'mean' ? zeros([B, H]) : null;
+    this.mean = model.headMode === 'mean' ? zeros([B, H]) : null;
+    this.inputSize = I;
+    this.reset();
+  }
+
+  /** Back to the initial state: h0 (and c0) [L,B,H] if given, else zeros; the weights packed again. */
+  reset(h0: Mat | null = null, c0: Mat | null = null): void {
+    const L = this.layers.length, B = this.batch, H = this.model.rnn.config.hiddenSize;
+    if (h0) assertShape(h0, [L, B, H], 'Stepper.reset h0');
+    if (c0 && !this.cell.hasCellState) throw new ValueError(`Stepper.reset c0: only an LSTM has a cell state, this model is ${this.model.rnn.config.mode}`);
+    if (c0) assertShape(c0, [L, B, H], 'Stepper.reset c0');
+    this.layers.forEach((r, l) => {
+      packB(r.p.weight_ih.transpose(1, 0), r.W_ihT);
+      packB(r.p.weight_hh.transpose(1, 0), r.weights.W_hhT);
+      packB(r.p.weight_hh, r.weights.W_hh);
+      if (h0) copyInto(r.H[0], h0.pick(l)); else r.H[0].data.fill(0);
+      if (r.C) if (c0) copyInto(r.C[0], c0.pick(l)); else r.C[0].data.fill(0);
+    });
+    const head = this.model.head;
+    if (head && this.model.headMode !== 'none') this.headT = packB(head.params.weight.transpose(1, 0), this.headT);
+    this.pooled?.data.fill(0);
+    this.parity = 0;
+    this.count = 0;
+  }
+
+  /** One step: x_t [B,I] in, y_t out (the stepper's buffer, overwritten by the next step). */
+  step(x: Mat): Mat {
+    assertShape(x, [this.batch, this.inputSize], 'Stepper.step x');
+    const k = this.parity;
+    let input = x;
+    for (const r of this.layers) {
+      const s = r.steps[k];
+      setRowsToBias(r.a, r.p.bias_ih, this.cell.splitBiases ? null : r.p.bias_hh); // u_t = b_ih (+ b_hh)   (BPTT-0)
+      gemmPacked(r.a, input, r.W_ihT, this.gemm); //                                  += x_t·W_ihᵀ        (BPTT-0)
+      this.cell.forward(r.p, r.weights, r.a, s, r.work);
+      input = s.h;
+    }
+    this.parity = 1 - k;
+    this.count++;
+    const head = this.model.head;
+    if (!head || !this.headT || this.model.headMode === 'none') {
+      copyInto(this.y, input);
+      return this.y;
+    }
+    let read = input;
+    if (this.pooled && this.mean) { // (POOL-1): the mean of every step's output so far
+      const sum = this.pooled.data, h = input.data, m = this.mean.data;
+      for (let j = 0; j < sum.length; j++) sum[j] += h[j];
+      for (let j = 0; j < sum.length; j++) m[j] = sum[j] / this.count;
+      read = this.mean;
+    }
+    setRowsToBias(this.y, head.params.bias, null); //             y_t = b + read·Wᵀ   (LIN-1)
+    gemmPacked(this.y, read, this.headT, this.gemm);
+    return this.y;
+  }
+
+  /** The state after the last step: h [L,B,H] and (LSTM) c [L,B,H], as copies. */
+  get state(): { h: Mat; c: Mat | null } {
+    const L = this.layers.length, B = this.batch, H = this.model.rnn.config.hiddenSize;
+    const h = zeros([L, B, H]), c = this.cell.hasCellState ? zeros([L, B, H]) : null;
+    this.layers.forEach((r, l) => {
+      copyInto(h.pick(l), r.H[this.parity]);
+      if (c && r.C) copyInto(c.pick(l), r.C[this.parity]);
+    });
+    return { h, c };
+  }
+
+  /** Steps taken since the last reset. */
+  get steps(): number {
+    return this.count;
+  }
+}
