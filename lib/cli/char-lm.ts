@@ -12,8 +12,9 @@ import { formatSeconds } from '../training/progress';
 import { CharVocabulary } from '../data/text';
 import { CharLmTask, checkText, prepareCharLm, charLmTrainer, resumeCharLmTrainer, charLmResult, sampleText } from '../tasks/char-lm';
 import { CellKind } from '../cells/cell-params';
+import { Warmup, Plateau } from '../training/schedules';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
-import { refuseChangesOnResume } from './train-options';
+import { refuseChangesOnResume, scheduleExtrasFromArgs } from './train-options';
 import { CELLS, Out, registered, readTaskCheckpoint, dropoutFromArgs } from './model-options';
 import { dropoutOptions } from '../tasks/fit';
 
@@ -23,13 +24,13 @@ export const CHAR_LM_DEFAULTS: Record<string, number> = {
 };
 
 /** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
-const FROM_CHECKPOINT = ['data', 'cell', 'hidden', 'layers', 'seq-len', 'batch', 'optimizer', 'lr', 'clip', 'schedule', 'min-lr', 'seed', 'dropout', 'recurrent-dropout'];
+const FROM_CHECKPOINT = ['data', 'cell', 'hidden', 'layers', 'seq-len', 'batch', 'optimizer', 'lr', 'clip', 'schedule', 'min-lr', 'seed', 'dropout', 'recurrent-dropout', 'warmup-steps', 'warmup-start', 'plateau-factor', 'plateau-patience'];
 
 /** What a char-lm checkpoint's task holds beyond the vocabulary: how to rebuild its data and its training. */
 interface CharLmTaskJson extends CharLmTask {
   data: string;
   batch: number;
-  options: { cell: string; optimizer: string; lr: number; clip: number; seed: number; schedule: 'constant' | 'cosine'; minLr?: number };
+  options: { cell: string; optimizer: string; lr: number; clip: number; seed: number; schedule: 'constant' | 'cosine'; minLr?: number; warmup?: Warmup; plateau?: Plateau };
 }
 
 /**
@@ -39,7 +40,7 @@ interface CharLmTaskJson extends CharLmTask {
  */
 export function runCharLmTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(CHAR_LM_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
-  if (a.schedule === 'step') throw new ValueError('train --schedule: a char-lm run takes constant or cosine (to --min-lr, default lr / 10)');
+  if (a.schedule === 'step') throw new ValueError('train --schedule: a char-lm run takes constant, cosine (to --min-lr, default lr / 10), warmup or plateau');
   let resumed: { ckpt: Checkpoint; task: CharLmTaskJson } | null = null;
   if (a.resume) {
     refuseChangesOnResume(a, FROM_CHECKPOINT, 'the model, the data and the training');
@@ -59,7 +60,7 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
   const options: CharLmTaskJson['options'] = resumed?.task.options ?? {
     cell: CELLS[a.cell as string], optimizer: a.optimizer as string, lr: a.lr as number, clip: a.clip as number, seed: a.seed as number,
     schedule: a.schedule === 'cosine' ? 'cosine' : 'constant', // the command's default is constant, as for every task
-    ...(a._given.has('min-lr') ? { minLr: a['min-lr'] as number } : {}),
+    ...(a._given.has('min-lr') ? { minLr: a['min-lr'] as number } : {}), ...scheduleExtrasFromArgs(a),
   };
   const task: CharLmTaskJson = { name: 'char-lm', vocabulary: data.vocab.toJSON(), seqLen, data: file, batch: batchSize, options };
   const checkpoint = (a.checkpoint as string | null) ?? (a.resume as string | null) ?? null;
@@ -80,7 +81,7 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
   let sampleFrom: SequenceModel | null = model;
   const run = {
     cell: options.cell as CellKind, optimizer: options.optimizer, lr: options.lr, clip: options.clip, seed: options.seed,
-    schedule: options.schedule, minLr: options.minLr, seqLen, batchSize,
+    schedule: options.schedule, minLr: options.minLr, warmup: options.warmup, plateau: options.plateau, seqLen, batchSize,
     workers: (a.workers as number | null) ?? 2, steps, evalEvery, maxSeconds: (a['max-seconds'] as number | null) ?? null,
     checkpointPath: checkpoint, checkpointEvery: a['checkpoint-every'] as number, task,
     onStep: (s: { step: number; epoch: number; loss: number; lr: number; gradNorm: number; applied: boolean }) => {

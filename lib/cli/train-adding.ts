@@ -15,7 +15,7 @@ import { AddingTaskOptions, addingDatasets, ADDING_BASELINE_MSE } from '../tasks
 import { Parsed } from './args';
 import { CELLS, Out, dropoutFromArgs } from './model-options';
 import { dropoutOptions } from '../tasks/fit';
-import { FROM_CHECKPOINT, defaultWorkers, refuseChangesOnResume } from './train-options';
+import { FROM_CHECKPOINT, defaultWorkers, refuseChangesOnResume, scheduleExtrasFromArgs } from './train-options';
 
 /** Trains on the adding problem, or resumes a run from its checkpoint. */
 export function runAddingTrain(a: Parsed, out: Out, err: Out): number {
@@ -49,9 +49,10 @@ export function runAddingTrain(a: Parsed, out: Out, err: Out): number {
     if (a.momentum !== null) hyper.momentum = a.momentum;
     if (a['weight-decay'] !== null) hyper.weight_decay = a['weight-decay'];
     const optimizer = createOptimizer(a.optimizer as string, hyper);
+    const extras = scheduleExtrasFromArgs(a); // a warm-up before, reduce-on-plateau after, any of them
     const schedule = checkSchedule(
-      a.schedule === 'step' ? { type: 'step', stepSize: a['step-size'], gamma: a.gamma }
-        : a.schedule === 'cosine' ? { type: 'cosine', totalSteps: a.steps, minLr: a['min-lr'] } : { type: 'constant' },
+      a.schedule === 'step' ? { type: 'step', stepSize: a['step-size'], gamma: a.gamma, ...extras }
+        : a.schedule === 'cosine' ? { type: 'cosine', totalSteps: a.steps, minLr: a['min-lr'], ...extras } : { type: 'constant', ...extras },
       'train --schedule',
     );
     trainer = new Trainer(model, optimizer, train, validation, trainerOptions(schedule));

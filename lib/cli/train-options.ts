@@ -6,6 +6,7 @@ import * as os from 'os';
 import { OPTIMIZER_NAMES } from '../training/optimizers';
 import { ValueError } from '../kernels/tensor';
 import { OptionSpec, Parsed } from './args';
+import { Warmup, Plateau } from '../training/schedules';
 import { CELLS, DROPOUT_OPTIONS } from './model-options';
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
@@ -26,7 +27,11 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   'weight-decay': { kind: 'number', help: 'weight decay', min: 0 },
   clip: { kind: 'number', help: 'clip the global gradient norm to this (0: off)', default: 1, min: 0 },
   'clip-value': { kind: 'number', help: 'clip every gradient element to ±this instead', positive: true },
-  schedule: { kind: 'string', help: 'learning-rate schedule', default: 'constant', choices: ['constant', 'step', 'cosine'] },
+  schedule: { kind: 'string', help: 'learning-rate schedule (warmup: constant after a warm-up; plateau: constant, reduced when validation stalls)', default: 'constant', choices: ['constant', 'step', 'cosine', 'warmup', 'plateau'] },
+  'warmup-steps': { kind: 'int', help: 'linear warm-up over this many steps, before any schedule (PyTorch LinearLR)', min: 1 },
+  'warmup-start': { kind: 'number', help: 'warm-up: the first step\'s fraction of the learning rate', default: 1 / 3, positive: true },
+  'plateau-factor': { kind: 'number', help: 'plateau: multiply the rate by this when validation stalls (ReduceLROnPlateau)', default: 0.1, positive: true },
+  'plateau-patience': { kind: 'int', help: 'plateau: validations without improvement tolerated before reducing', default: 10, min: 0 },
   'step-size': { kind: 'int', help: 'step schedule: steps between decays', default: 1000, min: 1 },
   gamma: { kind: 'number', help: 'step schedule: decay factor', default: 0.5, positive: true },
   'min-lr': { kind: 'number', help: 'cosine schedule: final learning rate', default: 0, min: 0 },
@@ -53,7 +58,24 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
 };
 
 /** Options that fix the architecture and the data: with --resume they come from the checkpoint. */
-export const FROM_CHECKPOINT = ['task', 'cell', 'hidden', 'layers', 'bidirectional', 'seq-len', 'train-size', 'val-size', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'step-size', 'gamma', 'min-lr', 'dropout', 'recurrent-dropout'];
+export const FROM_CHECKPOINT = ['task', 'cell', 'hidden', 'layers', 'bidirectional', 'seq-len', 'train-size', 'val-size', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'step-size', 'gamma', 'min-lr', 'dropout', 'recurrent-dropout', 'warmup-steps', 'warmup-start', 'plateau-factor', 'plateau-patience'];
+
+/**
+ * The warm-up and reduce-on-plateau parts of a schedule from --schedule, --warmup-steps, --warmup-start,
+ * --plateau-factor and --plateau-patience (ReduceLROnPlateau's other settings at PyTorch's defaults).
+ */
+export function scheduleExtrasFromArgs(a: Parsed): { warmup?: Warmup; plateau?: Plateau } {
+  const steps = a['warmup-steps'] as number | null;
+  if (a.schedule === 'warmup' && steps === null) throw new ValueError('train --schedule warmup: give --warmup-steps N');
+  const start = a['warmup-start'] as number;
+  if (!(start <= 1)) throw new ValueError(`train --warmup-start: expected a number in (0, 1], got ${start}`);
+  const factor = a['plateau-factor'] as number;
+  if (a.schedule === 'plateau' && !(factor < 1)) throw new ValueError(`train --plateau-factor: expected a number in (0, 1), got ${factor}`);
+  return {
+    ...(steps !== null ? { warmup: { steps, startFactor: start } } : {}),
+    ...(a.schedule === 'plateau' ? { plateau: { factor, patience: a['plateau-patience'] as number, threshold: 1e-4, cooldown: 0, minLr: 0 } } : {}),
+  };
+}
 
 /** Both cores where it pays: two threads when the machine has them and each gets at least 8 sequences. */
 export function defaultWorkers(batch: number): number {

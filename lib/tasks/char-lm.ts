@@ -14,7 +14,7 @@ import { SequenceModel } from '../models/sequence-model';
 import { Objective, lossAndOutput } from '../models/objectives';
 import { createOptimizer } from '../training/optimizers';
 import { CarriedState } from '../training/tbptt';
-import { ScheduleConfig } from '../training/schedules';
+import { ScheduleConfig, Warmup, Plateau } from '../training/schedules';
 import { Trainer, TrainerOptions } from '../training/trainer';
 import { Checkpoint, modelFromCheckpoint } from '../training/checkpoint';
 import { CharLmLearner, ChunkBatch, ChunkDataset } from './char-lm-learner';
@@ -28,6 +28,8 @@ export interface CharLmOptions extends Omit<FitOptions, 'epochs' | 'patience' | 
   evalEvery?: number; // steps between validations (default 200)
   schedule?: 'constant' | 'cosine'; // default 'cosine'
   minLr?: number; // where the cosine schedule ends (default lr / 10)
+  warmup?: Warmup; // a linear warm-up first (lib/training/schedules.ts)
+  plateau?: Plateau; // reduce the rate when validation stalls
   onStep?: (info: CharLmStepInfo) => void;
   onEval?: (info: CharLmEvalInfo) => void;
 }
@@ -132,7 +134,8 @@ export interface CharLmResult {
 function charLmTrainerOptions(o: CharLmOptions & CharLmRunOptions): TrainerOptions {
   const r = fitDefaults({ ...o, onStep: undefined, onEval: undefined });
   const steps = o.steps ?? 2000;
-  const schedule: ScheduleConfig = (o.schedule ?? 'cosine') === 'cosine' ? { type: 'cosine', totalSteps: steps, minLr: o.minLr ?? r.lr / 10 } : { type: 'constant' };
+  const extras = { ...(o.warmup ? { warmup: o.warmup } : {}), ...(o.plateau ? { plateau: o.plateau } : {}) };
+  const schedule: ScheduleConfig = (o.schedule ?? 'cosine') === 'cosine' ? { type: 'cosine', totalSteps: steps, minLr: o.minLr ?? r.lr / 10, ...extras } : { type: 'constant', ...extras };
   return {
     batchSize: 1, maxSteps: steps, maxSeconds: r.maxSeconds, evalEvery: o.evalEvery ?? 200, evaluateAtEnd: true, schedule,
     clip: r.clip > 0 ? { maxNorm: r.clip } : null, seed: r.seed, workers: r.workers,

@@ -24,7 +24,7 @@ import { SequenceModel, SequenceModelConfig } from '../models/sequence-model';
 import { StateDict, stateDict, loadStateDict } from '../models/state-dict';
 import { readText, writeFileAtomic } from '../platform/files';
 import { OptimizerStateJson } from './optimizer';
-import { ScheduleConfig, checkSchedule } from './schedules';
+import { ScheduleConfig, PlateauState, checkSchedule, checkPlateauState } from './schedules';
 
 type Parameterised = Parameters<typeof stateDict>[0];
 
@@ -46,6 +46,7 @@ export interface TrainerBookkeeping {
   lastEvalStep?: number | null; // the step of the last validation (absent in checkpoints that predate it)
   nonFiniteInARow: number;
   bestWeights: StateDict | null;
+  plateau?: PlateauState | null; // where reduce-on-plateau stands (a schedule with `plateau` only)
 }
 
 /** Where a run is: everything besides the model that a resumed run needs to continue exactly. */
@@ -162,6 +163,7 @@ export function checkTrainingState(c: Record<string, unknown>, what: string): vo
     if (t.order !== null && !(Array.isArray(t.order) && t.order.every((v) => Number.isInteger(v) && v >= 0))) {
       throw new ValueError(`${what}: trainer.order: expected null or a list of sample indices`);
     }
+    if (t.plateau != null) checkPlateauState(t.plateau, `${what}: trainer.plateau`);
   }
 }
 

@@ -13,7 +13,7 @@ import { loadStateDict } from '../models/state-dict';
 import { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizers';
 import { ClipResult, clipGradNorm, clipGradValue } from './clip';
-import { learningRateAt } from './schedules';
+import { learningRateAt, plateauAfter, freshPlateau } from './schedules';
 import { NonFiniteReport } from './nonfinite';
 import { parameterStats } from './stats';
 import { TrainerOptions, StepInfo, TrainResult, TrainingError, checkOptions } from './trainer-options';
@@ -132,7 +132,7 @@ export class Trainer<B = SequenceBatch, M extends TrainableModel = SequenceModel
   step(): StepInfo {
     const o = this.options;
     const indices = this.nextBatchIndices();
-    const lr = learningRateAt(o.schedule ?? { type: 'constant' }, this.baseLr, this.counters.step);
+    const lr = learningRateAt(o.schedule ?? { type: 'constant' }, this.baseLr, this.counters.step, this.book.plateau ?? null);
     this.optimizer.lr = lr;
     const batchIndex = this.counters.batchInEpoch - 1; // its place in the epoch (a chunk, for sequential data)
     // Dropout draws this step's masks from the seed and the step number alone: a resumed run draws them again.
@@ -209,6 +209,8 @@ export class Trainer<B = SequenceBatch, M extends TrainableModel = SequenceModel
     const improved = b.bestValLoss === null || valLoss < b.bestValLoss;
     b.lastValLoss = valLoss;
     b.lastEvalStep = this.counters.step;
+    const plateau = this.options.schedule?.plateau; // reduce-on-plateau reads every validation, at the rate just used
+    if (plateau) b.plateau = plateauAfter(plateau, b.plateau ?? freshPlateau(), valLoss, this.optimizer.lr);
     if (improved) {
       b.bestValLoss = valLoss;
       b.bestStep = this.counters.step;

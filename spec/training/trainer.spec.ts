@@ -81,6 +81,26 @@ describe('Trainer', () => {
     expect(weights(plain)).not.toEqual(weights(straight));
   });
 
+  it('warm-up and reduce-on-plateau: the rates follow the schedule, and a resumed run keeps where the plateau stood', () => {
+    const schedule = { type: 'constant' as const, warmup: { steps: 4, startFactor: 0.25 }, plateau: { factor: 0.5, patience: 0, threshold: 0, cooldown: 0, minLr: 0.001 } };
+    const options = (extra: Partial<TrainerOptions>) => baseOptions({ schedule, evalEvery: 2, clip: undefined, ...extra });
+    const lrs: number[] = [];
+    const straight = newModel('gru');
+    const uninterrupted = new Trainer(straight, createOptimizer('Adam', { lr: 0.01 }), data.train, data.validation, options({ maxSteps: 16, onStep: (i) => lrs.push(i.lr) }));
+    uninterrupted.run();
+    expect(lrs.slice(0, 4)).toEqual([0.0025, 0.004375, 0.00625, 0.008125]); // 0.01 · (0.25 + 0.75 · t/4)
+    expect(Math.min(...lrs)).toBeLessThan(0.01); // the plateau reduced it at least once (patience 0: any validation that is no better)
+    expect(uninterrupted.book.plateau!.scale).toBeLessThan(1);
+    const file = tmpFile('plateau.json');
+    new Trainer(newModel('gru'), createOptimizer('Adam', { lr: 0.01 }), data.train, data.validation, options({ maxSteps: 8, checkpointPath: file })).run();
+    const ckpt = readCheckpoint(file);
+    expect(ckpt.schedule).toEqual(schedule);
+    const resumed = Trainer.fromCheckpoint(ckpt, data.train, data.validation, options({ maxSteps: 16 }));
+    resumed.run();
+    expect(weights(resumed.model)).toEqual(weights(straight));
+    expect(resumed.book.plateau).toEqual(uninterrupted.book.plateau);
+  });
+
   it.each(optimizers)('%s: a save that fails half-way leaves the previous checkpoint intact', (name, hyper) => {
     const file = tmpFile('ckpt.json');
     const trainer = new Trainer(newModel(), createOptimizer(name, hyper), data.train, null, baseOptions({ maxSteps: 3 }));
