@@ -12,6 +12,7 @@ import { formatSeconds } from '../training/progress';
 import { CharVocabulary } from '../data/text';
 import { CharLmTask, checkText, prepareCharLm, charLmTrainer, resumeCharLmTrainer, charLmResult, sampleText } from '../tasks/char-lm';
 import { CellKind } from '../cells/cell-params';
+import { beamText } from '../tasks/text-beam';
 import { Warmup, Plateau } from '../training/schedules';
 import { OptionSpec, Parsed, parseArgs, formatOptions } from './args';
 import { refuseChangesOnResume, scheduleExtrasFromArgs } from './train-options';
@@ -128,15 +129,19 @@ export const SAMPLE_OPTIONS: Record<string, OptionSpec> = {
   temperature: { kind: 'number', help: 'sampling temperature; 0 is greedy', default: 0.8, min: 0 },
   'top-k': { kind: 'int', help: 'sample among the k most probable characters only', min: 1 },
   seed: { kind: 'int', help: 'same seed, same text', default: 1 },
+  beam: { kind: 'int', help: 'instead of sampling, the most probable continuation found by a beam this wide', min: 1 },
   json: { kind: 'flag', help: 'print one JSON object' },
   help: { kind: 'flag', help: 'show this help' },
 };
 
 export function sampleHelp(): string {
   return `usage: unrolled sample --checkpoint FILE [--prime TEXT] [--length N] [--temperature T] [--top-k K] [--seed S]
+       unrolled sample --checkpoint FILE [--prime TEXT] [--length N] --beam K
 
 Generates text from a character language model: reads the prime, then draws one character at a time
 from softmax(logits / temperature) and feeds it back. Temperature 0 takes the most probable character.
+With --beam K, searches K candidates wide for the most probable continuation of --length characters
+instead (no chance involved; K = 1 is temperature 0).
 
 ${formatOptions(SAMPLE_OPTIONS)}`;
 }
@@ -154,6 +159,13 @@ export function runSample(argv: string[], out: Out = process.stdout): number {
   const vocab = CharVocabulary.fromJSON(task.vocabulary, `checkpoint ${file}: task.vocabulary`);
   const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`, { best: true }); // the best validated weights
   const prime = (a.prime as string).replace(/\\n/g, '\n');
+  if (a.beam !== null) {
+    const given = ['temperature', 'top-k', 'seed'].filter((k) => a._given.has(k));
+    if (given.length) throw new ValueError(`sample ${given.map((k) => `--${k}`).join(', ')}: a beam search draws nothing at random; leave ${given.length > 1 ? 'them' : 'it'} out with --beam`);
+    const r = beamText(model, vocab, { prime, length: a.length as number, beam: a.beam as number });
+    out.write(a.json ? JSON.stringify({ task: 'sample', prime, beam: a.beam, logProb: r.logProb, text: r.text }) + '\n' : r.text + '\n');
+    return 0;
+  }
   const text = sampleText(model, vocab, {
     prime, length: a.length as number, temperature: a.temperature as number, topK: (a['top-k'] as number | null) ?? null, seed: a.seed as number,
   });

@@ -140,6 +140,27 @@ export class Stepper {
     return { h, c };
   }
 
+  /**
+   * Row b of the state becomes what row rows[b] was (a beam search keeps its best candidates this way).
+   * rows: B row indices, repeats allowed.
+   */
+  reorder(rows: readonly number[]): void {
+    const B = this.batch;
+    if (rows.length !== B || !rows.every((r) => Number.isInteger(r) && r >= 0 && r < B)) {
+      throw new ValueError(`Stepper.reorder rows: expected ${B} row indices in [0, ${B}), got ${JSON.stringify(rows)}`);
+    }
+    const gather = (m: Mat, spare: Mat): void => { // m's rows by `rows`, through the other (unused) buffer
+      const N = m.shape[1];
+      for (let b = 0; b < B; b++) spare.data.set(m.data.subarray(rows[b] * N, (rows[b] + 1) * N), b * N);
+      m.data.set(spare.data);
+    };
+    for (const r of this.layers) {
+      gather(r.H[this.parity], r.H[1 - this.parity]);
+      if (r.C) gather(r.C[this.parity], r.C[1 - this.parity]);
+    }
+    if (this.pooled && this.mean) gather(this.pooled, this.mean);
+  }
+
   /** Steps taken since the last reset. */
   get steps(): number {
     return this.count;

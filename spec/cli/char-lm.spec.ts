@@ -56,6 +56,12 @@ describe('unrolled train --task char-lm, and unrolled sample', () => {
     expect(a.text().length).toBe(5 + 60 + 1);
     runSample(['--checkpoint', ckpt, '--prime', 'ANNA:', '--length', '20', '--temperature', '0', '--json'], g.out);
     expect(JSON.parse(g.text())).toMatchObject({ task: 'sample', temperature: 0 });
+    const b1 = capture(), b3 = capture();
+    runSample(['--checkpoint', ckpt, '--prime', 'ANNA:', '--length', '20', '--beam', '1', '--json'], b1.out);
+    expect(JSON.parse(b1.text()).text).toBe(JSON.parse(g.text()).text); // a beam of 1 is greedy
+    runSample(['--checkpoint', ckpt, '--prime', 'ANNA:', '--length', '20', '--beam', '3', '--json'], b3.out);
+    expect(JSON.parse(b3.text()).logProb).toBeGreaterThanOrEqual(JSON.parse(b1.text()).logProb);
+    expect(() => runSample(['--checkpoint', ckpt, '--beam', '3', '--temperature', '0.5'], capture().out)).toThrow('sample --temperature: a beam search draws nothing at random');
   });
 
   it('one-line errors: a prime it cannot read, a checkpoint of another task, empty or binary text', () => {
@@ -68,7 +74,7 @@ describe('unrolled train --task char-lm, and unrolled sample', () => {
     fs.writeFileSync(bin, Buffer.from(Array.from({ length: 500 }, (_, k) => (k * 37) % 256)));
     expect(() => runTrain([...small, '--data', empty, '--checkpoint', out], capture().out)).toThrow(`${empty}: the file is empty; give a text file`);
     expect(() => runTrain([...small, '--data', bin, '--checkpoint', out], capture().out)).toThrow('this looks like a binary file');
-    expect(() => runTrain([...small, '--data', text, '--schedule', 'step'], capture().out)).toThrow('train --schedule: a char-lm run takes constant or cosine');
+    expect(() => runTrain([...small, '--data', text, '--schedule', 'step'], capture().out)).toThrow('train --schedule: a char-lm run takes constant, cosine');
     expect(() => runTrain(['--task', 'char-lm', '--resume', adding], capture().out)).toThrow(`${adding} was written by the "adding" task; train --resume reads char-lm checkpoints`);
     expect(fs.existsSync(out)).toBe(false);
   });
