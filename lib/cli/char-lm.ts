@@ -25,13 +25,21 @@ export const CHAR_LM_DEFAULTS: Record<string, number> = {
 };
 
 /** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
-const FROM_CHECKPOINT = ['data', 'cell', 'hidden', 'layers', 'seq-len', 'batch', 'optimizer', 'lr', 'clip', 'schedule', 'min-lr', 'seed', 'dropout', 'recurrent-dropout', 'warmup-steps', 'warmup-start', 'plateau-factor', 'plateau-patience'];
+const FROM_CHECKPOINT = ['data', 'cell', 'hidden', 'layers', 'seq-len', 'batch', 'optimizer', 'lr', 'clip', 'schedule', 'min-lr', 'seed', 'dropout', 'recurrent-dropout', 'warmup-steps', 'warmup-start', 'plateau-factor', 'plateau-patience', 'embedding', 'tie-weights'];
 
 /** What a char-lm checkpoint's task holds beyond the vocabulary: how to rebuild its data and its training. */
 interface CharLmTaskJson extends CharLmTask {
   data: string;
   batch: number;
   options: { cell: string; optimizer: string; lr: number; clip: number; seed: number; schedule: 'constant' | 'cosine'; minLr?: number; warmup?: Warmup; plateau?: Plateau };
+}
+
+/** --embedding E (an input embedding) and --tie-weights (shared with the output layer, so E = --hidden). */
+function embeddingFromArgs(a: Parsed): { dim: number; tied: boolean } | null {
+  const hidden = a.hidden as number, dim = a.embedding as number | null;
+  if (!a['tie-weights']) return dim === null ? null : { dim, tied: false };
+  if (dim !== null && dim !== hidden) throw new ValueError(`train --embedding: a tied embedding is the output layer's weight, so it has --hidden (${hidden}) values; got ${dim}`);
+  return { dim: hidden, tied: true };
 }
 
 /**
@@ -71,6 +79,7 @@ export function runCharLmTrain(a: Parsed, out: Out): number {
   const model = resumed ? null : new SequenceModel({
     mode: CELLS[a.cell as string], inputSize: V, hiddenSize: a.hidden as number, numLayers: a.layers as number,
     bidirectional: false, seed: a.seed as number, head: { mode: 'all', outFeatures: V }, ...dropoutOptions(dropoutFromArgs(a)),
+    embedding: embeddingFromArgs(a),
   });
   if (!json) {
     const cfg = resumed ? resumed.ckpt.model : (model as SequenceModel).toConfig();

@@ -47,7 +47,8 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   attention: { kind: 'string', help: 'translate: an additive attention decoder', default: 'yes', choices: ['yes', 'no'] },
   'teacher-forcing': { kind: 'number', help: 'translate: the probability that a sentence is teacher-forced', default: 0.5, min: 0 },
   'min-count': { kind: 'int', help: 'translate: words seen fewer times in training read as <unk>', default: 2, min: 1 },
-  embedding: { kind: 'int', help: 'translate: word vector size (default: --hidden)', min: 1 },
+  embedding: { kind: 'int', help: 'translate: word vector size (default: --hidden); char-lm: embed the characters in this many values first', min: 1 },
+  'tie-weights': { kind: 'flag', help: 'char-lm: the output layer reuses the input embedding (of --hidden values; Press & Wolf 2017)' },
   direction: { kind: 'string', help: 'translate: the file holds English<TAB>French; which way to translate', default: 'fra-eng', choices: ['fra-eng', 'eng-fra'] },
   beam: { kind: 'int', help: 'translate: also score the test part with a beam this wide (1: greedy only)', default: 5, min: 1 },
   checkpoint: { kind: 'string', help: 'write checkpoints to this file' },
@@ -58,7 +59,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
 };
 
 /** Options that fix the architecture and the data: with --resume they come from the checkpoint. */
-export const FROM_CHECKPOINT = ['task', 'cell', 'hidden', 'layers', 'bidirectional', 'seq-len', 'train-size', 'val-size', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'step-size', 'gamma', 'min-lr', 'dropout', 'recurrent-dropout', 'warmup-steps', 'warmup-start', 'plateau-factor', 'plateau-patience'];
+export const FROM_CHECKPOINT = ['task', 'cell', 'hidden', 'layers', 'bidirectional', 'seq-len', 'train-size', 'val-size', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'step-size', 'gamma', 'min-lr', 'dropout', 'recurrent-dropout', 'warmup-steps', 'warmup-start', 'plateau-factor', 'plateau-patience', 'embedding', 'tie-weights'];
 
 /**
  * The warm-up and reduce-on-plateau parts of a schedule from --schedule, --warmup-steps, --warmup-start,

@@ -41,7 +41,7 @@ interface TranslateTaskJson extends TranslateTask {
 export function runTranslateTrain(a: Parsed, out: Out): number {
   for (const [k, v] of Object.entries(TRANSLATE_DEFAULTS)) if (!a._given.has(k)) a[k] = v;
   if (a['data-dir'] !== null) throw new ValueError('train --data-dir: translate reads one file of sentence pairs; give --data');
-  const other = ['bidirectional', 'weight-decay', 'momentum', 'clip-value', 'steps', 'eval-every', 'seq-len', 'train-size', 'val-size', 'schedule', 'step-size', 'gamma', 'min-lr', 'checkpoint-every', 'dropout', 'recurrent-dropout'].filter((k) => a._given.has(k));
+  const other = ['bidirectional', 'weight-decay', 'momentum', 'clip-value', 'steps', 'eval-every', 'seq-len', 'train-size', 'val-size', 'schedule', 'step-size', 'gamma', 'min-lr', 'checkpoint-every', 'dropout', 'recurrent-dropout', 'tie-weights'].filter((k) => a._given.has(k));
   if (other.length) throw new ValueError(`train ${other.map((k) => `--${k}`).join(', ')}: not an option of the translate task (it trains with Adam for --epochs, validating after each)`);
   if (a.optimizer !== 'adam') throw new ValueError('train --optimizer: the translate task trains with adam');
   let resumed: { json: Record<string, unknown>; task: TranslateTaskJson } | null = null;

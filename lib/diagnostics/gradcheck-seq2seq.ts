@@ -45,7 +45,7 @@ export function runSeq2SeqGradcheck(c: Seq2SeqCheckConfig, seed = 11): Gradcheck
   for (const p of model.namedParameters()) if (!p.name.includes('embedding')) p.value.data.forEach((v, i) => (p.value.data[i] = 3 * v));
   model.zeroGrad();
   model.loss(SEQ2SEQ_CHECK_BATCH, { forced: FORCED, backward: true });
-  const tensors = model.namedParameters().map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) }));
+  const tensors = model.namedParameters().filter((p) => !p.frozen).map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) }));
   return checkGradients(() => model.loss(SEQ2SEQ_CHECK_BATCH, { forced: FORCED }).loss, tensors);
 }
 
@@ -76,6 +76,6 @@ export function runCaptionerGradcheck(c: { mode: CellKind; numLayers: 1 | 2; ban
   const batch = captionerCheckBatch();
   model.zeroGrad();
   model.loss(batch, { forced: FORCED, backward: true });
-  const tensors = model.namedParameters().map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) }));
+  const tensors = model.namedParameters().filter((p) => !p.frozen).map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) }));
   return checkGradients(() => model.loss(batch, { forced: FORCED }).loss, tensors);
 }

@@ -88,7 +88,8 @@ export function gradcheckModel(model: SequenceModel, batch: Batch, objective: Ob
   const c0v = mode === 'lstm' ? (c0 ? clone(c0) : zeros([LD, B, H])) : null;
   const xv = clone(x);
   const r = lossAndGradients(model, { x: xv, h0: h0v, c0: c0v, lengths }, objective);
-  const tensors: CheckedTensor[] = model.namedParameters().map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) }));
+  const trained = model.namedParameters().filter((p) => !p.frozen); // a frozen tensor has no gradient to check
+  const tensors: CheckedTensor[] = trained.map((p) => ({ name: p.name, value: p.value, analytic: clone(p.grad) }));
   tensors.push({ name: 'x', value: xv, analytic: r.grads.dx });
   tensors.push({ name: 'h0', value: h0v, analytic: r.grads.dh0 });
   if (c0v && r.grads.dc0) tensors.push({ name: 'c0', value: c0v, analytic: r.grads.dc0 });

@@ -8,4 +8,5 @@ export interface NamedParameter {
   name: string; // e.g. "weight_hh_l0", "decoder.out.bias"
   value: Mat;
   grad: Mat; // ∂L/∂value; backward passes add into it, zeroGrad clears it
+  frozen?: boolean; // kept as it is: no gradient, and optimizers pass it by (a frozen embedding)
 }

@@ -6,7 +6,8 @@
  *
  * The forward pass is a copy, not a product: it is what multiplying a one-hot row by W would give, at a
  * cost of E per token instead of V·E. With `paddingIdx` (PyTorch's `padding_idx`), that token's vector
- * starts at zero and takes no gradient, so padding never learns anything.
+ * starts at zero and takes no gradient, so padding never learns anything. A `frozen` table takes no
+ * gradient at all (pretrained vectors kept as they are).
  */
 import { Mat, zeros, clone, isOwned, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 import { Rng, fillNormal } from '../kernels/random';
@@ -17,6 +18,7 @@ export interface EmbeddingCache {
 
 export interface EmbeddingOptions {
   paddingIdx?: number | null;
+  frozen?: boolean; // keep the weights (pretrained vectors, lib/models/pretrained.ts): no gradient; default false
   rng?: Rng; // initial weights N(0, 1), as PyTorch
 }
 
@@ -24,12 +26,14 @@ export class Embedding {
   readonly params: { weight: Mat }; // [V,E]
   readonly grads: { weight: Mat };
   readonly paddingIdx: number | null;
+  readonly frozen: boolean;
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingOptions = {}) {
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ValueError(`Embedding ${name}: expected an integer >= 1, got ${v}`);
     }
     this.paddingIdx = options.paddingIdx ?? null;
+    this.frozen = options.frozen ?? false;
     if (this.paddingIdx !== null && !(Number.isInteger(this.paddingIdx) && this.paddingIdx >= 0 && this.paddingIdx < numEmbeddings)) {
       throw new ValueError(`Embedding paddingIdx: expected an index in [0, ${numEmbeddings - 1}] or null, got ${this.paddingIdx}`);
     }
@@ -76,6 +80,7 @@ export class Embedding {
 
   /** Adds ∂L/∂W for dy (shape + [E]). The indices are not differentiable: nothing is returned. */
   backward(cache: EmbeddingCache, dy: Mat): void {
+    if (this.frozen) return; // a frozen table learns nothing
     if (!isOwned(dy)) dy = clone(dy); // a view: read it as one contiguous block
     const N = cache.indices.length, E = this.embeddingDim;
     if (dy.size !== N * E || dy.shape[dy.dimension - 1] !== E) throw new ShapeError(`Embedding.backward dy: expected ${N}·${E} values ending in [${E}], got ${shapeString(dy.shape)}`);

@@ -18,6 +18,7 @@ export interface Seq2SeqConfig {
   hiddenSize: number; // H
   numLayers: number; // L, both sides
   attention: boolean;
+  frozen?: { source?: boolean; target?: boolean }; // embeddings kept as they are (pretrained vectors); default none
 }
 
 /** What the decoder side needs to know of a model's configuration (an encoder reads whatever it reads). */

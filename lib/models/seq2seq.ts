@@ -54,9 +54,9 @@ export class Seq2Seq implements Seq2SeqParts, StepDecoder {
     this.config = { ...config, attention: !!config.attention };
     const { mode, embeddingSize: E, hiddenSize: H, numLayers: L } = config;
     const rng = new Rng(seed);
-    this.sourceEmbedding = new Embedding(config.sourceVocabSize, E, { paddingIdx: PAD_ID, rng });
+    this.sourceEmbedding = new Embedding(config.sourceVocabSize, E, { paddingIdx: PAD_ID, rng, frozen: config.frozen?.source ?? false });
     this.encoder = new Recurrent({ mode, inputSize: E, hiddenSize: H, numLayers: L, seed: seed + 1, trackGradNorms: false });
-    this.targetEmbedding = new Embedding(config.targetVocabSize, E, { paddingIdx: PAD_ID, rng });
+    this.targetEmbedding = new Embedding(config.targetVocabSize, E, { paddingIdx: PAD_ID, rng, frozen: config.frozen?.target ?? false });
     this.attention = config.attention ? new AdditiveAttention(H, H, H, rng) : null;
     this.decoder = new Recurrent({ mode, inputSize: E + (config.attention ? H : 0), hiddenSize: H, numLayers: L, seed: seed + 2, trackGradNorms: false });
     this.out = new Linear(H, config.targetVocabSize, { rng });
@@ -66,9 +66,9 @@ export class Seq2Seq implements Seq2SeqParts, StepDecoder {
   namedParameters(): NamedParameter[] {
     const prefixed = (prefix: string, ps: NamedParameter[]) => ps.map((p) => ({ ...p, name: prefix + p.name }));
     return [
-      { name: 'encoder.embedding.weight', value: this.sourceEmbedding.params.weight, grad: this.sourceEmbedding.grads.weight },
+      { name: 'encoder.embedding.weight', value: this.sourceEmbedding.params.weight, grad: this.sourceEmbedding.grads.weight, ...frozen(this.sourceEmbedding) },
       ...prefixed('encoder.rnn.', this.encoder.namedParameters()),
-      { name: 'decoder.embedding.weight', value: this.targetEmbedding.params.weight, grad: this.targetEmbedding.grads.weight },
+      { name: 'decoder.embedding.weight', value: this.targetEmbedding.params.weight, grad: this.targetEmbedding.grads.weight, ...frozen(this.targetEmbedding) },
       ...(this.attention ? prefixed('decoder.attention.', this.attention.namedParameters()) : []),
       ...prefixed('decoder.rnn.', this.decoder.namedParameters()),
       { name: 'decoder.out.weight', value: this.out.params.weight, grad: this.out.grads.weight },
@@ -162,3 +162,6 @@ export function decoderStepOf(m: DecoderParts, enc: Encoded<unknown>, state: Dec
   const o = m.out.forward(r.output.pick(0)); //                         [B,V] = [B,H]·[H,V]  (SEQ-4)
   return { logits: o.y, state: { h: r.h_n, c: r.c_n }, alpha, cache: { emb: emb.cache, att, rnn: r.cache, out: o.cache } };
 }
+
+/** `{ frozen: true }` for a frozen embedding, nothing otherwise (so the parameter lists stay as they were). */
+const frozen = (e: Embedding): { frozen?: true } => (e.frozen ? { frozen: true } : {});

@@ -22,6 +22,7 @@ import { Recurrent, RecurrentOptions, RecurrentCache, RecurrentGrads } from '../
 import { NamedParameter } from '../kernels/parameter';
 import { Linear, LinearCache } from '../layers/linear';
 import { Stepper } from './stepper';
+import { InputEmbedding, tieHead } from '../layers/input-embedding';
 import { DropoutState, DROPOUT_SITE, checkDropout, dropoutMask, applyMask } from '../layers/dropout';
 
 export type HeadMode = 'none' | 'last' | 'mean' | 'all';
@@ -40,6 +41,8 @@ export interface SequenceModelOptions extends RecurrentOptions {
   head?: { mode: 'last' | 'mean' | 'all'; outFeatures: number; bias?: boolean } | null;
   inputDropout?: number; // p of (DROP-1) on x, default 0
   outputDropout?: number; // p of (DROP-1) on the recurrent output the head reads, default 0
+  /** An embedding of the (one-hot) input, [I,dim], before the first layer (EMB-2); `tied`: the head's weight is it. */
+  embedding?: { dim: number; tied?: boolean; frozen?: boolean } | null;
 }
 
 export interface SequenceModelCache {
@@ -50,6 +53,7 @@ export interface SequenceModelCache {
   lastStep: Int32Array; // [B] the step the 'last' head read for each sequence
   inMask: Mat | null; // [T,B,I] the input's dropout mask (DROP-1)
   outMask: Mat | null; // [T,B,D·H] the dropout mask on what the head read (DROP-1)
+  x: Mat; // [T,B,I] the model's input (the embedding's backward reads it)
 }
 
 export interface SequenceModelOutput {
@@ -74,10 +78,18 @@ export class SequenceModel {
   readonly headMode: HeadMode;
   readonly inputDropout: number;
   readonly outputDropout: number;
+  readonly inputSize: number; // I, the width of x (the embedding's V when there is one)
+  readonly embedding: InputEmbedding | null;
+  readonly tied: boolean; // the head's weight is the embedding's
 
   constructor(options: SequenceModelOptions) {
     if (options.batchFirst) throw new ValueError('SequenceModel batchFirst: a SequenceModel and its objectives are time-major ([T,B,I]); batchFirst is an option of Recurrent');
-    this.rnn = new Recurrent(options);
+    const emb = options.embedding ?? null;
+    if (emb && (!Number.isInteger(emb.dim) || emb.dim < 1)) throw new ValueError(`SequenceModel embedding.dim: expected an integer >= 1, got ${emb.dim}`);
+    this.rnn = new Recurrent({ ...options, inputSize: emb ? emb.dim : options.inputSize });
+    this.inputSize = options.inputSize;
+    this.embedding = emb ? new InputEmbedding(options.inputSize, emb.dim, emb.frozen ?? false, new Rng((options.seed ?? 0) + 0xe3b)) : null;
+    this.tied = emb?.tied ?? false;
     this.inputDropout = checkDropout(options.inputDropout ?? 0, 'SequenceModel inputDropout');
     this.outputDropout = checkDropout(options.outputDropout ?? 0, 'SequenceModel outputDropout');
     this.headMode = options.head?.mode ?? 'none';
@@ -89,17 +101,21 @@ export class SequenceModel {
     this.head = options.head
       ? new Linear(features, options.head.outFeatures, { bias: options.head.bias ?? true, rng: new Rng((options.seed ?? 0) + 0x5eed) })
       : null;
+    if (this.tied) tieHead(this.head, this.embedding as InputEmbedding, features);
   }
 
   /** The architecture as plain data; `new SequenceModel(config)` rebuilds it (with fresh weights). */
   toConfig(): SequenceModelConfig {
-    const { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, ...rnnOptional } = this.rnn.toConfig(); // dropout, mergeMode
+    // The recurrent layer's inputSize is the embedding's dim when there is one; the model's is the input's width.
+    const { mode, inputSize: _rnnInput, hiddenSize, numLayers, bidirectional, bias, ...rnnOptional } = this.rnn.toConfig(); // dropout, mergeMode
+    const inputSize = this.inputSize;
     const head = this.head && this.headMode !== 'none'
       ? { mode: this.headMode, outFeatures: this.head.outFeatures, bias: this.head.params.bias !== null }
       : null;
     // Dropout and a merge mode are named only when used, so a model without them has the configuration it always had.
     const used = { ...rnnOptional, ...(this.inputDropout > 0 ? { inputDropout: this.inputDropout } : {}), ...(this.outputDropout > 0 ? { outputDropout: this.outputDropout } : {}) };
-    return { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, head, ...used };
+    const embedding = this.embedding ? { embedding: { dim: this.embedding.embeddingDim, tied: this.tied, frozen: this.embedding.frozen } } : {};
+    return { mode, inputSize, hiddenSize, numLayers, bidirectional, bias, head, ...used, ...embedding };
   }
 
   /** A stateful stepper for streaming inference: `step(x_t) → y_t` over `batch` sequences (lib/models/stepper.ts). */
@@ -116,11 +132,15 @@ export class SequenceModel {
     return this.rnn.dropoutState;
   }
 
-  /** Every parameter with its gradient: the recurrent layer's in state_dict order, then `head.weight`, `head.bias`. */
+  /**
+   * Every parameter with its gradient: `embedding.weight` (if any; marked frozen when it is), the recurrent
+   * layer's in state_dict order, then `head.weight` (not when tied: it is `embedding.weight`), `head.bias`.
+   */
   namedParameters(): NamedParameter[] {
-    const out = this.rnn.namedParameters();
+    const e = this.embedding;
+    const out = [...(e ? [{ name: 'embedding.weight', value: e.weight, grad: e.grad, ...(e.frozen ? { frozen: true } : {}) }] : []), ...this.rnn.namedParameters()];
     if (this.head) {
-      out.push({ name: 'head.weight', value: this.head.params.weight, grad: this.head.grads.weight });
+      if (!this.tied) out.push({ name: 'head.weight', value: this.head.params.weight, grad: this.head.grads.weight });
       if (this.head.params.bias && this.head.grads.bias) out.push({ name: 'head.bias', value: this.head.params.bias, grad: this.head.grads.bias });
     }
     return out;
@@ -136,8 +156,9 @@ export class SequenceModel {
    */
   forward(x: Mat, h0: Mat | null = null, c0: Mat | null = null, lengths: ArrayLike<number> | null = null): SequenceModelOutput {
     const drop = this.rnn.dropoutState;
-    const inMask = drop && this.inputDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.input, x.shape, this.inputDropout) : null;
-    const { output, h_n, c_n, cache: rnnCache } = this.rnn.forward(applyMask(x, inMask), h0, c0, lengths); // (DROP-1)
+    const e = this.embedding ? this.embedding.forward(x) : x; // [T,B,E]: what the first layer reads   (EMB-2)
+    const inMask = drop && this.inputDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.input, e.shape, this.inputDropout) : null;
+    const { output, h_n, c_n, cache: rnnCache } = this.rnn.forward(applyMask(e, inMask), h0, c0, lengths); // (DROP-1)
     const [T, B, F] = output.shape;
     const outMask = drop && this.head && this.outputDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.output, output.shape, this.outputDropout) : null;
     const read = applyMask(output, outMask); // what the head reads                                      (DROP-1)
@@ -160,7 +181,7 @@ export class SequenceModel {
       y = fromArray(r.y.data, [T, B, this.head.outFeatures]);
       headCache = r.cache;
     }
-    return { output, h_n, c_n, y, cache: { rnn: rnnCache, head: headCache, T, B, lastStep, inMask, outMask } };
+    return { output, h_n, c_n, y, cache: { rnn: rnnCache, head: headCache, T, B, lastStep, inMask, outMask, x } };
   }
 
   /** Backward from whatever the loss reached; adds into every gradient and returns ∂L/∂x, ∂L/∂h0, ∂L/∂c0. */
@@ -198,6 +219,7 @@ export class SequenceModel {
       if (cache.outMask) for (let k = 0; k < dOutput.data.length; k++) dOutput.data[k] += dRead.data[k] * cache.outMask.data[k]; // (DROP-1')
     }
     const grads = this.rnn.backward(cache.rnn, dOutput, upstream.dh_n ?? null, upstream.dc_n ?? null);
-    return cache.inMask ? { ...grads, dx: applyMask(grads.dx, cache.inMask) } : grads; //               (DROP-1')
+    const de = applyMask(grads.dx, cache.inMask); //                                                 (DROP-1')
+    return { ...grads, dx: this.embedding ? this.embedding.backward(cache.x, de) : de }; //             (EMB-2')
   }
 }

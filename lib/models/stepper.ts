@@ -24,12 +24,15 @@ import { Cell, RecurrentWeights, StepBase } from '../cells/cell';
 import { cellFor } from '../cells/cells';
 import { Recurrent } from '../layers/recurrent';
 import { Linear } from '../layers/linear';
+import { InputEmbedding } from '../layers/input-embedding';
 
 /** What a stepper reads of a SequenceModel (lib/models/sequence-model.ts, whose `stepper()` makes one). */
 export interface SteppableModel {
   readonly rnn: Recurrent;
   readonly head: Linear | null;
   readonly headMode: 'none' | 'last' | 'mean' | 'all';
+  readonly inputSize: number; // I, the width of x_t
+  readonly embedding: InputEmbedding | null; // read before the first layer (EMB-2)
 }
 
 interface LayerStepper {
@@ -51,12 +54,15 @@ export class Stepper {
   private readonly pooled: Mat | null; // [B,H] the running sum of h_t ('mean' head), then its mean
   private readonly mean: Mat | null; // [B,H]
   private headT: PackedB | null = null; // [H,K] the head's weightᵀ
+  private embeddingW: PackedB | null = null; // [I,E] the embedding's weight
+  private readonly e: Mat | null; // [B,E] x_t·W, what the first layer reads
   private readonly inputSize: number;
   private parity = 0; // which step record runs next
   private count = 0; // steps since the last reset
 
   constructor(readonly model: SteppableModel, readonly batch = 1) {
-    const { mode, bidirectional, hiddenSize: H, inputSize: I } = model.rnn.config;
+    const { mode, bidirectional, hiddenSize: H } = model.rnn.config;
+    const I = model.inputSize;
     if (bidirectional) throw new ValueError('SequenceModel.stepper: a bidirectional model reads each sequence from its end too, so it cannot run one step at a time; use forward over the whole sequence');
     if (!Number.isInteger(batch) || batch < 1) throw new ValueError(`SequenceModel.stepper batch: expected an integer >= 1, got ${batch}`);
     this.cell = cellFor(mode);
@@ -75,6 +81,7 @@ export class Stepper {
     this.pooled = model.headMode === 'mean' ? zeros([B, H]) : null;
     this.mean = model.headMode === 'mean' ? zeros([B, H]) : null;
     this.inputSize = I;
+    this.e = model.embedding ? zeros([batch, model.embedding.embeddingDim]) : null;
     this.reset();
   }
 
@@ -93,6 +100,7 @@ export class Stepper {
     });
     const head = this.model.head;
     if (head && this.model.headMode !== 'none') this.headT = packB(head.params.weight.transpose(1, 0), this.headT);
+    if (this.model.embedding) this.embeddingW = packB(this.model.embedding.weight, this.embeddingW);
     this.pooled?.data.fill(0);
     this.parity = 0;
     this.count = 0;
@@ -103,6 +111,11 @@ export class Stepper {
     assertShape(x, [this.batch, this.inputSize], 'Stepper.step x');
     const k = this.parity;
     let input = x;
+    if (this.e && this.embeddingW) { // e_t = x_t·W                                            (EMB-2)
+      this.e.data.fill(0);
+      gemmPacked(this.e, x, this.embeddingW, this.gemm);
+      input = this.e;
+    }
     for (const r of this.layers) {
       const s = r.steps[k];
       setRowsToBias(r.a, r.p.bias_ih, this.cell.splitBiases ? null : r.p.bias_hh); // u_t = b_ih (+ b_hh)   (BPTT-0)

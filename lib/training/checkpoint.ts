@@ -184,6 +184,10 @@ export function checkModelConfig(config: unknown, what: string): SequenceModelCo
   }
   for (const k of ['dropout', 'recurrentDropout', 'inputDropout', 'outputDropout']) if (k in m) checkDropout(m[k], `${what}.${k}`);
   if ('mergeMode' in m) checkMergeMode(m.mergeMode, `${what}.mergeMode`);
+  const e = m.embedding as Record<string, unknown> | null | undefined;
+  if (e != null && (typeof e !== 'object' || !Number.isInteger(e.dim) || (e.dim as number) < 1 || typeof e.tied !== 'boolean' || typeof e.frozen !== 'boolean')) {
+    throw new ValueError(`${what}.embedding: expected null or {dim, tied, frozen}, got ${JSON.stringify(e)}`);
+  }
   return m as unknown as SequenceModelConfig;
 }
 

@@ -40,6 +40,7 @@ export abstract class Optimizer {
   /** Applies one update to every parameter, from its current gradient. */
   step(params: NamedParameter[]): void {
     for (const p of params) {
+      if (p.frozen) continue; // a frozen parameter keeps its values (no weight decay either)
       let s = this.states.get(p.name);
       if (!s) {
         s = this.initialState(p.value.size);

@@ -59,6 +59,10 @@ export function checkSeq2SeqConfig(config: unknown, what: string): Seq2SeqConfig
     if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
   }
   if (typeof m.attention !== 'boolean') throw new ValueError(`${what}.attention: expected true or false, got ${JSON.stringify(m.attention)}`);
+  const f = m.frozen as Record<string, unknown> | undefined;
+  if (f !== undefined && (typeof f !== 'object' || f === null || !Object.entries(f).every(([k, v]) => ['source', 'target'].includes(k) && typeof v === 'boolean'))) {
+    throw new ValueError(`${what}.frozen: expected {source?: boolean, target?: boolean}, got ${JSON.stringify(f)}`);
+  }
   return m as unknown as Seq2SeqConfig;
 }
 
