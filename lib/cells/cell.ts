@@ -27,6 +27,8 @@ export interface RecurrentWeights {
   gemm: GemmWorkspace; // packing space of the fast product
   W_hhT: PackedB; // [H,G·H]  weight_hhᵀ, for h_{t−1}·W_hhᵀ in forward
   W_hh: PackedB; // [G·H,H]  weight_hh, for dv·W_hh in backward
+  W_hrT?: PackedB; // [H,P]  weight_hrᵀ, for the projection m_t·W_hrᵀ (LSTM with proj_size)
+  W_hr?: PackedB; // [P,H]  weight_hr, for dh·W_hr in backward
 }
 
 /** The views of step t that the layer makes for every cell. */
@@ -51,6 +53,7 @@ export interface StepGrads {
   dhIn: Mat; // [B,H]  added into: ∂L/∂hIn, the product's part: `dhPrev` itself without recurrent dropout;
   //           with it, a buffer of its own that the layer multiplies by m into dhPrev after the step
   dcPrev: Mat; // [B,H]  added into: ∂L/∂c_{t−1} (LSTM)
+  dW_hr?: Mat | null; // [P,H]  the projection's weight gradient, which a projecting step adds into itself
 }
 
 /** The operations of one kind of cell. `S` is its step record, `W` its scratch. */

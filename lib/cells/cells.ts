@@ -7,6 +7,7 @@ import { Cell, StepBase } from './cell';
 import { rnnTanhCell, rnnReluCell } from './rnn-cell';
 import { lstmCell } from './lstm-cell';
 import { gruCell } from './gru-cell';
+import { lstmProjCell } from './lstm-proj-cell';
 
 const CELLS: Record<CellKind, Cell<StepBase, unknown>> = {
   rnn_tanh: rnnTanhCell,
@@ -15,7 +16,7 @@ const CELLS: Record<CellKind, Cell<StepBase, unknown>> = {
   gru: gruCell as Cell<StepBase, unknown>,
 };
 
-/** The operations of one kind of cell. */
-export function cellFor(kind: CellKind): Cell<StepBase, unknown> {
-  return CELLS[kind];
+/** The operations of one kind of cell; an LSTM with a projection (proj_size) is its own cell. */
+export function cellFor(kind: CellKind, projected = false): Cell<StepBase, unknown> {
+  return projected && kind === 'lstm' ? (lstmProjCell as Cell<StepBase, unknown>) : CELLS[kind];
 }

@@ -134,6 +134,7 @@ function caseTensors(c: GoldenCase, file: string, engine: Engine): { rows: CaseT
     numLayers: int('num_layers'),
     bidirectional: cfg.bidirectional === true,
     bias: cfg.bias !== false,
+    projSize: typeof cfg.proj_size === 'number' ? cfg.proj_size : 0, // an LSTM's projection (golden-proj/)
     engine,
     head: head && lossType !== 'probe'
       ? { mode: lossType === 'mse_last' ? 'last' : 'all', outFeatures: head.out_features as number, bias: head.bias !== false }

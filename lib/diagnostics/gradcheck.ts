@@ -84,7 +84,7 @@ export function gradcheckModel(model: SequenceModel, batch: Batch, objective: Ob
   const { hiddenSize: H, numLayers: L, mode } = model.rnn.config;
   const B = x.shape[1];
   const LD = L * model.rnn.numDirections;
-  const h0v = h0 ? clone(h0) : zeros([LD, B, H]);
+  const h0v = h0 ? clone(h0) : zeros([LD, B, model.rnn.stateSize]);
   const c0v = mode === 'lstm' ? (c0 ? clone(c0) : zeros([LD, B, H])) : null;
   const xv = clone(x);
   const r = lossAndGradients(model, { x: xv, h0: h0v, c0: c0v, lengths }, objective);

@@ -4,6 +4,7 @@
  *                                                                             docs: docs/layers/bptt.md
  *   x       [T,B,I]      time-major input ([B,T,I] with `batchFirst`, as PyTorch's batch_first)
  *   h0, c0  [L·D,B,H]    initial states, row l·D + d for layer l, direction d (0 forward, 1 reverse); default 0
+ *                        (with an LSTM projection, `projSize` = P: h0, h_n and every h_t have P values, c keeps H)
  *   output  [T,B,D·H]    the top layer's h_t, [forward ‖ reverse] along the last axis ([B,T,D·H] with `batchFirst`)
  *   h_n     [L·D,B,H]    each layer and direction's final state (reverse: its state after t = 0)
  *   c_n     [L·D,B,H]    LSTM only
@@ -18,12 +19,12 @@
 import { Mat, zeros, assertShape, swapFirstAxes, ShapeError, ValueError, shapeString } from '../kernels/tensor';
 import { copy2d } from '../kernels/elementwise';
 import { Rng } from '../kernels/random';
-import { CellParams, initCellParams, zeroCellParams, cellTensors } from '../cells/cell-params';
-import { RecurrentOptions, RecurrentConfig, Engine, ENGINES, checkOptions, checkInput } from './recurrent-options';
+import { CellParams, initCellParams, zeroCellParams, cellTensors, cellTensorNames } from '../cells/cell-params';
+import { RecurrentOptions, RecurrentConfig, StoredRecurrentConfig, Engine, ENGINES, RecurrentGrads, StepGradNorms, checkOptions, checkInput, storedConfig } from './recurrent-options';
 import { DropoutState, DROPOUT_SITE, dropoutMask, applyMask } from './dropout';
 import { MergeMode, mergedWidth, mergeForward, mergeBackward } from './merge';
 
-export type { RecurrentOptions, RecurrentConfig, Engine } from './recurrent-options';
+export type { RecurrentOptions, RecurrentConfig, StoredRecurrentConfig, Engine, RecurrentGrads, StepGradNorms } from './recurrent-options';
 export { ENGINES } from './recurrent-options';
 import { DirectionCache, unrollForward, unrollBackward } from './unroll';
 import { cellFor } from '../cells/cells';
@@ -31,9 +32,6 @@ import { checkLengths, copyValidSteps } from './lengths';
 import { ScratchPool } from '../kernels/scratch';
 import { NamedParameter } from '../kernels/parameter';
 import { TextbookStack, stackForward, stackBackward } from '../textbook/layers';
-
-/** The configuration keys a checkpoint names only when they differ from their defaults. */
-type OptionalKey = 'dropout' | 'recurrentDropout' | 'batchFirst' | 'mergeMode';
 
 export interface RecurrentCache {
   x: Mat; // [T,B,I]
@@ -49,21 +47,6 @@ export interface RecurrentOutput {
   h_n: Mat; // [L·D,B,H]
   c_n: Mat | null; // [L·D,B,H] (LSTM)
   cache: RecurrentCache;
-}
-
-/** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) for one layer and direction, indexed by time t: the raw material of diagnostics. */
-export interface StepGradNorms {
-  layer: number;
-  direction: 0 | 1;
-  h: Float64Array; // [T]
-  c: Float64Array | null; // [T] (LSTM)
-}
-
-export interface RecurrentGrads {
-  dx: Mat; // [T,B,I]
-  dh0: Mat; // [L·D,B,H]
-  dc0: Mat | null; // [L·D,B,H] (LSTM)
-  stepGradNorms: StepGradNorms[];
 }
 
 export class Recurrent {
@@ -96,38 +79,38 @@ export class Recurrent {
       this.params.push([]);
       this.grads.push([]);
       for (let d = 0; d < D; d++) {
-        this.params[l].push(initCellParams(mode, inSize, H, bias, rng));
-        this.grads[l].push(zeroCellParams(mode, inSize, H, bias));
+        this.params[l].push(initCellParams(mode, inSize, H, bias, rng, this.config.projSize));
+        this.grads[l].push(zeroCellParams(mode, inSize, H, bias, this.config.projSize));
         (this.pools[l] ??= []).push(new ScratchPool());
       }
     }
   }
 
-  /** The configuration as a checkpoint stores it: dropout is named only when used, so a layer without it has the configuration it always had. */
-  toConfig(): Omit<RecurrentConfig, OptionalKey> & Partial<Pick<RecurrentConfig, OptionalKey>> {
-    const { dropout, recurrentDropout, batchFirst, mergeMode, ...rest } = this.config;
-    return {
-      ...rest, ...(dropout > 0 ? { dropout } : {}), ...(recurrentDropout > 0 ? { recurrentDropout } : {}), ...(batchFirst ? { batchFirst } : {}),
-      ...(mergeMode !== 'concat' ? { mergeMode } : {}),
-    };
+  /** The configuration as a checkpoint stores it (options at their defaults left out). */
+  toConfig(): StoredRecurrentConfig {
+    return storedConfig(this.config);
   }
 
   get numDirections(): number {
     return this.config.bidirectional ? 2 : 1;
   }
 
-  /** F, the width of every layer's output: D·H, or H when a bidirectional layer merges by sum, mul or ave. */
+  /** R, the size of h_t: H, or P for an LSTM with a projection (its c_t keeps H). */
+  get stateSize(): number {
+    return this.config.projSize || this.config.hiddenSize;
+  }
+
+  /** F, the width of every layer's output: D·R, or R when a bidirectional layer merges by sum, mul or ave. */
   get outputWidth(): number {
-    return mergedWidth(this.config.mergeMode, this.numDirections, this.config.hiddenSize);
+    return mergedWidth(this.config.mergeMode, this.numDirections, this.stateSize);
   }
 
   /** Every parameter with its gradient, named and ordered as PyTorch's state_dict. */
   namedParameters(): NamedParameter[] {
     const out: NamedParameter[] = [];
-    const names = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'];
     for (let l = 0; l < this.config.numLayers; l++) {
       for (let d = 0; d < this.numDirections; d++) {
-        const values = cellTensors(this.params[l][d]), grads = cellTensors(this.grads[l][d]);
+        const names = cellTensorNames(this.params[l][d]), values = cellTensors(this.params[l][d]), grads = cellTensors(this.grads[l][d]);
         values.forEach((value, k) => out.push({ name: `${names[k]}_l${l}${d === 1 ? '_reverse' : ''}`, value, grad: grads[k] }));
       }
     }
@@ -162,28 +145,30 @@ export class Recurrent {
       throw new ValueError('Recurrent.forward: the textbook engine runs no dropout; train with the fast engine (dropout is off in evaluation, where both engines agree)');
     }
     const merge = D === 2 && this.config.mergeMode !== 'concat' ? this.config.mergeMode as Exclude<MergeMode, 'concat'> : null;
+    if (this.engine === 'textbook' && this.config.projSize) throw new ValueError('Recurrent.forward: the textbook engine has no LSTM projection; projSize runs on the fast engine');
     if (this.engine === 'textbook' && merge) throw new ValueError(`Recurrent.forward: the textbook engine concatenates the directions; mergeMode '${merge}' runs on the fast engine`);
     if (this.engine === 'textbook') {
       const r = stackForward(mode, this.params, x, h0, c0, lens);
       return { output: r.output, h_n: r.h_n, c_n: r.c_n, cache: { x, lengths: lens, layers: [], textbook: r.cache } };
     }
-    const cell = cellFor(mode);
-    const h_n = zeros([L * D, B, H]);
+    const cell = cellFor(mode, this.config.projSize > 0);
+    const R = this.stateSize; // h_t's size: H, or P with a projection
+    const h_n = zeros([L * D, B, R]);
     const c_n = mode === 'lstm' ? zeros([L * D, B, H]) : null;
     const cache: RecurrentCache = { x, lengths: lens, layers: [], textbook: null };
     let input = x;
     for (let l = 0; l < L; l++) {
       const F = this.outputWidth;
-      const halves = merge ? [zeros([T, B, H]), zeros([T, B, H])] : null; // f and r, merged below (MERGE-1)
+      const halves = merge ? [zeros([T, B, R]), zeros([T, B, R])] : null; // f and r, merged below (MERGE-1)
       let out = zeros([T, B, F]);
       const dirs: DirectionCache[] = [];
       for (let d = 0; d < D; d++) {
         const row = l * D + d;
-        const h0ld = h0 ? h0.pick(row) : zeros([B, H]);
+        const h0ld = h0 ? h0.pick(row) : zeros([B, R]);
         const c0ld = mode === 'lstm' ? (c0 ? c0.pick(row) : zeros([B, H])) : null;
-        const hMask = drop && recurrentDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.recurrent(l, d), [B, H], recurrentDropout) : null; // (DROP-2)
+        const hMask = drop && recurrentDropout > 0 ? dropoutMask(drop, DROPOUT_SITE.recurrent(l, d), [B, R], recurrentDropout) : null; // (DROP-2)
         const dir = unrollForward(cell, this.params[l][d], input, h0ld, c0ld, d === 1, lens, this.pools[l][d], hMask);
-        copyValidSteps(halves ? halves[d] : out.lo(0, 0, d * H).hi(T, B, H), dir.h, lens); // its half, or its column block
+        copyValidSteps(halves ? halves[d] : out.lo(0, 0, d * R).hi(T, B, R), dir.h, lens); // its half, or its column block
         const last = d === 1 ? 0 : T - 1; // the step a direction ends on (a finished sequence holds its state)
         copy2d(h_n.pick(row), dir.h.pick(last));
         if (c_n && dir.c) copy2d(c_n.pick(row), dir.c.pick(last));
@@ -217,14 +202,15 @@ export class Recurrent {
     const D = this.numDirections;
     const [T, B] = cache.x.shape;
     assertShape(dOutput, [T, B, this.outputWidth], 'Recurrent.backward dOutput');
-    if (dh_n) assertShape(dh_n, [L * D, B, H], 'Recurrent.backward dh_n');
+    const R = this.stateSize;
+    if (dh_n) assertShape(dh_n, [L * D, B, R], 'Recurrent.backward dh_n');
     if (dc_n && mode !== 'lstm') throw new ValueError(`Recurrent.backward dc_n: only an LSTM has a cell state, this layer is ${mode}`);
     if (dc_n) assertShape(dc_n, [L * D, B, H], 'Recurrent.backward dc_n');
     if (cache.textbook) {
       const r = stackBackward(mode, this.params, this.grads, cache.textbook, dOutput, dh_n, dc_n);
       return { dx: r.dx, dh0: r.dh0, dc0: r.dc0, stepGradNorms: r.norms.map((n) => ({ ...n, c: null })) };
     }
-    const dh0 = zeros([L * D, B, H]);
+    const dh0 = zeros([L * D, B, R]);
     const dc0 = mode === 'lstm' ? zeros([L * D, B, H]) : null;
     const stepGradNorms: StepGradNorms[] = [];
     let dOut = dOutput; // ∂L/∂(this layer's output)
@@ -234,7 +220,7 @@ export class Recurrent {
       const dxs = zeros(input.shape); // both directions add their ∂L/∂x_t here
       for (let d = 0; d < D; d++) {
         const row = l * D + d;
-        const dhs = merge && halves ? mergeBackward(merge, dOut, halves[0], halves[1], d as 0 | 1) : dOut.lo(0, 0, d * H).hi(T, B, H); // (MERGE-1')
+        const dhs = merge && halves ? mergeBackward(merge, dOut, halves[0], halves[1], d as 0 | 1) : dOut.lo(0, 0, d * R).hi(T, B, R); // (MERGE-1')
         const r = unrollBackward(this.params[l][d], this.grads[l][d], dirs[d], dhs, dxs,
           dh_n ? dh_n.pick(row) : null, dc_n ? dc_n.pick(row) : null, this.pools[l][d], this.trackGradNorms);
         copy2d(dh0.pick(row), r.dh0);

@@ -30,7 +30,7 @@
  * nothing, and the cells only fill what they are given.
  */
 import { Mat, zeros, clone, flattenRows, isContiguous3d, fromArray, assertShape, ValueError } from '../kernels/tensor';
-import { gemm, packB, GemmWorkspace } from '../kernels/gemm';
+import { gemm, packB, GemmWorkspace, PackedB } from '../kernels/gemm';
 import { setRowsToBias } from '../kernels/bias';
 import { addWeightGrads } from './weight-grads';
 import { add2d, copy2d, zero2d, norm2d, mul2d } from '../kernels/elementwise';
@@ -72,14 +72,18 @@ function stepView(m: Mat, t: number): Mat {
 
 /** The recurrent weights packed for the step's products, into the pool's buffers from the last call when there are some. */
 function packWeights(p: CellParams, pool: ScratchPool | null): RecurrentWeights {
-  const w = {
-    gemm: pool?.gemm ?? new GemmWorkspace(),
-    W_hhT: packB(p.weight_hh.transpose(1, 0), pool?.packed.get('W_hhT') ?? null), // [H,G·H]
-    W_hh: packB(p.weight_hh, pool?.packed.get('W_hh') ?? null), //                  [G·H,H]
+  const pack = (key: string, m: Mat): PackedB => {
+    const packed = packB(m, pool?.packed.get(key) ?? null);
+    pool?.packed.set(key, packed);
+    return packed;
   };
-  pool?.packed.set('W_hhT', w.W_hhT);
-  pool?.packed.set('W_hh', w.W_hh);
-  return w;
+  const hr = p.weight_hr; // an LSTM's projection [P,H] (proj_size), packed both ways like weight_hh
+  return {
+    gemm: pool?.gemm ?? new GemmWorkspace(),
+    W_hhT: pack('W_hhT', p.weight_hh.transpose(1, 0)), // [H,G·H]
+    W_hh: pack('W_hh', p.weight_hh), //                  [G·H,H]
+    ...(hr ? { W_hrT: pack('W_hrT', hr.transpose(1, 0)), W_hr: pack('W_hr', hr) } : {}),
+  };
 }
 
 /**
@@ -96,8 +100,8 @@ export function unrollForward<S extends StepBase, W>(
   pool: ScratchPool | null = null, hMask: Mat | null = null,
 ): DirectionCache<S, W> {
   const [T, B] = xs.shape;
-  const H = p.weight_hh.shape[1];
-  const GH = cell.gateCount * H;
+  // R: the state h_t's size; H: the cell's (they differ only for an LSTM with a projection, R = P < H).
+  const [GH, R] = p.weight_hh.shape, H = GH / cell.gateCount;
   if (cell.hasCellState && !c0) throw new ValueError(`unrollForward c0: an ${cell.name.toUpperCase()} needs an initial cell state [B,H], got null`);
   const weights = packWeights(p, pool);
   const token = {};
@@ -121,11 +125,11 @@ export function unrollForward<S extends StepBase, W>(
   const slot = (t: number): number => (reverse ? t : t + 1);
   const prevSlot = (t: number): number => (reverse ? t + 1 : t);
   const first = reverse ? T - 1 : 0;
-  const S = take([T + 1, B, H]);
+  const S = take([T + 1, B, R]);
   copy2d(S.pick(prevSlot(first)), h0);
   const C = cell.hasCellState ? take([T + 1, B, H]) : null;
   if (C) copy2d(C.pick(prevSlot(first)), c0 as Mat);
-  const HIn = hMask ? take([T, B, H]) : null; // hIn_t = h_{t−1} ⊙ M, in time order (DROP-2)
+  const HIn = hMask ? take([T, B, R]) : null; // hIn_t = h_{t−1} ⊙ M, in time order (DROP-2)
   const steps: S[] = [];
   const aAt: Mat[] = [];
   for (let t = 0; t < T; t++) {
@@ -148,11 +152,11 @@ export function unrollForward<S extends StepBase, W>(
     if (lengths) holdPaddedRows(s.h, s.hPrev, lengths, t); //                      (PACK-1)
     if (lengths && s.c && s.cPrev) holdPaddedRows(s.c, s.cPrev, lengths, t); //    (PACK-1)
   }
-  const inTimeOrder = (M: Mat): Mat => (reverse ? M.hi(T, B, H) : M.lo(1, 0, 0));
+  const inTimeOrder = (M: Mat): Mat => (reverse ? M.hi(T, B, M.shape[2]) : M.lo(1, 0, 0));
   return {
     cell, token, pooled, reverse, X, lengths, steps, weights, work, hMask,
     h: inTimeOrder(S), //                                                   h_t in time order
-    hIn: flattenRows(HIn ?? (reverse ? S.lo(1, 0, 0) : S.hi(T, B, H))), //  h_{t−1} (⊙ M) in time order
+    hIn: flattenRows(HIn ?? (reverse ? S.lo(1, 0, 0) : S.hi(T, B, R))), //  h_{t−1} (⊙ M) in time order
     c: C ? inTimeOrder(C) : null,
   };
 }
@@ -175,9 +179,9 @@ export function unrollBackward<S extends StepBase, W>(
   }
   const { cell, steps, lengths } = cache;
   const T = steps.length;
-  const [B, H] = cache.h.shape.slice(1);
-  const GH = p.weight_hh.shape[0];
-  assertShape(dhs, [T, B, H], 'unrollBackward dhs');
+  const [B, R] = cache.h.shape.slice(1); // R: the state's size; H: the cell's (R = P < H with a projection)
+  const GH = p.weight_hh.shape[0], H = GH / cell.gateCount;
+  assertShape(dhs, [T, B, R], 'unrollBackward dhs');
   const scratch = (key: string) => (pool ? pool.zeros(key, [T, B, GH]) : zeros([T, B, GH])); // kept across calls
   const DA = scratch('DA'); //                      da_t for every step (GRU: du_t), for (BPTT-4)
   const DV = cell.splitBiases ? scratch('DV') : DA; // GRU: dv_t; the others: the same da_t
@@ -187,15 +191,16 @@ export function unrollBackward<S extends StepBase, W>(
   const hGradNorms = new Float64Array(T).fill(trackNorms ? 0 : NaN);
   const cGradNorms = cell.hasCellState ? new Float64Array(T).fill(trackNorms ? 0 : NaN) : null;
   const d: StepGrads = {
-    dh: zeros([B, H]), //       ∂L/∂h_t in total
-    dhPrev: zeros([B, H]), //   ∂L/∂h_t through step t+1 on entry to a step; the cell adds ∂L/∂h_{t−1} into it
+    dh: zeros([B, R]), //       ∂L/∂h_t in total
+    dhPrev: zeros([B, R]), //   ∂L/∂h_t through step t+1 on entry to a step; the cell adds ∂L/∂h_{t−1} into it
     dcNext: zeros([B, H]), //   ∂L/∂c_t through step t+1 (LSTM)
     dcPrev: zeros([B, H]), //   filled by the cell with ∂L/∂c_{t−1} (LSTM)
     dc: zeros([B, H]), //       ∂L/∂c_t in total (LSTM)
     da: daAt[0] ?? zeros([B, GH]), dv: dvAt[0] ?? zeros([B, GH]),
     dhIn: zeros([0]), // set below: dhPrev itself, or its own buffer under recurrent dropout
   };
-  d.dhIn = cache.hMask ? zeros([B, H]) : d.dhPrev;
+  d.dhIn = cache.hMask ? zeros([B, R]) : d.dhPrev;
+  d.dW_hr = g.weight_hr ?? null; // a projecting step adds its dW_hr here itself (PROJ-1')
   if (dhN) copy2d(d.dhPrev, dhN);
   if (dcN) copy2d(d.dcNext, dcN);
 

@@ -61,25 +61,29 @@ export class Stepper {
   private count = 0; // steps since the last reset
 
   constructor(readonly model: SteppableModel, readonly batch = 1) {
-    const { mode, bidirectional, hiddenSize: H } = model.rnn.config;
-    const I = model.inputSize;
+    const { mode, bidirectional, hiddenSize: H, projSize } = model.rnn.config;
+    const I = model.inputSize, R = model.rnn.stateSize; // h's size (P with a projection); c keeps H
     if (bidirectional) throw new ValueError('SequenceModel.stepper: a bidirectional model reads each sequence from its end too, so it cannot run one step at a time; use forward over the whole sequence');
     if (!Number.isInteger(batch) || batch < 1) throw new ValueError(`SequenceModel.stepper batch: expected an integer >= 1, got ${batch}`);
-    this.cell = cellFor(mode);
+    this.cell = cellFor(mode, projSize > 0);
     const B = batch, GH = this.cell.gateCount * H;
     this.layers = model.rnn.params.map((dirs, l) => {
-      const Hs: [Mat, Mat] = [zeros([B, H]), zeros([B, H])];
+      const Hs: [Mat, Mat] = [zeros([B, R]), zeros([B, R])];
       const Cs: [Mat, Mat] | null = this.cell.hasCellState ? [zeros([B, H]), zeros([B, H])] : null;
       const base = (k: 0 | 1): StepBase => ({ hPrev: Hs[k], hIn: Hs[k], h: Hs[1 - k], cPrev: Cs ? Cs[k] : null, c: Cs ? Cs[1 - k] : null });
       const steps: [StepBase, StepBase] = [this.cell.makeStep(base(0), zeros), this.cell.makeStep(base(1), zeros)];
       this.cell.check(dirs[0], steps[0], `stepper layer ${l}`);
-      const packed = { W_ihT: packB(dirs[0].weight_ih.transpose(1, 0)), weights: { gemm: this.gemm, W_hhT: packB(dirs[0].weight_hh.transpose(1, 0)), W_hh: packB(dirs[0].weight_hh) } };
-      return { p: dirs[0], ...packed, a: zeros([B, GH]), H: Hs, C: Cs, steps, work: this.cell.createWork(B, H) };
+      const p = dirs[0], hr = p.weight_hr;
+      const weights: RecurrentWeights = {
+        gemm: this.gemm, W_hhT: packB(p.weight_hh.transpose(1, 0)), W_hh: packB(p.weight_hh),
+        ...(hr ? { W_hrT: packB(hr.transpose(1, 0)), W_hr: packB(hr) } : {}),
+      };
+      return { p, W_ihT: packB(p.weight_ih.transpose(1, 0)), weights, a: zeros([B, GH]), H: Hs, C: Cs, steps, work: this.cell.createWork(B, H) };
     });
     const head = model.head && model.headMode !== 'none' ? model.head : null;
-    this.y = head ? zeros([B, head.outFeatures]) : zeros([B, H]);
-    this.pooled = model.headMode === 'mean' ? zeros([B, H]) : null;
-    this.mean = model.headMode === 'mean' ? zeros([B, H]) : null;
+    this.y = head ? zeros([B, head.outFeatures]) : zeros([B, R]);
+    this.pooled = model.headMode === 'mean' ? zeros([B, R]) : null;
+    this.mean = model.headMode === 'mean' ? zeros([B, R]) : null;
     this.inputSize = I;
     this.e = model.embedding ? zeros([batch, model.embedding.embeddingDim]) : null;
     this.reset();
@@ -88,13 +92,17 @@ export class Stepper {
   /** Back to the initial state: h0 (and c0) [L,B,H] if given, else zeros; the weights packed again. */
   reset(h0: Mat | null = null, c0: Mat | null = null): void {
     const L = this.layers.length, B = this.batch, H = this.model.rnn.config.hiddenSize;
-    if (h0) assertShape(h0, [L, B, H], 'Stepper.reset h0');
+    if (h0) assertShape(h0, [L, B, this.model.rnn.stateSize], 'Stepper.reset h0');
     if (c0 && !this.cell.hasCellState) throw new ValueError(`Stepper.reset c0: only an LSTM has a cell state, this model is ${this.model.rnn.config.mode}`);
     if (c0) assertShape(c0, [L, B, H], 'Stepper.reset c0');
     this.layers.forEach((r, l) => {
       packB(r.p.weight_ih.transpose(1, 0), r.W_ihT);
       packB(r.p.weight_hh.transpose(1, 0), r.weights.W_hhT);
       packB(r.p.weight_hh, r.weights.W_hh);
+      if (r.p.weight_hr && r.weights.W_hrT && r.weights.W_hr) {
+        packB(r.p.weight_hr.transpose(1, 0), r.weights.W_hrT);
+        packB(r.p.weight_hr, r.weights.W_hr);
+      }
       if (h0) copyInto(r.H[0], h0.pick(l)); else r.H[0].data.fill(0);
       if (r.C) if (c0) copyInto(r.C[0], c0.pick(l)); else r.C[0].data.fill(0);
     });
@@ -145,7 +153,7 @@ export class Stepper {
   /** The state after the last step: h [L,B,H] and (LSTM) c [L,B,H], as copies. */
   get state(): { h: Mat; c: Mat | null } {
     const L = this.layers.length, B = this.batch, H = this.model.rnn.config.hiddenSize;
-    const h = zeros([L, B, H]), c = this.cell.hasCellState ? zeros([L, B, H]) : null;
+    const h = zeros([L, B, this.model.rnn.stateSize]), c = this.cell.hasCellState ? zeros([L, B, H]) : null;
     this.layers.forEach((r, l) => {
       copyInto(h.pick(l), r.H[this.parity]);
       if (c && r.C) copyInto(c.pick(l), r.C[this.parity]);

@@ -184,6 +184,7 @@ export function checkModelConfig(config: unknown, what: string): SequenceModelCo
   }
   for (const k of ['dropout', 'recurrentDropout', 'inputDropout', 'outputDropout']) if (k in m) checkDropout(m[k], `${what}.${k}`);
   if ('mergeMode' in m) checkMergeMode(m.mergeMode, `${what}.mergeMode`);
+  if ('projSize' in m && !(Number.isInteger(m.projSize) && (m.projSize as number) >= 0)) throw new ValueError(`${what}.projSize: expected an integer >= 0, got ${JSON.stringify(m.projSize)}`);
   const e = m.embedding as Record<string, unknown> | null | undefined;
   if (e != null && (typeof e !== 'object' || !Number.isInteger(e.dim) || (e.dim as number) < 1 || typeof e.tied !== 'boolean' || typeof e.frozen !== 'boolean')) {
     throw new ValueError(`${what}.embedding: expected null or {dim, tied, frozen}, got ${JSON.stringify(e)}`);

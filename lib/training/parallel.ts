@@ -77,6 +77,7 @@ export class ParallelTrainer {
     const flat = this.sharedParams(params);
     const bounds = boundsOf(B, Math.min(this.workers, B));
     const { numLayers, bidirectional, hiddenSize: H, mode } = model.rnn.config;
+    const R = model.rnn.stateSize; // h's size (P with an LSTM projection); c keeps H
     const LD = numLayers * (bidirectional ? 2 : 1);
     const config = { ...model.toConfig(), engine: model.rnn.engine }; // the slices run on the model's engine
     const drop = model.dropoutState;
@@ -85,18 +86,18 @@ export class ParallelTrainer {
       return {
         kind: 'sequence', config, params: flat, grads: this.sharedGrads(w, flat.length), result: shared(2),
         batch: toPlain(sliceBatch(batch, b0, b1)), objective: toPlain(sliceObjective(objective, b0, b1, T, B)),
-        hN: shared(LD * (b1 - b0) * H), cN: mode === 'lstm' ? shared(LD * (b1 - b0) * H) : null,
+        hN: shared(LD * (b1 - b0) * R), cN: mode === 'lstm' ? shared(LD * (b1 - b0) * H) : null,
         dropout: drop ? { seed: drop.seed, rowOffset: drop.rowOffset + b0 } : null, // each row keeps its masks
       };
     });
     const loss = this.runAndAdd(jobs, params, isSum(objective));
-    // The final states, slice by slice along the batch axis: [L·D, rows, H] each into [L·D, B, H].
-    const h_n = zeros([LD, B, H]);
+    // The final states, slice by slice along the batch axis: [L·D, rows, R] each into [L·D, B, R] (c: H).
+    const h_n = zeros([LD, B, R]);
     const c_n = mode === 'lstm' ? zeros([LD, B, H]) : null;
     jobs.forEach((job, w) => {
       const rows = bounds[w + 1] - bounds[w];
       for (let l = 0; l < LD; l++) {
-        h_n.data.set(job.hN.subarray(l * rows * H, (l + 1) * rows * H), (l * B + bounds[w]) * H);
+        h_n.data.set(job.hN.subarray(l * rows * R, (l + 1) * rows * R), (l * B + bounds[w]) * R);
         if (c_n && job.cN) c_n.data.set(job.cN.subarray(l * rows * H, (l + 1) * rows * H), (l * B + bounds[w]) * H);
       }
     });

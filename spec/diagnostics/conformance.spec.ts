@@ -6,7 +6,7 @@ import { runGoldenDir, runGoldenCase } from '../../lib/diagnostics/conformance';
 const FIXTURES = path.join(__dirname, '../fixtures/golden');
 const readCase = (file: string, dir = FIXTURES) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
-describe.each(['golden', 'golden-packed', 'golden-train'])('PyTorch conformance on the bundled cases in %s', (folder) => {
+describe.each(['golden', 'golden-packed', 'golden-train', 'golden-proj'])('PyTorch conformance on the bundled cases in %s', (folder) => {
   const dir = path.join(__dirname, '../fixtures', folder);
   const reports = runGoldenDir(dir);
 

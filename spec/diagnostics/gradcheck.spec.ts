@@ -11,9 +11,10 @@ describe('gradient check of every model configuration', () => {
   const configs = gradcheckMatrix();
 
   it('covers every cell × layers × directions × bias × objective, then four shapes per cell on the textbook engine, then the mean-pooling head, CTC and dropout per cell', () => {
-    expect(configs.filter((c) => (c.engine ?? 'fast') === 'fast' && !c.head && c.objective !== 'ctc' && !c.dropout && !c.mergeMode).length).toBe(4 * 2 * 2 * 2 * 3);
+    expect(configs.filter((c) => (c.engine ?? 'fast') === 'fast' && !c.head && c.objective !== 'ctc' && !c.dropout && !c.mergeMode && !c.projSize).length).toBe(4 * 2 * 2 * 2 * 3);
     expect(configs.filter((c) => c.dropout).map((c) => [c.mode, c.numLayers, c.bidirectional])).toEqual(CELL_KINDS.map((m) => [m, 2, true]));
     expect(configs.filter((c) => c.mergeMode).map((c) => c.mergeMode)).toEqual(['sum', 'mul', 'ave']);
+    expect(configs.filter((c) => c.projSize).map((c) => [c.mode, c.numLayers, c.bidirectional])).toEqual([['lstm', 1, false], ['lstm', 2, true]]);
     expect(configs.filter((c) => c.objective === 'ctc').map((c) => c.mode)).toEqual([...CELL_KINDS]);
     expect(configs.filter((c) => c.head === 'mean').map((c) => [c.mode, c.objective, c.bidirectional, c.lengths])).toEqual(CELL_KINDS.map((m) => [m, 'ce_last', true, true]));
     const textbook = configs.filter((c) => c.engine === 'textbook');
@@ -24,7 +25,7 @@ describe('gradient check of every model configuration', () => {
   it.each(configs.map((c) => [configLabel(c), c] as const))('%s', (_label, c) => {
     const rows = runGradcheckConfig(c);
     const L = c.numLayers, D = c.bidirectional ? 2 : 1;
-    const expectedTensors = L * D * (c.bias ? 4 : 2) + (c.objective === 'probe' ? 0 : 2) + 2 + (c.mode === 'lstm' ? 1 : 0);
+    const expectedTensors = L * D * ((c.bias ? 4 : 2) + (c.projSize ? 1 : 0)) + (c.objective === 'probe' ? 0 : 2) + 2 + (c.mode === 'lstm' ? 1 : 0);
     expect(rows.length).toBe(expectedTensors); // every parameter, x, h0 (and c0) were checked
     for (const r of rows) {
       if (!r.ok) throw new Error(`${configLabel(c)} ${r.name}: relative error ${r.maxRelError.toExponential(2)} >= ${GRADCHECK_THRESHOLD}`);

@@ -32,6 +32,17 @@ describe('SequenceModel.stepper(): one step at a time, exact against the whole f
     }
   }
 
+  it('an LSTM with a projection (proj_size): h_t of P values carried, bit for bit the whole pass', () => {
+    const model = new SequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 5, projSize: 2, numLayers: 2, seed: 6, head: { mode: 'all', outFeatures: 4 } });
+    const x = randn([6, 2, 3], rng), h0 = randn([2, 2, 2], rng), c0 = randn([2, 2, 5], rng);
+    const whole = model.forward(x, h0, c0);
+    const stepper = model.stepper(2);
+    stepper.reset(h0, c0);
+    for (let t = 0; t < 6; t++) expect(toFlat(stepper.step(x.pick(t)))).toEqual(toFlat(whole.y!.pick(t)));
+    expect(toFlat(stepper.state.h)).toEqual(toFlat(whole.h_n));
+    expect(toFlat(stepper.state.c!)).toEqual(toFlat(whole.c_n!));
+  });
+
   it("a 'mean' head reads the mean of the steps so far (to rounding: a running sum divided once)", () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, seed: 2, head: { mode: 'mean', outFeatures: 3 } });
     const x = randn([5, 1, 3], rng);
