@@ -9,8 +9,8 @@
  *                                half counts as much as its forward half (speech: docs/speech.md)
  *   head 'all'   many-to-many:  y[t] = Linear(output[t])     [T,B,K]  (per-step logits, e.g. language models)
  *
- * Dropout (lib/layers/dropout.ts, while `setDropout` has set a state): `inputDropout` on x before the
- * first layer, the recurrent layer's `dropout` and `recurrentDropout`, `outputDropout` on what the head
+ * Dropout (lib/layers/dropout.ts, while `setDropout` has set a state): `inputDropout` on what the first
+ * layer reads (x, or its embedding), the recurrent layer's `dropout` and `recurrentDropout`, `outputDropout` on what the head
  * reads (the returned `output` is the recurrent layer's own).
  *
  * For a bidirectional network, output[T−1] is [forward h_{T−1} ‖ reverse h_{T−1}], as in PyTorch:
@@ -39,7 +39,7 @@ export type SequenceModelConfig = Omit<SequenceModelOptions, 'seed'> & {
 
 export interface SequenceModelOptions extends RecurrentOptions {
   head?: { mode: 'last' | 'mean' | 'all'; outFeatures: number; bias?: boolean } | null;
-  inputDropout?: number; // p of (DROP-1) on x, default 0
+  inputDropout?: number; // p of (DROP-1) on what the first layer reads (x, or its embedding), default 0
   outputDropout?: number; // p of (DROP-1) on the recurrent output the head reads, default 0
   /** An embedding of the (one-hot) input, [I,dim], before the first layer (EMB-2); `tied`: the head's weight is it. */
   embedding?: { dim: number; tied?: boolean; frozen?: boolean } | null;
@@ -51,7 +51,7 @@ export interface SequenceModelCache {
   T: number;
   B: number;
   lastStep: Int32Array; // [B] the step the 'last' head read for each sequence
-  inMask: Mat | null; // [T,B,I] the input's dropout mask (DROP-1)
+  inMask: Mat | null; // [T,B,I] (or [T,B,E]) the dropout mask on what the first layer read (DROP-1)
   outMask: Mat | null; // [T,B,D·H] the dropout mask on what the head read (DROP-1)
   x: Mat; // [T,B,I] the model's input (the embedding's backward reads it)
 }
