@@ -46,6 +46,16 @@ interface LayerStepper {
   work: unknown;
 }
 
+/** A layer's weights packed for the step's products: into `reuse`'s buffers when given, else new ones. */
+function packLayer(p: CellParams, gemm: GemmWorkspace, reuse: Pick<LayerStepper, 'W_ihT' | 'weights'> | null): Pick<LayerStepper, 'W_ihT' | 'weights'> {
+  const hr = p.weight_hr, w = reuse?.weights ?? null;
+  const weights: RecurrentWeights = {
+    gemm, W_hhT: packB(p.weight_hh.transpose(1, 0), w?.W_hhT ?? null), W_hh: packB(p.weight_hh, w?.W_hh ?? null),
+    ...(hr ? { W_hrT: packB(hr.transpose(1, 0), w?.W_hrT ?? null), W_hr: packB(hr, w?.W_hr ?? null) } : {}), // proj_size
+  };
+  return { W_ihT: packB(p.weight_ih.transpose(1, 0), reuse?.W_ihT ?? null), weights };
+}
+
 export class Stepper {
   private readonly cell: Cell<StepBase, unknown>;
   private readonly layers: LayerStepper[];
@@ -73,12 +83,7 @@ export class Stepper {
       const base = (k: 0 | 1): StepBase => ({ hPrev: Hs[k], hIn: Hs[k], h: Hs[1 - k], cPrev: Cs ? Cs[k] : null, c: Cs ? Cs[1 - k] : null });
       const steps: [StepBase, StepBase] = [this.cell.makeStep(base(0), zeros), this.cell.makeStep(base(1), zeros)];
       this.cell.check(dirs[0], steps[0], `stepper layer ${l}`);
-      const p = dirs[0], hr = p.weight_hr;
-      const weights: RecurrentWeights = {
-        gemm: this.gemm, W_hhT: packB(p.weight_hh.transpose(1, 0)), W_hh: packB(p.weight_hh),
-        ...(hr ? { W_hrT: packB(hr.transpose(1, 0)), W_hr: packB(hr) } : {}),
-      };
-      return { p, W_ihT: packB(p.weight_ih.transpose(1, 0)), weights, a: zeros([B, GH]), H: Hs, C: Cs, steps, work: this.cell.createWork(B, H) };
+      return { p: dirs[0], ...packLayer(dirs[0], this.gemm, null), a: zeros([B, GH]), H: Hs, C: Cs, steps, work: this.cell.createWork(B, H) };
     });
     const head = model.head && model.headMode !== 'none' ? model.head : null;
     this.y = head ? zeros([B, head.outFeatures]) : zeros([B, R]);
@@ -86,7 +91,8 @@ export class Stepper {
     this.mean = model.headMode === 'mean' ? zeros([B, R]) : null;
     this.inputSize = I;
     this.e = model.embedding ? zeros([batch, model.embedding.embeddingDim]) : null;
-    this.reset();
+    this.packEnds();
+    this.restart(null, null);
   }
 
   /** Back to the initial state: h0 (and c0) [L,B,H] if given, else zeros; the weights packed again. */
@@ -95,20 +101,24 @@ export class Stepper {
     if (h0) assertShape(h0, [L, B, this.model.rnn.stateSize], 'Stepper.reset h0');
     if (c0 && !this.cell.hasCellState) throw new ValueError(`Stepper.reset c0: only an LSTM has a cell state, this model is ${this.model.rnn.config.mode}`);
     if (c0) assertShape(c0, [L, B, H], 'Stepper.reset c0');
-    this.layers.forEach((r, l) => {
-      packB(r.p.weight_ih.transpose(1, 0), r.W_ihT);
-      packB(r.p.weight_hh.transpose(1, 0), r.weights.W_hhT);
-      packB(r.p.weight_hh, r.weights.W_hh);
-      if (r.p.weight_hr && r.weights.W_hrT && r.weights.W_hr) {
-        packB(r.p.weight_hr.transpose(1, 0), r.weights.W_hrT);
-        packB(r.p.weight_hr, r.weights.W_hr);
-      }
-      if (h0) copyInto(r.H[0], h0.pick(l)); else r.H[0].data.fill(0);
-      if (r.C) if (c0) copyInto(r.C[0], c0.pick(l)); else r.C[0].data.fill(0);
-    });
+    for (const r of this.layers) Object.assign(r, packLayer(r.p, this.gemm, r)); // into the same buffers
+    this.packEnds();
+    this.restart(h0, c0);
+  }
+
+  /** The head's and the embedding's weights packed for their products (into the buffers of the last packing). */
+  private packEnds(): void {
     const head = this.model.head;
     if (head && this.model.headMode !== 'none') this.headT = packB(head.params.weight.transpose(1, 0), this.headT);
     if (this.model.embedding) this.embeddingW = packB(this.model.embedding.weight, this.embeddingW);
+  }
+
+  /** The state back to h0, c0 (checked by the caller), or zeros. */
+  private restart(h0: Mat | null, c0: Mat | null): void {
+    this.layers.forEach((r, l) => {
+      if (h0) copyInto(r.H[0], h0.pick(l)); else r.H[0].data.fill(0);
+      if (r.C) if (c0) copyInto(r.C[0], c0.pick(l)); else r.C[0].data.fill(0);
+    });
     this.pooled?.data.fill(0);
     this.parity = 0;
     this.count = 0;
