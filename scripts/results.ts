@@ -77,6 +77,11 @@ function option(name: string): string | null {
   return k >= 0 ? process.argv[k + 1] ?? null : null;
 }
 
+/** A share as a percentage with one decimal ("n/a" when a run does not report it). */
+function pct(v: number | undefined): string {
+  return v === undefined ? 'n/a' : `${(100 * v).toFixed(1)} %`;
+}
+
 function unrolled(args: string[]): { result: Record<string, unknown>; wall: number } {
   const built = fs.existsSync('dist/cli/main.js');
   const [cmd, pre] = built ? [process.execPath, ['dist/cli/main.js']] : ['npx', ['tsx', 'lib/cli/main.ts']];
@@ -140,7 +145,6 @@ for (const run of classifiers) {
   const { result: r, wall } = unrolled([...run.args, '--out', path.join('runs/results', run.name)]);
   const per = r.perClass as { recall: number }[];
   const recall = per.reduce((a, c) => a + c.recall, 0) / per.length;
-  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
   console.log(`| ${run.name} | ${(r.classes as string[]).length} | ${(r.sizes as { test: number }).test} | ${pct(r.testAccuracy as number)} | ${(r.testMacroF1 as number).toFixed(3)} | ${pct(recall)} | ${r.epochs} | ${wall.toFixed(1)} s |`);
 }
 
@@ -168,7 +172,6 @@ for (const run of translators) {
   const { result: r, wall } = unrolled([...run.args, '--checkpoint', path.join(dir, 'checkpoint.json')]);
   type Test = { loss: number; exactMatch: number; bleu: number };
   const g = r.test as Test, b = r.testBeam as Test;
-  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
   console.log(`| ${run.name} | ${r.epochs} | ${(r.valLoss as number).toFixed(3)} | ${g.loss.toFixed(3)} | ${pct(g.exactMatch)} / ${pct(b.exactMatch)} | ${(100 * g.bleu).toFixed(1)} / ${(100 * b.bleu).toFixed(1)} | ${wall.toFixed(1)} s |`);
 }
 
@@ -180,7 +183,6 @@ if (speech.length) {
 for (const run of speech) {
   const dir = path.join('runs/results', run.name);
   const { result: r, wall } = unrolled([...run.args, '--out', dir]);
-  const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(100 * v).toFixed(1)} %`);
   const s = r.speakers as Record<string, number>;
   const official = r.official as { accuracy: number } | undefined; // the sequence task has none; its figures are digit error rates
   console.log(`| ${run.name} | ${pct(official?.accuracy)} | ${['george', 'jackson', 'lucas', 'nicolas', 'yweweler'].map((n) => pct(s[n])).join(' | ')} | ${pct(r.mean as number)} | ${wall.toFixed(1)} s |`);
@@ -196,6 +198,5 @@ for (const run of caption) {
   const { result: r, wall } = unrolled([...run.args, '--checkpoint', path.join(dir, 'checkpoint.json')]);
   type Scores = { exactMatch: number; bleu4: number; slotAccuracy: number };
   const seen = r.seen as Scores, unseen = r.unseen as Scores, template = (r.baselines as { template: { seen: Scores; unseen: Scores } }).template;
-  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
   console.log(`| ${run.name} | ${pct(seen.exactMatch)} / ${pct(unseen.exactMatch)} | ${(100 * seen.bleu4).toFixed(1)} / ${(100 * unseen.bleu4).toFixed(1)} | ${pct(seen.slotAccuracy)} / ${pct(unseen.slotAccuracy)} | ${pct(template.seen.exactMatch)} / ${pct(template.unseen.exactMatch)} | ${wall.toFixed(1)} s |`);
 }
