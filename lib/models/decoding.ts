@@ -15,6 +15,7 @@ import { Mat, zeros, ValueError } from '../kernels/tensor';
 import { copy2d } from '../kernels/elementwise';
 import { DecoderState, SOS_ID, EOS_ID, argmaxWord } from './seq2seq';
 import { StepDecoder } from './seq2seq-types';
+import { BestCandidates } from './best-candidates';
 
 export interface Decoded {
   words: number[]; // without <eos>
@@ -80,21 +81,22 @@ export function beamSearch<Src, C>(model: StepDecoder<Src, C>, source: Src, o: B
   for (let t = 0; t < maxLength && alive.length > 0 && finished.length < k; t++) {
     const tokens = Array.from({ length: k }, (_, r) => (r < alive.length ? lastWord(alive[r]) : SOS_ID)); // spare rows are ignored
     const step = model.decoderStep(enc, state, tokens);
-    const candidates: { parent: number; word: number; logProb: number }[] = [];
+    // Of the candidates, at most 2k are read below: k that go on, and at most one <eos> per hypothesis.
+    const best = new BestCandidates(2 * k);
+    const z = step.logits.data, zRow = step.logits.stride[0], zCol = step.logits.stride[1], z0 = step.logits.offset;
     alive.forEach((h, r) => {
       const lse = logSumExp(step.logits, r);
-      for (let w = EOS_ID; w < V; w++) candidates.push({ parent: r, word: w, logProb: h.logProb + step.logits.get(r, w) - lse }); // (BEAM-1)
+      for (let w = EOS_ID; w < V; w++) best.offer(r, w, h.logProb + z[z0 + r * zRow + w * zCol] - lse); // (BEAM-1)
     });
-    candidates.sort((a, b) => b.logProb - a.logProb || a.parent - b.parent || a.word - b.word);
     const next: Hypothesis[] = [];
-    for (const c of candidates) {
+    for (const c of best.items) {
       if (next.length === k) break;
-      const parent = alive[c.parent];
-      const attention = parent.attention && step.alpha ? [...parent.attention, rowOf(step.alpha, c.parent, S)] : null;
-      if (c.word === EOS_ID) {
-        if (finished.length < k) finished.push({ words: parent.words, logProb: c.logProb, attention, row: -1 });
+      const parent = alive[c.row];
+      const attention = parent.attention && step.alpha ? [...parent.attention, rowOf(step.alpha, c.row, S)] : null;
+      if (c.col === EOS_ID) {
+        if (finished.length < k) finished.push({ words: parent.words, logProb: c.score, attention, row: -1 });
       } else {
-        next.push({ words: [...parent.words, c.word], logProb: c.logProb, attention, row: c.parent });
+        next.push({ words: [...parent.words, c.col], logProb: c.score, attention, row: c.row });
       }
     }
     state = selectRows(step.state, next.map((h) => h.row), k);
@@ -123,10 +125,11 @@ function lastWord(h: Hypothesis): number {
 }
 
 function logSumExp(logits: Mat, b: number): number {
+  const z = logits.data, at = logits.offset + b * logits.stride[0], s1 = logits.stride[1], V = logits.shape[1];
   let m = -Infinity;
-  for (let j = 0; j < logits.shape[1]; j++) m = Math.max(m, logits.get(b, j));
+  for (let j = 0; j < V; j++) m = Math.max(m, z[at + j * s1]);
   let s = 0;
-  for (let j = 0; j < logits.shape[1]; j++) s += Math.exp(logits.get(b, j) - m);
+  for (let j = 0; j < V; j++) s += Math.exp(z[at + j * s1] - m);
   return m + Math.log(s);
 }
 

@@ -14,6 +14,7 @@
  */
 import { zeros, ValueError } from '../kernels/tensor';
 import { SequenceModel } from '../models/sequence-model';
+import { BestCandidates } from '../models/best-candidates';
 import { CharVocabulary } from '../data/text';
 import { logSoftmaxRow } from './text-scores';
 
@@ -48,16 +49,15 @@ export function beamText(model: SequenceModel, vocab: CharVocabulary, o: BeamTex
   for (const c of vocab.encode(prime)) y = feed(new Array<number>(K).fill(c)); // every row reads the prime
   let beams = [{ chars: [] as number[], score: 0 }]; // row 0 alone at first: the rows are all the same
   for (let n = 0; n < o.length; n++) {
-    const candidates: { from: number; c: number; score: number }[] = [];
+    const best = new BestCandidates(K);
     beams.forEach((beam, b) => {
       const logp = logSoftmaxRow(y.data, b * V, V);
-      for (let c = 1; c < V; c++) candidates.push({ from: b, c, score: beam.score + logp[c] }); //   (BEAM-3)
+      for (let c = 1; c < V; c++) best.offer(b, c, beam.score + logp[c]); //   (BEAM-3)
     });
-    candidates.sort((p, q) => q.score - p.score || p.from - q.from || p.c - q.c);
-    const kept = candidates.slice(0, K);
-    stepper.reorder(Array.from({ length: K }, (_, b) => kept[Math.min(b, kept.length - 1)].from));
-    beams = kept.map((k) => ({ chars: [...beams[k.from].chars, k.c], score: k.score }));
-    y = feed(Array.from({ length: K }, (_, b) => kept[Math.min(b, kept.length - 1)].c));
+    const kept = best.items;
+    stepper.reorder(Array.from({ length: K }, (_, b) => kept[Math.min(b, kept.length - 1)].row));
+    beams = kept.map((k) => ({ chars: [...beams[k.row].chars, k.col], score: k.score }));
+    y = feed(Array.from({ length: K }, (_, b) => kept[Math.min(b, kept.length - 1)].col));
   }
   const best = beams[0];
   return { text: prime + best.chars.map((c) => vocab.chars[c]).join(''), logProb: best.score };
