@@ -2,7 +2,8 @@
  * The encoder–decoder as the Trainer (lib/training/trainer.ts) trains it: pairs (a sentence or an image,
  * and its target sentence) as a dataset whose batches draw, from the Trainer's generator, which rows are
  * teacher-forced; the loss per target word; its rows split over worker threads; validation teacher-forced
- * in batches of 64, weighted by words. The translator (Seq2Seq) and the captioner share it.
+ * in batches of 64 (split over the threads too), weighted by words. The translator (Seq2Seq) and the
+ * captioner share it.
  */
 import { Rng } from '../kernels/random';
 import { Seq2Seq, Seq2SeqBatch } from '../models/seq2seq';
@@ -62,14 +63,20 @@ export class Seq2SeqLearner<M extends PairModel = Seq2Seq> implements Learner<Pa
     return { loss, stepGradNorms: [], diagnose };
   }
 
-  /** The teacher-forced loss per target word over the whole set, in batches of 64. */
+  /**
+   * The teacher-forced loss per target word over the whole set, in batches of 64, each split over the
+   * threads when training has started them.
+   */
   evaluate(data: Dataset<PairBatch<SourceOf<M>>>): number {
     let total = 0, words = 0;
     for (let at = 0; at < data.size; at += 64) {
       const indices = Array.from({ length: Math.min(64, data.size - at) }, (_, k) => at + k);
-      const r = this.loss(data.batch(indices));
-      total += r.loss * r.words;
-      words += r.words;
+      const batch = data.batch(indices);
+      const n = batch.targets.reduce((a, t) => a + t.length, 0); // the words the loss is a mean over
+      total += n * (this.parallel
+        ? this.parallel.seq2seqLoss(this.model, batch as Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, batch.forced)
+        : this.loss(batch).loss);
+      words += n;
     }
     return total / words;
   }

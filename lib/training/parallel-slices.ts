@@ -4,7 +4,7 @@
  *   sequence  a SequenceModel: batch rows and the objective's rows (objective-slices.ts); writes the
  *             loss, its number of terms, the gradients and the final states
  *   seq2seq   the encoder–decoder: sentence pairs and which rows are teacher-forced; writes the loss per
- *             target word, the number of words and the gradients
+ *             target word, the number of words and (unless it is a validation slice) the gradients
  *   caption   the image captioner: the same, its sources images
  */
 import { Mat, toFlat, fromArray } from '../kernels/tensor';
@@ -44,8 +44,8 @@ export type SliceJob =
     cN: Float64Array | null; // and the final cell state (LSTM)
     dropout: DropoutState | null; // training: the masks' seed, rowOffset where the slice starts (lib/layers/dropout.ts)
   })
-  | (SliceBase & { kind: 'seq2seq'; config: Seq2SeqConfig; sources: number[][]; targets: number[][]; forced: boolean[] })
-  | (SliceBase & { kind: 'caption'; config: CaptionerConfig; sources: CaptionImage[]; targets: number[][]; forced: boolean[] });
+  | (SliceBase & { kind: 'seq2seq'; config: Seq2SeqConfig; sources: number[][]; targets: number[][]; forced: boolean[]; backward: boolean })
+  | (SliceBase & { kind: 'caption'; config: CaptionerConfig; sources: CaptionImage[]; targets: number[][]; forced: boolean[]; backward: boolean });
 
 /** The models a thread keeps, one per kind, rebuilt when a job brings another configuration. */
 export class SliceModels {
@@ -124,15 +124,18 @@ function runSequenceSlice(job: Extract<SliceJob, { kind: 'sequence' }>, model: S
   if (job.cN && r.forward.c_n) job.cN.set(toFlat(r.forward.c_n));
 }
 
-/** An encoder–decoder's slice (sentences or images in, words out): the loss per target word of its pairs, and the gradients. */
+/**
+ * An encoder–decoder's slice (sentences or images in, words out): the loss per target word of its pairs,
+ * and (`backward`) the gradients; without them it is a validation slice.
+ */
 function runPairSlice<Src>(
-  job: { params: Float64Array; grads: Float64Array; result: Float64Array; sources: Src[]; targets: number[][]; forced: boolean[] },
+  job: { params: Float64Array; grads: Float64Array; result: Float64Array; sources: Src[]; targets: number[][]; forced: boolean[]; backward: boolean },
   model: TrainableModel & { loss(batch: Seq2SeqBatch<Src>, o: { forced: boolean[]; backward: boolean }): { loss: number; words: number } },
 ): void {
   loadParams(job.params, model.namedParameters());
-  model.zeroGrad();
-  const { loss, words } = model.loss({ sources: job.sources, targets: job.targets }, { forced: job.forced, backward: true });
-  storeGrads(job.grads, model.namedParameters());
+  if (job.backward) model.zeroGrad();
+  const { loss, words } = model.loss({ sources: job.sources, targets: job.targets }, { forced: job.forced, backward: job.backward });
+  if (job.backward) storeGrads(job.grads, model.namedParameters());
   job.result[0] = loss;
   job.result[1] = words;
 }

@@ -11,7 +11,7 @@ import { Batch, Objective } from '../models/objectives';
 import { Seq2Seq, Seq2SeqBatch } from '../models/seq2seq';
 import { Captioner, CaptionImage } from '../models/captioner';
 
-export class ParallelTrainer implements Pick<NodeParallelTrainer, 'workers' | 'lossAndGradients' | 'lossGradientsAndState' | 'seq2seqLossAndGradients' | 'close'> {
+export class ParallelTrainer implements Pick<NodeParallelTrainer, 'workers' | 'lossAndGradients' | 'lossGradientsAndState' | 'seq2seqLossAndGradients' | 'seq2seqLoss' | 'close'> {
   readonly workers: number;
 
   constructor(workers: number) {
@@ -29,6 +29,11 @@ export class ParallelTrainer implements Pick<NodeParallelTrainer, 'workers' | 'l
   }
 
   seq2seqLossAndGradients(model: Seq2Seq | Captioner, batch: Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, forced: readonly boolean[]): number {
+    void model, batch, forced;
+    throw refusal(this.workers);
+  }
+
+  seq2seqLoss(model: Seq2Seq | Captioner, batch: Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, forced: readonly boolean[]): number {
     void model, batch, forced;
     throw refusal(this.workers);
   }

@@ -110,6 +110,15 @@ export class ParallelTrainer {
    * Returns the loss.
    */
   seq2seqLossAndGradients(model: Seq2Seq | Captioner, batch: Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, forced: readonly boolean[]): number {
+    return this.pairLoss(model, batch, forced, true);
+  }
+
+  /** The same loss with no backward pass (validation): the model's gradients are left as they are. */
+  seq2seqLoss(model: Seq2Seq | Captioner, batch: Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, forced: readonly boolean[]): number {
+    return this.pairLoss(model, batch, forced, false);
+  }
+
+  private pairLoss(model: Seq2Seq | Captioner, batch: Seq2SeqBatch<readonly number[]> | Seq2SeqBatch<CaptionImage>, forced: readonly boolean[], backward: boolean): number {
     const params = model.namedParameters();
     const flat = this.sharedParams(params);
     const B = batch.sources.length, W = Math.min(this.workers, B);
@@ -119,8 +128,8 @@ export class ParallelTrainer {
     const jobs: Extract<SliceJob, { kind: 'seq2seq' | 'caption' }>[] = Array.from({ length: W }, (_, w) => {
       const rows = byLength.filter((_, k) => k % W === w);
       const base = {
-        params: flat, grads: w === 0 ? new Float64Array(0) : this.sharedGrads(w, flat.length), result: shared(2), // slice 0 runs in place
-        targets: rows.map((b) => [...batch.targets[b]]), forced: rows.map((b) => forced[b]),
+        params: flat, grads: w === 0 || !backward ? new Float64Array(0) : this.sharedGrads(w, flat.length), result: shared(2), // slice 0 runs in place
+        targets: rows.map((b) => [...batch.targets[b]]), forced: rows.map((b) => forced[b]), backward,
       };
       return model instanceof Captioner
         ? { ...base, kind: 'caption', config: model.toConfig(), sources: rows.map((b) => (batch as Seq2SeqBatch<CaptionImage>).sources[b]) }
@@ -129,11 +138,11 @@ export class ParallelTrainer {
     // Slice 0 runs on the model itself, its gradients left in place: no copy of the parameters in or of
     // the gradients out on this thread.
     const first = jobs[0];
-    return this.runAndAdd(jobs, params, false, () => {
-      model.zeroGrad();
+    return this.runAndAdd(jobs, backward ? params : null, false, () => {
+      if (backward) model.zeroGrad();
       const r = first.kind === 'caption' && model instanceof Captioner
-        ? model.loss({ sources: first.sources, targets: first.targets }, { forced: first.forced, backward: true })
-        : (model as Seq2Seq).loss({ sources: first.sources as number[][], targets: first.targets }, { forced: first.forced, backward: true });
+        ? model.loss({ sources: first.sources, targets: first.targets }, { forced: first.forced, backward })
+        : (model as Seq2Seq).loss({ sources: first.sources as number[][], targets: first.targets }, { forced: first.forced, backward });
       return { loss: r.loss, terms: r.words };
     });
   }
@@ -165,8 +174,9 @@ export class ParallelTrainer {
    * Runs job 0 here and the others on the workers, waits for all, and adds the slices in order into the
    * parameters' gradients, each weighted by its share of the terms (or by 1 for a sum). Returns the loss.
    * With `inPlace`, job 0 is run by it on the model itself, which leaves its gradients in the parameters'.
+   * With no `params` (a loss without gradients), only the loss is combined.
    */
-  private runAndAdd(jobs: SliceJob[], params: NamedParameter[], sum: boolean, inPlace: (() => { loss: number; terms: number }) | null = null): number {
+  private runAndAdd(jobs: SliceJob[], params: NamedParameter[] | null, sum: boolean, inPlace: (() => { loss: number; terms: number }) | null = null): number {
     Atomics.store(this.control, 1, 0);
     Atomics.store(this.control, 2, 0);
     for (let w = 1; w < jobs.length; w++) this.handles[w - 1].port.postMessage(jobs[w]);
@@ -191,7 +201,7 @@ export class ParallelTrainer {
     let loss = 0;
     for (const job of jobs) loss += share(job) * job.result[0];
     let at = 0;
-    for (const p of params) {
+    for (const p of params ?? []) {
       const g = p.grad.data, n = g.length;
       // g = Σ_w share_w·g_w in slice order; slice 0's gradients are already in g when it ran in place.
       const s0 = inPlace ? share(jobs[0]) : 0, first = inPlace ? 1 : 0;

@@ -7,6 +7,7 @@ import { ParallelTrainer } from '../../lib/training/parallel';
 import { Trainer } from '../../lib/training/trainer';
 import { createOptimizer } from '../../lib/training/optimizers';
 import { addingDatasets } from '../../lib/tasks/adding';
+import { PairDataset, Seq2SeqLearner } from '../../lib/tasks/translate-learner';
 import { randn } from '../helpers';
 
 /** max |a − b| over a tensor, relative to the tensor's largest |b|: the summation order is all that differs. */
@@ -120,6 +121,37 @@ describe('data-parallel gradients over worker threads', () => {
       model.namedParameters().forEach((p, k) => expect(relativeToScale(toFlat(p.grad), single[k])).toBeLessThanOrEqual(1e-12));
     } finally {
       par.close();
+    }
+  });
+
+  it('the encoder–decoder\'s validation loss: two threads give one\'s, and leave the gradients alone', () => {
+    const model = new Seq2Seq({ mode: 'lstm', attention: true, numLayers: 1, sourceVocabSize: 9, targetVocabSize: 8, embeddingSize: 4, hiddenSize: 5 }, 4);
+    // 70 pairs: validation takes batches of 64, so the two batches' means are weighted by their words
+    const few = [[[4, 5, 6, 2], [3, 4, 2]], [[3, 2], [5, 3, 4, 4, 2]], [[6, 4, 7, 8, 2], [2]], [[5, 5, 2], [6, 7, 2]], [[7, 2], [3, 3, 3, 2]], [[8, 8, 3, 2], [4, 2]]];
+    const rows = Array.from({ length: 70 }, (_, i) => few[(i * i) % 6]);
+    const sources = rows.map((r) => r[0]), targets = rows.map((r) => r[1]);
+    const pairs = new PairDataset({ sources, targets }, 1);
+    const learner = new Seq2SeqLearner(model);
+    try {
+      const alone = learner.evaluate(pairs);
+      const one = model.loss({ sources, targets }).loss;
+      expect(Math.abs(alone - one)).toBeLessThanOrEqual(1e-12 * one); // two batches weighted by their words: only the sums' order differs
+      learner.lossAndGradients(pairs.batch([0, 1, 2, 3]), 2); // starts the threads; the gradients of rows 0–3
+      const grads = model.namedParameters().map((p) => toFlat(p.grad));
+      const split = learner.evaluate(pairs); // now over both threads
+      expect(Math.abs(split - one)).toBeLessThanOrEqual(1e-12 * one);
+      expect(model.namedParameters().map((p) => toFlat(p.grad))).toEqual(grads);
+      const forced = rows.map((_, i) => i % 3 !== 1); // the loss-only slices honour teacher forcing too
+      const par = new ParallelTrainer(2);
+      try {
+        const free = model.loss({ sources, targets }, { forced }).loss;
+        expect(free).not.toBeCloseTo(one, 3);
+        expect(Math.abs(par.seq2seqLoss(model, { sources, targets }, forced) - free)).toBeLessThanOrEqual(1e-12 * free);
+      } finally {
+        par.close();
+      }
+    } finally {
+      learner.close();
     }
   });
 
