@@ -64,6 +64,10 @@ export class Adam extends Optimizer {
     s.step = step;
     const stepSize = lr / (1 - Math.pow(beta1, step)); //                          (ADAM-4)
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step)); //                       (ADAM-4)
+    if (!decoupled && weightDecay === 0 && !vMax) {
+      plainAdamUpdate(p, g, m, v, beta1, beta2, eps, stepSize, bc2Sqrt);
+      return;
+    }
     for (let k = 0; k < p.length; k++) {
       let d = g[k];
       if (decoupled) p[k] *= 1 - lr * weightDecay; //                              (ADAM-1)
@@ -78,6 +82,24 @@ export class Adam extends Optimizer {
       const denom = Math.sqrt(second) / bc2Sqrt + eps; //                          (ADAM-4)
       p[k] += -stepSize * (m[k] / denom); //                                       (ADAM-4)
     }
+  }
+}
+
+/**
+ * The loop above for plain Adam (no weight decay, no AMSGrad, the default), with the same arithmetic in
+ * the same order, so the same bits (a spec holds it equal to the general loop); without the per-element
+ * branches it takes about half the time, which a large model (the translator's 1 M parameters) feels at
+ * every step.
+ */
+function plainAdamUpdate(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, beta1: number, beta2: number, eps: number, stepSize: number, bc2Sqrt: number): void {
+  const c1 = 1 - beta1, c2 = 1 - beta2;
+  for (let k = 0; k < p.length; k++) {
+    const d = g[k];
+    const mk = beta1 * m[k] + c1 * d; //                                           (ADAM-2)
+    const vk = beta2 * v[k] + c2 * d * d; //                                       (ADAM-2)
+    m[k] = mk;
+    v[k] = vk;
+    p[k] += -stepSize * (mk / (Math.sqrt(vk) / bc2Sqrt + eps)); //                 (ADAM-4)
   }
 }
 

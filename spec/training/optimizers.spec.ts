@@ -55,6 +55,28 @@ describe('optimizers', () => {
     expect(JSON.stringify(optB.toJSON())).toBe(JSON.stringify(optA.toJSON()));
   });
 
+  it('plain Adam (its own loop, without the per-element branches) gives the general loop\'s bits', () => {
+    // AdamW with weight_decay 0 runs the general loop (p·(1 − 0) = p exactly), so it must move every
+    // parameter and moment as plain Adam does, bit for bit.
+    const make = () => { // 2,000 values, so that a change in the order of the arithmetic shows in some of them
+      const rng = new Rng(3);
+      const params: NamedParameter[] = [{ name: 'w', value: zeros([40, 50]), grad: zeros([40, 50]) }];
+      fillNormal(params[0].value, rng);
+      return { params, regrad: () => fillNormal(params[0].grad, rng) };
+    };
+    const a = make(), b = make();
+    const plain = createOptimizer('Adam', { lr: 0.01 }), general = createOptimizer('AdamW', { lr: 0.01, weight_decay: 0 });
+    for (let k = 0; k < 10; k++) {
+      a.regrad();
+      plain.step(a.params);
+      b.regrad();
+      general.step(b.params);
+    }
+    expect(toFlat(a.params[0].value)).toEqual(toFlat(b.params[0].value));
+    expect(JSON.stringify(plain.toJSON().state)).toBe(JSON.stringify(general.toJSON().state));
+    expect(toFlat(a.params[0].value)).not.toEqual(toFlat(make().params[0].value)); // they did move
+  });
+
   it('moves parameters against the gradient', () => {
     for (const name of OPTIMIZER_NAMES) {
       const { params } = setup(2);
