@@ -2,7 +2,8 @@
  * An image and its caption, with where the captioner looked for each word: the picture of
  * `unrolled caption --image … --svg`. The image is drawn in grey (white background, black ink) at the top;
  * below it one small copy per generated word (and <eos>), each region the model attends over (a column of
- * one of `bands` horizontal bands; region s = g·cols + c) tinted red by that word's attention weight on it
+ * one of `bands` horizontal bands; region s = g·cols + c; with `rowRegions`, then one region per row,
+ * s = bands·cols + r) tinted red by that word's attention weight on it
  * (in proportion, full from α = 0.25 on, so that weights spread evenly show as a faint wash), the word and
  * its largest weight under it.
  */
@@ -14,8 +15,9 @@ export interface CaptionAttentionOptions {
   cols: number;
   pixels: ArrayLike<number>; // [rows·cols] in [0, 1], row after row
   words: readonly string[]; // the caption's words, then <eos> if it was produced
-  attention: readonly (readonly number[])[]; // [word][region], bands·cols regions each
+  attention: readonly (readonly number[])[]; // [word][region], bands·cols (+ rows) regions each
   bands?: number; // default 1: whole columns
+  rowRegions?: boolean; // the rows are regions too, after the columns (a captioner with regions 'columns+rows')
 }
 
 const FULL_TINT = 0.25; // an attention weight drawn fully red
@@ -29,9 +31,16 @@ function grey(v: number): string {
 function image(o: CaptionAttentionOptions, x: number, y: number, cell: number, tint: readonly number[] | null): string[] {
   const out: string[] = [], G = o.bands ?? 1, h = (o.rows / G) * cell;
   for (let r = 0; r < o.rows; r++) for (let c = 0; c < o.cols; c++) out.push(`<rect x="${x + c * cell}" y="${y + r * cell}" width="${cell}" height="${cell}" fill="${grey(o.pixels[r * o.cols + c])}"/>`);
+  const columnRegions = G * o.cols;
   if (tint) tint.forEach((t, s) => {
+    if (t <= 0.005) return;
+    const opacity = (0.7 * t).toFixed(3);
+    if (s >= columnRegions) { // a row: a horizontal strip
+      out.push(`<rect x="${x}" y="${y + (s - columnRegions) * cell}" width="${o.cols * cell}" height="${cell}" fill="red" fill-opacity="${opacity}"/>`);
+      return;
+    }
     const g = Math.floor(s / o.cols), c = s % o.cols;
-    if (t > 0.005) out.push(`<rect x="${x + c * cell}" y="${y + g * h}" width="${cell}" height="${h}" fill="red" fill-opacity="${(0.7 * t).toFixed(3)}"/>`);
+    out.push(`<rect x="${x + c * cell}" y="${y + g * h}" width="${cell}" height="${h}" fill="red" fill-opacity="${opacity}"/>`);
   });
   out.push(`<rect x="${x}" y="${y}" width="${o.cols * cell}" height="${o.rows * cell}" fill="none" stroke="#888"/>`);
   return out;
@@ -39,9 +48,10 @@ function image(o: CaptionAttentionOptions, x: number, y: number, cell: number, t
 
 export function captionAttentionChart(o: CaptionAttentionOptions): string {
   if (o.attention.length !== o.words.length) throw new Error(`captionAttentionChart: ${o.words.length} words but ${o.attention.length} rows of attention`);
-  const regions = (o.bands ?? 1) * o.cols;
+  const regions = (o.bands ?? 1) * o.cols + (o.rowRegions ? o.rows : 0);
+  const which = `${o.bands ?? 1} band(s) × ${o.cols} columns${o.rowRegions ? ` + ${o.rows} rows` : ''}`;
   o.attention.forEach((a, k) => {
-    if (a.length !== regions) throw new Error(`captionAttentionChart attention[${k}]: expected ${regions} weights (${o.bands ?? 1} band(s) × ${o.cols} columns), got ${a.length}`);
+    if (a.length !== regions) throw new Error(`captionAttentionChart attention[${k}]: expected ${regions} weights (${which}), got ${a.length}`);
   });
   const big = Math.max(4, Math.min(14, Math.floor(420 / o.cols))), small = Math.max(2, Math.min(6, Math.floor(170 / o.cols)));
   const panelW = o.cols * small + 16, perRow = Math.max(1, Math.min(o.words.length, Math.floor(900 / panelW)));

@@ -13,7 +13,7 @@ import { WordVocabulary } from '../data/text';
 import { parsePgm, toPgm } from '../data/pgm';
 import { Captioner, CaptionImage } from '../models/captioner';
 import { greedyDecode, beamSearch } from '../models/decoding';
-import { CaptionTask, CaptionScores, readDigits, prepareCaptionData, buildCaptioner, captionTrainer, captionDefaults, scoreCaptioner, scoreCaptionStrings, sceneImage } from '../tasks/caption';
+import { CaptionTask, CaptionOptions, CaptionScores, readDigits, prepareCaptionData, buildCaptioner, captionTrainer, captionDefaults, scoreCaptioner, scoreCaptionStrings, sceneImage } from '../tasks/caption';
 import { mostFrequentCaption, fitTemplateCaptioner, templateCaption } from '../tasks/caption-baselines';
 import { SCENE_ROWS, SCENE_COLS, Scene } from '../tasks/caption-scenes';
 import { captionAttentionChart } from '../charts/caption-attention';
@@ -25,7 +25,7 @@ export const DEFAULT_CAPTION_CHECKPOINT = path.join('runs', 'caption', 'checkpoi
 
 export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   train: { kind: 'flag', help: 'train a captioner on scenes of digits and score it (seen and unseen combinations, baselines)' },
-  image: { kind: 'string', help: 'caption this PGM image (P2 or P5, 8-bit, 16 rows, any width)' },
+  image: { kind: 'string', help: 'caption this PGM image (P2 or P5, 8-bit, 16 rows, any width unless the model reads the rows)' },
   checkpoint: { kind: 'string', help: `the captioner to write (--train) or read (--image); default ${DEFAULT_CAPTION_CHECKPOINT}` },
   svg: { kind: 'string', help: '--image: draw the image with the attention of each word over it into this SVG file' },
   'black-ink': { kind: 'flag', help: '--image: the image is dark ink on a light background (default: light ink on black, as the digits data set)' },
@@ -37,6 +37,7 @@ export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   'test-scenes': { kind: 'int', help: '--train: test scenes of each of seen and unseen combinations', default: 1000, min: 1 },
   cell: { kind: 'string', help: 'recurrent cell (encoder and decoder)', default: 'gru', choices: Object.keys(CELLS) },
   bands: { kind: 'int', help: 'horizontal bands of the image, each read as a sequence of columns (1: whole columns; a divisor of 16)', default: 1, min: 1 },
+  regions: { kind: 'string', help: 'what the decoder attends over: the columns, or the columns and the rows (a second pass reads the rows)', default: 'columns', choices: ['columns', 'columns+rows'] },
   encoder: { kind: 'int', help: "the encoder's hidden size per direction", default: 64, min: 1 },
   hidden: { kind: 'int', help: "the decoder's hidden size H", default: 128, min: 1 },
   embedding: { kind: 'int', help: 'word embedding size', default: 32, min: 1 },
@@ -60,12 +61,14 @@ export function captionHelp(): string {
 normal or large, side by side or one above the other; each split's scenes use only that split's digit
 images), captions them from a small grammar ("a 3 to the left of a large 7", "a small 5 above a 2",
 "three digits : a 4 , a 9 and a 1"), and trains a captioner: a bidirectional GRU along the columns of
-each horizontal band of the image, a GRU decoder with additive attention over those regions. Some (digit, relation, digit) combinations
-never appear in training; the test reports seen and unseen combinations apart, beside the most frequent
+each horizontal band of the image (with --regions columns+rows, a second one along its rows), a GRU
+decoder with additive attention over those regions. Some (digit, relation, digit) combinations never
+appear in training; the test reports seen and unseen combinations apart, beside the most frequent
 caption and a template filled by per-position pixel classifiers. It writes the checkpoint, a few test
 scenes as PGM and their attention pictures beside it.
 
---image captions a PGM image of 16 rows (any number of columns) with a trained checkpoint.
+--image captions a PGM image of 16 rows (any number of columns; 24 for a model that reads the rows)
+with a trained checkpoint.
 
 ${formatOptions(CAPTION_OPTIONS)}`;
 }
@@ -89,12 +92,15 @@ function captionOf(model: Captioner, vocabulary: WordVocabulary, image: CaptionI
   return { words: d.ended ? [...words, '<eos>'] : words, caption: words.join(' '), attention: d.attention ?? [] };
 }
 
-function attentionSvg(title: string, image: CaptionImage, c: { words: string[]; attention: number[][] }, bands: number): string {
-  return captionAttentionChart({ title, rows: image.rows, cols: image.cols, pixels: image.pixels, words: c.words, attention: c.attention, bands });
+function attentionSvg(title: string, image: CaptionImage, c: { words: string[]; attention: number[][] }, model: Captioner): string {
+  return captionAttentionChart({
+    title, rows: image.rows, cols: image.cols, pixels: image.pixels, words: c.words, attention: c.attention,
+    bands: model.config.bands, rowRegions: model.rowEncoder !== null,
+  });
 }
 
 function captionFile(a: Parsed, out: Out): number {
-  const other = ['train', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
+  const other = ['train', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
   if (other.length) throw new ValueError(`caption --image: ${other.map((k) => `--${k}`).join(', ')} ${other.length > 1 ? 'are' : 'is'} for --train`);
   const file = a.image as string;
   if (!fs.existsSync(file)) throw new ValueError(`caption --image: no such file ${JSON.stringify(file)}`);
@@ -105,10 +111,13 @@ function captionFile(a: Parsed, out: Out): number {
   const vocabulary = WordVocabulary.fromJSON((task as unknown as CaptionTask).vocabulary, `checkpoint ${ck}: task.vocabulary`);
   const pgm = parsePgm(fs.readFileSync(file), file, { inverted: a['black-ink'] as boolean });
   const R = model.config.imageRows;
-  if (pgm.height !== R) throw new ValueError(`caption --image: ${file} is ${pgm.height} rows × ${pgm.width} columns; the model reads images of ${R} rows (any number of columns)`);
+  const C = model.config.imageCols;
+  if (pgm.height !== R || (model.rowEncoder && pgm.width !== C)) {
+    throw new ValueError(`caption --image: ${file} is ${pgm.height} rows × ${pgm.width} columns; the model reads images of ${R} rows (${model.rowEncoder ? `and ${C} columns: it reads the rows too` : 'any number of columns'})`);
+  }
   const image: CaptionImage = { rows: pgm.height, cols: pgm.width, pixels: pgm.pixels };
   const c = captionOf(model, vocabulary, image, a.beam as number);
-  if (a.svg !== null) writeFileIn(a.svg as string, attentionSvg(`${path.basename(file)}: "${c.caption}"`, image, c, model.config.bands));
+  if (a.svg !== null) writeFileIn(a.svg as string, attentionSvg(`${path.basename(file)}: "${c.caption}"`, image, c, model));
   if (a.json || !out.isTTY) out.write(JSON.stringify({ file, caption: c.caption }) + '\n');
   else out.write(`${file}: ${c.caption}${a.svg !== null ? `   (attention: ${a.svg})` : ''}\n`);
   return 0;
@@ -122,7 +131,7 @@ function writeFileIn(file: string, text: string): void {
 function trainCaptioner(a: Parsed, out: Out): number {
   for (const k of ['svg', 'black-ink']) if (a._given.has(k)) throw new ValueError(`caption --${k}: is for --image`);
   const o = captionDefaults({
-    cell: CELLS[a.cell as string], bands: a.bands as number, encoder: a.encoder as number, hidden: a.hidden as number, embedding: a.embedding as number, layers: a.layers as number,
+    cell: CELLS[a.cell as string], bands: a.bands as number, regions: a.regions as CaptionOptions['regions'], encoder: a.encoder as number, hidden: a.hidden as number, embedding: a.embedding as number, layers: a.layers as number,
     lr: a.lr as number, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
     maxSeconds: (a['max-seconds'] as number | null) ?? null, seed: a.seed as number,
   });
@@ -136,7 +145,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
   const data = prepareCaptionData(readDigits(file), { train: a.scenes as number, validation: a['val-scenes'] as number, test: a['test-scenes'] as number, seed: o.seed });
   line({ event: 'start', data: file, scenes: { train: data.train.length, validation: data.validation.length, testSeen: data.testSeen.length, testUnseen: data.testUnseen.length }, digitImages: data.images },
     `caption on ${file}: ${data.train.length} training, ${data.validation.length} validation, ${data.testSeen.length} + ${data.testUnseen.length} test scenes (seen + unseen combinations) `
-    + `from ${data.images.train} / ${data.images.validation} / ${data.images.test} digit images; ${o.cell} encoder ${o.encoder}×2 over ${o.bands} band${o.bands > 1 ? 's' : ''} of columns, decoder H=${o.hidden} with attention`);
+    + `from ${data.images.train} / ${data.images.validation} / ${data.images.test} digit images; ${o.cell} encoder ${o.encoder}×2 over ${o.bands} band${o.bands > 1 ? 's' : ''} of columns${o.regions === 'columns+rows' ? ' and over the rows' : ''}, decoder H=${o.hidden} with attention`);
   const task: CaptionTask & Record<string, unknown> = { name: 'caption', vocabulary: data.vocabulary.toJSON(), imageRows: SCENE_ROWS, pixelScale: 16, data: file, freshScenes, options: o };
   fs.mkdirSync(dir, { recursive: true });
   const batches = Math.ceil(data.train.length / o.batchSize);
@@ -173,7 +182,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
   for (const { s, name } of examples) {
     const image = sceneImage(s), c = captionOf(model, data.vocabulary, image, beam);
     fs.writeFileSync(path.join(dir, `${name}.pgm`), toPgm({ width: SCENE_COLS, height: SCENE_ROWS, pixels: image.pixels }, s.caption));
-    files[`${name}-attention.svg`] = attentionSvg(`${name}: "${c.caption}" (reference: "${s.caption}")`, image, c, model.config.bands);
+    files[`${name}-attention.svg`] = attentionSvg(`${name}: "${c.caption}" (reference: "${s.caption}")`, image, c, model);
   }
   const charts = writeOutputs(dir, files);
   const summary = {

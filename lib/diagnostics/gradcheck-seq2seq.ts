@@ -56,22 +56,33 @@ export function captionerCheckBatch(): { sources: CaptionImage[]; targets: numbe
   return { sources: [image(), image(), image()], targets: [[3, 4, 2], [5, 3, 4, 4, 2], [2]] };
 }
 
-/** Every cell × one and two decoder layers. */
-export function captionerMatrix(): { mode: CellKind; numLayers: 1 | 2 }[] {
-  return CELL_KINDS.flatMap((mode) => ([1, 2] as const).map((numLayers) => ({ mode, numLayers })));
+export interface CaptionerCheckConfig {
+  mode: CellKind;
+  numLayers: 1 | 2;
+  bands?: number; // default 2
+  rows?: boolean; // regions 'columns+rows' (CAP-5)
 }
 
-export function captionerLabel(c: { mode: CellKind; numLayers: 1 | 2 }): string {
-  return `captioner ${c.mode} L${c.numLayers}`;
+/** Every cell × one and two decoder layers, and every cell with row regions too. */
+export function captionerMatrix(): CaptionerCheckConfig[] {
+  return [
+    ...CELL_KINDS.flatMap((mode) => ([1, 2] as const).map((numLayers) => ({ mode, numLayers }))),
+    ...CELL_KINDS.map((mode) => ({ mode, numLayers: 1 as const, rows: true })),
+  ];
+}
+
+export function captionerLabel(c: CaptionerCheckConfig): string {
+  return `captioner ${c.mode} L${c.numLayers}${c.rows ? ' columns+rows' : ''}`;
 }
 
 /**
  * Checks every parameter of an image captioner (image encoder, its initial-state layers, attention,
- * decoder, output layer; two bands of two rows unless given, He = 3, E = 5, H = 6) as `runSeq2SeqGradcheck` does, weights made 3 times larger
- * for the same reason, one row free-running.
+ * decoder, output layer; two bands of two rows unless given, the row pass with `rows`; He = 3, E = 5, H = 6)
+ * as `runSeq2SeqGradcheck` does, weights made 3 times larger for the same reason, one row free-running.
  */
-export function runCaptionerGradcheck(c: { mode: CellKind; numLayers: 1 | 2; bands?: number }, seed = 13): GradcheckRow[] {
-  const model = new Captioner({ mode: c.mode, numLayers: c.numLayers, imageRows: 4, bands: c.bands ?? 2, encoderSize: 3, targetVocabSize: 6, embeddingSize: 5, hiddenSize: 6 }, seed);
+export function runCaptionerGradcheck(c: CaptionerCheckConfig, seed = 13): GradcheckRow[] {
+  const regions = c.rows ? { regions: 'columns+rows' as const, imageCols: 5 } : {};
+  const model = new Captioner({ mode: c.mode, numLayers: c.numLayers, imageRows: 4, bands: c.bands ?? 2, encoderSize: 3, targetVocabSize: 6, embeddingSize: 5, hiddenSize: 6, ...regions }, seed);
   for (const p of model.namedParameters()) if (!p.name.includes('embedding')) p.value.data.forEach((v, i) => (p.value.data[i] = 3 * v));
   const batch = captionerCheckBatch();
   model.zeroGrad();

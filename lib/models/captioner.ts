@@ -8,6 +8,9 @@
  *   (CAP-1)  x_{g,c} = the pixels of column c in band g, top to bottom           [R/G]
  *   (CAP-2)  k_{g,c} = [→h_{g,c} ‖ ←h_{g,c}] = BiRNN_enc(x_{g,1} … x_{g,C})       [2He]  each band read left to right
  *            and back, the same weights for every band; the regions s = g·C + c, S = G·C of them   k: [S,B,2He]
+ *   (CAP-5)  with regions 'columns+rows' (every image then C = imageCols wide), also the rows:
+ *            x_r = the pixels of row r [C];  k_{G·C+r} = BiRNN_row(x_1 … x_R)_r [2He]   read top to bottom and
+ *            back (weights of its own); R more regions, S = G·C + R
  *   (CAP-3)  k̄ = (1/S) Σ_s k_s                                                 [B,2He]   the mean annotation
  *   (CAP-4)  s_0 = tanh(k̄·W_hᵀ + b_h), reshaped to [L,B,H]; for an LSTM also c_0 = tanh(k̄·W_cᵀ + b_c)
  *   then the decoder of the encoder–decoder, unchanged (SEQ-3 … SEQ-5): the words it has written, additive
@@ -16,12 +19,15 @@
  *   (CAP-4') ∂L/∂s_0 ⊙ (1 − s_0²) → dW_h, db_h and ∂L/∂k̄ (the same for c_0)
  *   (CAP-3') dk_s += ∂L/∂k̄ / S for every region, beside what the attention sent back to k_s (ATT-1', ATT-5')
  *   (CAP-2') BPTT through both directions of the encoder, every band (the image itself takes no gradient)
+ *   (CAP-5') BPTT through the row encoder from dk_{G·C+r}, r = 1 … R
  *
  * Why columns and no convolution: a bidirectional recurrent pass over the columns gives every column an
  * annotation that knows the whole image (what is left and right of it), which is what the captions' relations
  * need, and it is the engine's own layer, already checked against PyTorch; the attention then picks the
- * columns a word is about. Bands (G = 2) give two digits one above the other regions of their own. An
- * image with R rows (the model's) and any number of columns can be captioned.
+ * columns a word is about. Two digits one above the other share their columns, though: the row pass (CAP-5)
+ * gives each of them regions of its own, the rows it covers, each knowing the rows above and below it.
+ * Bands (G = 2) split the columns instead. An image with R rows (the model's) and any number of columns
+ * can be captioned by a model of column regions; one with row regions reads images of its own width.
  */
 import { Mat, zeros, ValueError, ShapeError } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
@@ -45,6 +51,8 @@ export interface CaptionerConfig extends DecoderConfig {
   embeddingSize: number; // E
   hiddenSize: number; // H, the decoder's
   numLayers: number; // L, the decoder's (the encoder has one bidirectional layer)
+  regions?: 'columns' | 'columns+rows'; // what the decoder attends over (default 'columns'; 'columns+rows': CAP-5)
+  imageCols?: number; // C, every image's width, with 'columns+rows' (the row pass reads C pixels per step)
 }
 
 /** An image: `rows` × `cols` pixels in [0, 1], row after row. */
@@ -57,6 +65,7 @@ export interface CaptionImage {
 /** What the image encoder keeps for its backward. */
 export interface ImageCache {
   rnn: RecurrentCache;
+  rowRnn: RecurrentCache | null; // the row pass (CAP-5)
   mean: Mat; // [B,2He]  k̄
   initH: { cache: LinearCache; s0: Mat }; // s0 = tanh(k̄·W_hᵀ + b_h), [B,L·H]
   initC: { cache: LinearCache; s0: Mat } | null;
@@ -65,6 +74,7 @@ export interface ImageCache {
 export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDecoder<CaptionImage, ImageCache> {
   readonly config: CaptionerConfig;
   readonly encoder: Recurrent; // bidirectional, one layer, over the columns of every band
+  readonly rowEncoder: Recurrent | null; // bidirectional, one layer, over the rows (regions 'columns+rows')
   readonly initH: Linear; // [L·H,2He]
   readonly initC: Linear | null; // [L·H,2He] (LSTM)
   readonly targetEmbedding: Embedding;
@@ -79,10 +89,18 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
       if (!Number.isInteger(config[k]) || config[k] < 1) throw new ValueError(`Captioner ${k}: expected an integer >= 1, got ${config[k]}`);
     }
     if (config.imageRows % config.bands !== 0) throw new ValueError(`Captioner bands: expected a divisor of imageRows (${config.imageRows}), got ${config.bands}`);
+    const regions = config.regions ?? 'columns';
+    if (regions !== 'columns' && regions !== 'columns+rows') throw new ValueError(`Captioner regions: expected "columns" or "columns+rows", got ${JSON.stringify(regions)}`);
+    if (regions === 'columns+rows' && !(Number.isInteger(config.imageCols) && (config.imageCols as number) >= 1)) {
+      throw new ValueError(`Captioner imageCols: regions "columns+rows" read rows of a fixed width; expected an integer >= 1, got ${config.imageCols}`);
+    }
     this.config = { ...config };
     const { mode, imageRows: R, bands: G, encoderSize: He, embeddingSize: E, hiddenSize: H, numLayers: L } = config;
     const rng = new Rng(seed);
     this.encoder = new Recurrent({ mode, inputSize: R / G, hiddenSize: He, numLayers: 1, bidirectional: true, seed: seed + 1, trackGradNorms: false });
+    this.rowEncoder = regions === 'columns+rows'
+      ? new Recurrent({ mode, inputSize: config.imageCols as number, hiddenSize: He, numLayers: 1, bidirectional: true, seed: seed + 3, trackGradNorms: false })
+      : null;
     this.initH = new Linear(2 * He, L * H, { rng });
     this.initC = mode === 'lstm' ? new Linear(2 * He, L * H, { rng }) : null;
     this.targetEmbedding = new Embedding(config.targetVocabSize, E, { paddingIdx: PAD_ID, rng });
@@ -100,6 +118,7 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
     ];
     return [
       ...prefixed('encoder.rnn.', this.encoder.namedParameters()),
+      ...(this.rowEncoder ? prefixed('encoder.row_rnn.', this.rowEncoder.namedParameters()) : []),
       ...linear('encoder.init_h', this.initH),
       ...(this.initC ? linear('encoder.init_c', this.initC) : []),
       { name: 'decoder.embedding.weight', value: this.targetEmbedding.params.weight, grad: this.targetEmbedding.grads.weight },
@@ -117,7 +136,8 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
   encode(images: readonly CaptionImage[]): Encoded<ImageCache> {
     const B = images.length, R = this.config.imageRows;
     if (B === 0) throw new ValueError('Captioner.encode images: expected at least one image');
-    const C = images[0].cols;
+    const C = images[0].cols, rowPass = this.rowEncoder;
+    if (rowPass && C !== this.config.imageCols) throw new ShapeError(`Captioner.encode images[0]: expected ${this.config.imageCols} columns (the model reads rows of that width), got ${C}`);
     images.forEach((im, b) => {
       if (im.rows !== R) throw new ShapeError(`Captioner.encode images[${b}]: expected ${R} rows (the model's), got ${im.rows}`);
       if (im.cols !== C) throw new ShapeError(`Captioner.encode images[${b}]: expected ${C} columns as images[0], got ${im.cols}`);
@@ -128,8 +148,16 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
       for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) for (let r = 0; r < Rg; r++) X[(c * G * B + g * B + b) * Rg + r] = im.pixels[(g * Rg + r) * C + c]; // x_{g,c}   (CAP-1)
     });
     const rnn = this.encoder.forward(x); //                                    [C,G·B,2He]        (CAP-2)
-    const S = G * C, K2 = rnn.output.shape[2], keys = zeros([S, B, K2]), K = keys.data, O = rnn.output.data;
+    const S = G * C + (rowPass ? R : 0), K2 = rnn.output.shape[2], keys = zeros([S, B, K2]), K = keys.data, O = rnn.output.data;
     for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) K.set(O.subarray((c * G * B + g * B) * K2, (c * G * B + g * B + B) * K2), (g * C + c) * B * K2); // k_{g·C+c}   (CAP-2)
+    let rowRnn: RecurrentCache | null = null;
+    if (rowPass) {
+      const xr = zeros([R, B, C]); //                                          row r of image b: its C pixels
+      images.forEach((im, b) => { for (let r = 0; r < R; r++) xr.data.set(im.pixels.subarray(r * C, (r + 1) * C), (r * B + b) * C); });
+      const rows = rowPass.forward(xr); //                                     [R,B,2He]           (CAP-5)
+      K.set(rows.output.data, G * C * B * K2); //                              k_{G·C+r}, already in the keys' layout
+      rowRnn = rows.cache;
+    }
     const mean = zeros([B, K2]), M = mean.data;
     for (let s = 0; s < S; s++) for (let b = 0; b < B; b++) for (let j = 0; j < K2; j++) M[b * K2 + j] += K[(s * B + b) * K2 + j] / S; // k̄   (CAP-3)
     const initH = this.initState(this.initH, mean), initC = this.initC ? this.initState(this.initC, mean) : null;
@@ -137,7 +165,7 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
     return {
       B, lengths, keys, h_n: this.layersFirst(initH.s0, B), c_n: initC ? this.layersFirst(initC.s0, B) : null,
       attention: this.attention.prepare(keys, lengths), //                                       (ATT-1)
-      cache: { rnn: rnn.cache, mean, initH, initC },
+      cache: { rnn: rnn.cache, rowRnn, mean, initH, initC },
     };
   }
 
@@ -151,7 +179,7 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
 
   /** (CAP-4', CAP-3', CAP-2') Backward of the image encoder, given ∂L/∂s_0 (∂L/∂c_0) [L,B,H] and the attention's sums. */
   encoderBackward(enc: Encoded<ImageCache>, dh: Mat, dc: Mat | null, keyGrads: KeyGrads | null): void {
-    const { B, keys } = enc, [S, , K2] = keys.shape, G = this.config.bands, C = S / G;
+    const { B, keys } = enc, [S, , K2] = keys.shape, G = this.config.bands, Sr = this.rowEncoder ? this.config.imageRows : 0, C = (S - Sr) / G;
     const dKeys = keyGrads ? keyGrads.dKeys : zeros(keys.shape);
     if (keyGrads) this.attention.prepareBackward(enc.attention!, keyGrads.dP, dKeys); //       (ATT-1')
     const dMean = this.initBackward(this.initH, enc.cache.initH, this.rowsFirst(dh, B)); //      (CAP-4')
@@ -164,6 +192,11 @@ export class Captioner implements Seq2SeqParts<CaptionImage, ImageCache>, StepDe
     const dOut = zeros([C, G * B, K2]); //                                      back to the encoder's layout
     for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) dOut.data.set(DK.subarray((g * C + c) * B * K2, (g * C + c + 1) * B * K2), (c * G * B + g * B) * K2);
     this.encoder.backward(enc.cache.rnn, dOut); //                             BPTT along every band   (CAP-2')
+    if (this.rowEncoder && enc.cache.rowRnn) {
+      const dRows = zeros([Sr, B, K2]);
+      dRows.data.set(DK.subarray(G * C * B * K2, S * B * K2));
+      this.rowEncoder.backward(enc.cache.rowRnn, dRows); //                    BPTT along the rows      (CAP-5')
+    }
   }
 
   /** The masked cross-entropy of a batch (images and captions), as `Seq2Seq.loss`. */

@@ -87,6 +87,7 @@ export function sceneImage(s: { pixels: Float64Array }): CaptionImage {
 export interface CaptionOptions {
   cell?: CellKind; // default 'gru'
   bands?: number; // G, horizontal bands read as sequences of columns (a divisor of 16), default 1: whole columns
+  regions?: 'columns' | 'columns+rows'; // what the decoder attends over (CAP-5), default 'columns'
   encoder?: number; // He per direction, default 64
   hidden?: number; // the decoder's H, default 128
   embedding?: number; // E, default 32
@@ -109,13 +110,14 @@ export interface CaptionOptions {
 
 export function captionDefaults(o: CaptionOptions) {
   const r = {
-    cell: o.cell ?? 'gru', bands: o.bands ?? 1, encoder: o.encoder ?? 64, hidden: o.hidden ?? 128, embedding: o.embedding ?? 32, layers: o.layers ?? 1,
+    cell: o.cell ?? 'gru', bands: o.bands ?? 1, regions: o.regions ?? 'columns', encoder: o.encoder ?? 64, hidden: o.hidden ?? 128, embedding: o.embedding ?? 32, layers: o.layers ?? 1,
     lr: o.lr ?? 0.004, batchSize: o.batchSize ?? 32, epochs: o.epochs ?? 12, patience: o.patience === undefined ? 3 : o.patience,
     clip: o.clip ?? 5, teacherForcing: o.teacherForcing ?? 1, maxSeconds: o.maxSeconds ?? null, seed: o.seed ?? 1,
   };
   for (const k of ['bands', 'encoder', 'hidden', 'embedding', 'layers', 'batchSize', 'epochs'] as const) {
     if (!Number.isInteger(r[k]) || r[k] < 1) throw new ValueError(`caption ${k}: expected an integer >= 1, got ${r[k]}`);
   }
+  if (r.regions !== 'columns' && r.regions !== 'columns+rows') throw new ValueError(`caption regions: expected "columns" or "columns+rows", got ${JSON.stringify(r.regions)}`);
   if (!(r.teacherForcing >= 0 && r.teacherForcing <= 1)) throw new ValueError(`caption teacherForcing: expected a probability in [0, 1], got ${r.teacherForcing}`);
   return r;
 }
@@ -125,6 +127,7 @@ export function buildCaptioner(vocabulary: WordVocabulary, o: CaptionOptions): C
   return new Captioner({
     mode: r.cell, imageRows: SCENE_ROWS, bands: r.bands, encoderSize: r.encoder, targetVocabSize: vocabulary.size,
     embeddingSize: r.embedding, hiddenSize: r.hidden, numLayers: r.layers,
+    ...(r.regions === 'columns+rows' ? { regions: r.regions, imageCols: SCENE_COLS } : {}),
   }, r.seed);
 }
 

@@ -26,6 +26,8 @@ export function checkCaptionerConfig(config: unknown, what: string): CaptionerCo
   for (const k of ['imageRows', 'bands', 'encoderSize', 'targetVocabSize', 'embeddingSize', 'hiddenSize', 'numLayers']) {
     if (!Number.isInteger(m[k]) || (m[k] as number) < 1) throw new ValueError(`${what}.${k}: expected an integer >= 1, got ${JSON.stringify(m[k])}`);
   }
+  if (m.regions !== undefined && m.regions !== 'columns' && m.regions !== 'columns+rows') throw new ValueError(`${what}.regions: expected "columns" or "columns+rows", got ${JSON.stringify(m.regions)}`);
+  if (m.regions === 'columns+rows' && !(Number.isInteger(m.imageCols) && (m.imageCols as number) >= 1)) throw new ValueError(`${what}.imageCols: expected an integer >= 1 with regions "columns+rows", got ${JSON.stringify(m.imageCols)}`);
   return m as unknown as CaptionerConfig;
 }
 

@@ -65,6 +65,21 @@ describe('unrolled caption', () => {
     expect(runCaption(['--image', wide, '--checkpoint', ckpt], capture().out)).toBe(0);
   });
 
+  it('--regions columns+rows: the checkpoint reads the rows too, so --image takes images of its width only', () => {
+    const rowsCkpt = path.join(dir, 'rows', 'checkpoint.json'), c = capture();
+    expect(runCaption(['--train', '--regions', 'columns+rows', '--data', data, '--scenes', '60', '--val-scenes', '10', '--test-scenes', '10', '--epochs', '1', '--encoder', '4', '--hidden', '6', '--embedding', '4', '--workers', '1', '--checkpoint', rowsCkpt, '--json'], c.out)).toBe(0);
+    const saved = JSON.parse(fs.readFileSync(rowsCkpt, 'utf8'));
+    expect(saved.model).toMatchObject({ regions: 'columns+rows', imageCols: 24 });
+    expect(Object.keys(saved.weights)).toContain('encoder.row_rnn.weight_ih_l0');
+    const svg = path.join(dir, 'rows', 'a.svg');
+    expect(runCaption(['--image', path.join(dir, 'rows', 'seen-1.pgm'), '--checkpoint', rowsCkpt, '--svg', svg], capture().out)).toBe(0);
+    expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
+    const wide = path.join(dir, 'wide-rows.pgm');
+    fs.writeFileSync(wide, toPgm({ width: 40, height: 16, pixels: new Float64Array(640).fill(0.1) }));
+    expect(() => runCaption(['--image', wide, '--checkpoint', rowsCkpt], capture().out)).toThrow(new ValueError(`caption --image: ${wide} is 16 rows × 40 columns; the model reads images of 16 rows (and 24 columns: it reads the rows too)`));
+    expect(() => runCaption(['--train', '--regions', 'rows'], capture().out)).toThrow(/--regions: expected one of columns, columns\+rows/);
+  });
+
   it('refuses in one line: no mode, both modes, an image of another height, another task\'s checkpoint, a missing checkpoint', () => {
     expect(() => runCaption([], capture().out)).toThrow(new ValueError('caption: give --train (train and score a captioner) or --image FILE.pgm (caption an image)'));
     expect(() => runCaption(['--train', '--image', 'x.pgm'], capture().out)).toThrow(new ValueError('caption: give --train or --image FILE.pgm, not both'));
@@ -92,6 +107,16 @@ describe('captionAttentionChart', () => {
     expect(svg).toContain('fill-opacity="0.280"'); // 0.1 / 0.25 · 0.7
     expect(() => captionAttentionChart({ title: '', rows: 1, cols: 1, pixels: [0], words: ['a'], attention: [] })).toThrow('1 words but 0 rows of attention');
     expect(() => captionAttentionChart({ title: '', rows: 2, cols: 3, pixels: [0, 0, 0, 0, 0, 0], words: ['a'], attention: [[1, 0, 0]], bands: 2 })).toThrow('attention[0]: expected 6 weights (2 band(s) × 3 columns), got 3');
+  });
+
+  it('with row regions, region bands·cols + r is a strip across row r', () => {
+    const svg = captionAttentionChart({ title: 't', rows: 4, cols: 2, pixels: new Array(8).fill(0), words: ['a'], attention: [[0, 0, 0, 0, 1, 0]], rowRegions: true });
+    const tinted = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="(\d+)" height="(\d+)" fill="red"/g)];
+    expect(tinted.length).toBe(1);
+    const [, , , width, height] = tinted[0].map(Number);
+    expect(width).toBe(2 * height); // the whole width (2 columns), one row high
+    expect(() => captionAttentionChart({ title: '', rows: 2, cols: 3, pixels: new Array(6).fill(0), words: ['a'], attention: [[1, 0, 0]], rowRegions: true }))
+      .toThrow('attention[0]: expected 5 weights (1 band(s) × 3 columns + 2 rows), got 3');
   });
 
   it('tints each region in its own band: region g·cols + c covers rows of band g only', () => {

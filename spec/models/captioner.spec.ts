@@ -1,4 +1,4 @@
-import { ShapeError } from '../../lib/kernels/tensor';
+import { ShapeError, zeros } from '../../lib/kernels/tensor';
 import { Captioner, CaptionerConfig, CaptionImage } from '../../lib/models/captioner';
 import { captionerCheckBatch, runCaptionerGradcheck } from '../../lib/diagnostics/gradcheck-seq2seq';
 import { greedyDecode, beamSearch } from '../../lib/models/decoding';
@@ -34,6 +34,45 @@ describe('Captioner', () => {
     const kTop = alone.encode([top]).keys, kBottom = alone.encode([bottom]).keys;
     expect(Array.from(enc.keys.data.subarray(0, 30))).toEqual(Array.from(kTop.data));
     expect(Array.from(enc.keys.data.subarray(30))).toEqual(Array.from(kBottom.data));
+  });
+
+  it('gradient check with row regions (CAP-5): the row pass\'s weights too, every cell', () => {
+    for (const mode of ['gru', 'lstm', 'rnn_tanh'] as const) {
+      const rows = runCaptionerGradcheck({ mode, numLayers: 1, rows: true });
+      expect(rows.filter((r) => r.name.startsWith('encoder.row_rnn.')).length).toBe(8);
+      for (const r of rows) expect([mode, r.name, r.maxRelError < 1e-6, r.maxAbsGrad > 1e-5]).toEqual([mode, r.name, true, true]);
+    }
+  });
+
+  it('row regions come after the column regions: region G·C + r is what a bidirectional pass over the rows gives row r', () => {
+    const config = { ...small('gru'), regions: 'columns+rows' as const, imageCols: 5 };
+    const model = new Captioner(config, 6), columnsOnly = new Captioner(small('gru'), 6);
+    const im: CaptionImage = { rows: 4, cols: 5, pixels: Float64Array.from({ length: 20 }, (_, i) => (i * 7 % 11) / 11) };
+    const enc = model.encode([im, { ...im, pixels: im.pixels.map((v) => 1 - v) }]);
+    expect(enc.keys.shape).toEqual([2 * 5 + 4, 2, 6]);
+    expect(Array.from(enc.lengths)).toEqual([14, 14]);
+    // the column regions are the column model's (same seed, same encoder weights)
+    const cols = columnsOnly.encode([im, { ...im, pixels: im.pixels.map((v) => 1 - v) }]).keys;
+    expect(Array.from(enc.keys.data.subarray(0, 10 * 2 * 6))).toEqual(Array.from(cols.data));
+    // row r of image b: the row encoder over the rows as a sequence, read on its own
+    const xr = zeros([4, 1, 5]);
+    for (let r = 0; r < 4; r++) for (let c = 0; c < 5; c++) xr.set(r, 0, c, im.pixels[r * 5 + c]);
+    const alone = model.rowEncoder!.forward(xr).output;
+    for (let r = 0; r < 4; r++) expect(Array.from(enc.keys.pick(10 + r, 0).data.subarray(enc.keys.pick(10 + r, 0).offset, enc.keys.pick(10 + r, 0).offset + 6))).toEqual(Array.from(alone.data.subarray(r * 6, r * 6 + 6)));
+    expect(model.namedParameters().map((p) => p.name).filter((n) => n.startsWith('encoder.row_rnn.'))).toEqual([
+      'encoder.row_rnn.weight_ih_l0', 'encoder.row_rnn.weight_hh_l0', 'encoder.row_rnn.bias_ih_l0', 'encoder.row_rnn.bias_hh_l0',
+      'encoder.row_rnn.weight_ih_l0_reverse', 'encoder.row_rnn.weight_hh_l0_reverse', 'encoder.row_rnn.bias_ih_l0_reverse', 'encoder.row_rnn.bias_hh_l0_reverse',
+    ]);
+    expect(model.rowEncoder!.namedParameters()[0].value.shape).toEqual([9, 5]); // reads C = 5 pixels per step
+    const [d] = greedyDecode(model, [im], 4);
+    for (const row of d.attention!) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('with row regions the width is the model\'s; a configuration without one is refused', () => {
+    const model = new Captioner({ ...small('gru'), regions: 'columns+rows', imageCols: 5 });
+    expect(() => model.encode([{ rows: 4, cols: 6, pixels: new Float64Array(24) }])).toThrow(new ShapeError('Captioner.encode images[0]: expected 5 columns (the model reads rows of that width), got 6'));
+    expect(() => new Captioner({ ...small('gru'), regions: 'columns+rows' })).toThrow('Captioner imageCols: regions "columns+rows" read rows of a fixed width; expected an integer >= 1, got undefined');
+    expect(() => new Captioner({ ...small('gru'), regions: 'rows' as never })).toThrow('Captioner regions: expected "columns" or "columns+rows", got "rows"');
   });
 
   it('refuses a number of bands that does not divide the rows', () => {
