@@ -9,7 +9,7 @@
  *   (CAP-2)  k_{g,c} = [→h_{g,c} ‖ ←h_{g,c}] = BiRNN_enc(x_{g,1} … x_{g,C})       [2He]  each band read left to right
  *            and back, the same weights for every band; the regions s = g·C + c, S = G·C of them   k: [S,B,2He]
  *   (CAP-5)  with regions 'columns+rows' (every image then C = imageCols wide), also the rows:
- *            x_r = the pixels of row r [C];  k_{G·C+r} = BiRNN_row(x_1 … x_R)_r [2He]   read top to bottom and
+ *            y_r = the pixels of row r [C];  k_{G·C+r} = BiRNN_row(y_1 … y_R)_r [2He]   read top to bottom and
  *            back (weights of its own); R more regions, S = G·C + R
  *   (CAP-3)  k̄ = (1/S) Σ_s k_s                                                 [B,2He]   the mean annotation
  *   (CAP-4)  s_0 = tanh(k̄·W_hᵀ + b_h), reshaped to [L,B,H]; for an LSTM also c_0 = tanh(k̄·W_cᵀ + b_c)
