@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ValueError } from '../kernels/tensor';
 import { formatSeconds } from '../training/progress';
-import { readCaptionerCheckpoint } from '../training/caption-checkpoint';
-import { addMetrics } from '../training/checkpoint';
+import { readCaptionerCheckpoint, captionerFromJson } from '../training/caption-checkpoint';
+import { TrainingState, addMetrics, checkTrainingState, checkpointTaskName, readCheckpointJson } from '../training/checkpoint';
 import { WordVocabulary } from '../data/text';
 import { parsePgm, toPgm } from '../data/pgm';
 import { Captioner, CaptionImage } from '../models/captioner';
@@ -19,7 +19,7 @@ import { SCENE_ROWS, SCENE_COLS, Scene } from '../tasks/caption-scenes';
 import { captionAttentionChart } from '../charts/caption-attention';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
 import { CELLS, Out, registered, writeOutputs } from './model-options';
-import { defaultWorkers } from './train-options';
+import { defaultWorkers, refuseChangesOnResume } from './train-options';
 
 export const DEFAULT_CAPTION_CHECKPOINT = path.join('runs', 'caption', 'checkpoint.json');
 
@@ -27,6 +27,7 @@ export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   train: { kind: 'flag', help: 'train a captioner on scenes of digits and score it (seen and unseen combinations, baselines)' },
   image: { kind: 'string', help: 'caption this PGM image (P2 or P5, 8-bit, 16 rows, any width unless the model reads the rows)' },
   checkpoint: { kind: 'string', help: `the captioner to write (--train) or read (--image); default ${DEFAULT_CAPTION_CHECKPOINT}` },
+  resume: { kind: 'string', help: '--train: continue the run of this checkpoint exactly (the model, the data and the training come from it; --epochs is the total)' },
   svg: { kind: 'string', help: '--image: draw the image with the attention of each word over it into this SVG file' },
   'black-ink': { kind: 'flag', help: '--image: the image is dark ink on a light background (default: light ink on black, as the digits data set)' },
   beam: { kind: 'int', help: 'beam width; 1 is greedy decoding', default: 1, min: 1 },
@@ -100,7 +101,7 @@ function attentionSvg(title: string, image: CaptionImage, c: { words: string[]; 
 }
 
 function captionFile(a: Parsed, out: Out): number {
-  const other = ['train', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
+  const other = ['train', 'resume', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
   if (other.length) throw new ValueError(`caption --image: ${other.map((k) => `--${k}`).join(', ')} ${other.length > 1 ? 'are' : 'is'} for --train`);
   const file = a.image as string;
   if (!fs.existsSync(file)) throw new ValueError(`caption --image: no such file ${JSON.stringify(file)}`);
@@ -128,29 +129,54 @@ function writeFileIn(file: string, text: string): void {
   fs.writeFileSync(file, text);
 }
 
+/** What a caption checkpoint's task holds, to rebuild its data and its training on --resume. */
+interface CaptionTaskJson extends CaptionTask {
+  data: string;
+  freshScenes: boolean;
+  scenes?: { train: number; validation: number; test: number };
+  options: ReturnType<typeof captionDefaults>;
+}
+
+/** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
+const FROM_CHECKPOINT = ['data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'patience', 'seed'];
+
+/** The checkpoint to continue, checked: a caption run's, with what its data needs. */
+function resumedRun(file: string): { json: Record<string, unknown>; task: CaptionTaskJson } {
+  const json = readCheckpointJson(file) as Record<string, unknown>;
+  if (checkpointTaskName(json) !== 'caption') throw new ValueError(`caption --resume: ${file} is not a caption checkpoint`);
+  const task = json.task as CaptionTaskJson;
+  if (!task.scenes) throw new ValueError(`caption --resume: ${file} does not record its numbers of scenes (it was written before runs could be resumed); train anew`);
+  checkTrainingState(json, `checkpoint ${file}`);
+  return { json, task };
+}
+
 function trainCaptioner(a: Parsed, out: Out): number {
   for (const k of ['svg', 'black-ink']) if (a._given.has(k)) throw new ValueError(`caption --${k}: is for --image`);
-  const o = captionDefaults({
+  if (a.resume !== null) refuseChangesOnResume(a, FROM_CHECKPOINT, 'the model, the data and the training', 'caption');
+  const resumed = a.resume !== null ? resumedRun(a.resume as string) : null;
+  const o = resumed ? { ...resumed.task.options, epochs: a.epochs as number, maxSeconds: (a['max-seconds'] as number | null) ?? null } : captionDefaults({
     cell: CELLS[a.cell as string], bands: a.bands as number, regions: a.regions as CaptionOptions['regions'], encoder: a.encoder as number, hidden: a.hidden as number, embedding: a.embedding as number, layers: a.layers as number,
     lr: a.lr as number, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
     maxSeconds: (a['max-seconds'] as number | null) ?? null, seed: a.seed as number,
   });
-  const freshScenes = !(a['fixed-scenes'] as boolean);
-  const file = (a.data as string | null) ?? registered('digits', '--data FILE');
-  const checkpoint = (a.checkpoint as string | null) ?? DEFAULT_CAPTION_CHECKPOINT;
+  const freshScenes = resumed ? resumed.task.freshScenes : !(a['fixed-scenes'] as boolean);
+  const file = resumed?.task.data ?? (a.data as string | null) ?? registered('digits', '--data FILE');
+  const checkpoint = (a.checkpoint as string | null) ?? (resumed ? (a.resume as string) : DEFAULT_CAPTION_CHECKPOINT);
+  const counts = resumed?.task.scenes ?? { train: a.scenes as number, validation: a['val-scenes'] as number, test: a['test-scenes'] as number };
   const dir = path.dirname(path.resolve(checkpoint));
   const json = (a.json as boolean) || !out.isTTY;
   const line = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : `\r\x1b[K${text}\n`);
   const started = Date.now();
-  const data = prepareCaptionData(readDigits(file), { train: a.scenes as number, validation: a['val-scenes'] as number, test: a['test-scenes'] as number, seed: o.seed });
+  const data = prepareCaptionData(readDigits(file), { ...counts, seed: o.seed });
   line({ event: 'start', data: file, scenes: { train: data.train.length, validation: data.validation.length, testSeen: data.testSeen.length, testUnseen: data.testUnseen.length }, digitImages: data.images },
     `caption on ${file}: ${data.train.length} training, ${data.validation.length} validation, ${data.testSeen.length} + ${data.testUnseen.length} test scenes (seen + unseen combinations) `
     + `from ${data.images.train} / ${data.images.validation} / ${data.images.test} digit images; ${o.cell} encoder ${o.encoder}×2 over ${o.bands} band${o.bands > 1 ? 's' : ''} of columns${o.regions === 'columns+rows' ? ' and over the rows' : ''}, decoder H=${o.hidden} with attention`);
-  const task: CaptionTask & Record<string, unknown> = { name: 'caption', vocabulary: data.vocabulary.toJSON(), imageRows: SCENE_ROWS, pixelScale: 16, data: file, freshScenes, options: o };
+  const task: CaptionTask & Record<string, unknown> = { name: 'caption', vocabulary: data.vocabulary.toJSON(), imageRows: SCENE_ROWS, pixelScale: 16, data: file, freshScenes, scenes: counts, options: o };
   fs.mkdirSync(dir, { recursive: true });
   const batches = Math.ceil(data.train.length / o.batchSize);
   let lastDraw = 0, lossAvg: number | null = null;
-  const model = buildCaptioner(data.vocabulary, o);
+  const what = `checkpoint ${a.resume}`;
+  const model = resumed ? captionerFromJson(resumed.json, what).model : buildCaptioner(data.vocabulary, o); // resumed: the latest weights
   const trainer = captionTrainer(model, data, {
     ...o, freshScenes, workers: (a.workers as number | null) ?? defaultWorkers(o.batchSize), checkpointPath: checkpoint, task,
     onStep: (s) => {
@@ -164,7 +190,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
     },
     onEval: (e) => line({ event: 'eval', step: e.step, epoch: trainer.counters.epoch, valLoss: e.valLoss, improved: e.improved, seconds: (Date.now() - started) / 1000 },
       `epoch ${trainer.counters.epoch}: validation ${e.valLoss.toFixed(4)} nats/word${e.improved ? ' (best)' : ''}  ${formatSeconds((Date.now() - started) / 1000)}`),
-  });
+  }, resumed ? { state: resumed.json as unknown as TrainingState, what } : null);
   const result = trainer.run(); // ends at the best validated weights
   if (result.valLoss === null || !Number.isFinite(result.valLoss)) throw new ValueError('caption: no epoch finished within --max-seconds, so there is no validated model; allow more time');
   const beam = a.beam as number;

@@ -84,7 +84,7 @@ export function defaultWorkers(batch: number): number {
 }
 
 /** Refuses the options that fix a run when it resumes: they come from the checkpoint (`what` says what they are). */
-export function refuseChangesOnResume(a: Parsed, fixed: readonly string[], what: string): void {
+export function refuseChangesOnResume(a: Parsed, fixed: readonly string[], what: string, command = 'train'): void {
   const given = fixed.filter((k) => a._given.has(k));
-  if (given.length) throw new ValueError(`train --resume: ${given.map((k) => `--${k}`).join(', ')} cannot change on resume; ${what} come from the checkpoint`);
+  if (given.length) throw new ValueError(`${command} --resume: ${given.map((k) => `--${k}`).join(', ')} cannot change on resume; ${what} come from the checkpoint`);
 }

@@ -19,6 +19,7 @@ import { Dataset } from '../training/learner';
 import { createOptimizer } from '../training/optimizers';
 import { CAPTION_FORMAT, CAPTION_VERSION } from '../training/caption-checkpoint';
 import { Trainer, TrainerOptions } from '../training/trainer';
+import { TrainingState } from '../training/checkpoint';
 import { WordVocabulary, SPECIAL_WORDS, tokenize } from '../data/text';
 import { readNumericRows } from '../data/labelled';
 import { corpusBleu } from './metrics';
@@ -136,8 +137,11 @@ export function captionDataset(vocabulary: WordVocabulary, scenes: readonly Scen
   return new PairDataset({ sources: scenes.map(sceneImage), targets: scenes.map((s) => vocabulary.encode(s.caption, { eos: true })) }, teacherForcing);
 }
 
-/** A Trainer for the captioner on data.train, validated on data.validation once per epoch (Adam, clipping, early stopping). */
-export function captionTrainer(model: Captioner, data: CaptionData, o: CaptionOptions): Trainer<PairBatch<CaptionImage>, Captioner> {
+/**
+ * A Trainer for the captioner on data.train, validated on data.validation once per epoch (Adam, clipping,
+ * early stopping); with `resume` (a checkpoint's training state), one that continues that run exactly.
+ */
+export function captionTrainer(model: Captioner, data: CaptionData, o: CaptionOptions, resume: { state: TrainingState; what: string } | null = null): Trainer<PairBatch<CaptionImage>, Captioner> {
   const r = captionDefaults(o);
   const epoch = Math.ceil(data.train.length / r.batchSize);
   const options: TrainerOptions = {
@@ -147,7 +151,9 @@ export function captionTrainer(model: Captioner, data: CaptionData, o: CaptionOp
   };
   const learner = new Seq2SeqLearner(model, { format: CAPTION_FORMAT, format_version: CAPTION_VERSION });
   const train = o.freshScenes === false ? captionDataset(data.vocabulary, data.train, r.teacherForcing) : new FreshScenes(data, data.train.length, r.teacherForcing);
-  return new Trainer(learner, createOptimizer('adam', { lr: r.lr }), train, captionDataset(data.vocabulary, data.validation, 1), options);
+  const validation = captionDataset(data.vocabulary, data.validation, 1);
+  if (resume) return Trainer.resume(learner, resume.state, train, validation, options, resume.what);
+  return new Trainer(learner, createOptimizer('adam', { lr: r.lr }), train, validation, options);
 }
 
 /**

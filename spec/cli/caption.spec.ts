@@ -80,6 +80,26 @@ describe('unrolled caption', () => {
     expect(() => runCaption(['--train', '--regions', 'rows'], capture().out)).toThrow(/--regions: expected one of columns, columns\+rows/);
   });
 
+  it('--resume continues a run exactly: one epoch, then resumed to two, is the two-epoch run bit for bit', () => {
+    const common = ['--train', '--data', data, '--scenes', '64', '--val-scenes', '10', '--test-scenes', '10', '--encoder', '4', '--hidden', '6', '--embedding', '4', '--workers', '1', '--json'];
+    const whole = path.join(dir, 'whole', 'checkpoint.json'), parts = path.join(dir, 'parts', 'checkpoint.json');
+    expect(runCaption([...common, '--epochs', '2', '--checkpoint', whole], capture().out)).toBe(0);
+    expect(runCaption([...common, '--epochs', '1', '--checkpoint', parts], capture().out)).toBe(0);
+    const c = capture();
+    expect(runCaption(['--train', '--resume', parts, '--epochs', '2', '--workers', '1', '--json'], c.out)).toBe(0);
+    const evals = c.text().trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.event === 'eval');
+    expect(evals.map((e) => e.epoch)).toEqual([2]); // only the second epoch was trained
+    const a = JSON.parse(fs.readFileSync(whole, 'utf8')), b = JSON.parse(fs.readFileSync(parts, 'utf8'));
+    expect(b.weights).toEqual(a.weights);
+    expect(b.trainer.bestWeights).toEqual(a.trainer.bestWeights);
+    expect(b.metrics.seen).toEqual(a.metrics.seen);
+    expect(b.counters).toEqual(a.counters);
+    expect(() => runCaption(['--train', '--resume', parts, '--hidden', '9'], capture().out)).toThrow(new ValueError('caption --resume: --hidden cannot change on resume; the model, the data and the training come from the checkpoint'));
+    const other = path.join(dir, 'not-caption.json');
+    fs.writeFileSync(other, JSON.stringify({ format: 'unrolled-seq2seq', format_version: 1, task: { name: 'translate' } }));
+    expect(() => runCaption(['--train', '--resume', other], capture().out)).toThrow(new ValueError(`caption --resume: ${other} is not a caption checkpoint`));
+  });
+
   it('refuses in one line: no mode, both modes, an image of another height, another task\'s checkpoint, a missing checkpoint', () => {
     expect(() => runCaption([], capture().out)).toThrow(new ValueError('caption: give --train (train and score a captioner) or --image FILE.pgm (caption an image)'));
     expect(() => runCaption(['--train', '--image', 'x.pgm'], capture().out)).toThrow(new ValueError('caption: give --train or --image FILE.pgm, not both'));
