@@ -141,13 +141,14 @@ interface CaptionTaskJson extends CaptionTask {
 const FROM_CHECKPOINT = ['data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'patience', 'seed'];
 
 /** The checkpoint to continue, checked: a caption run's, with what its data needs. */
-function resumedRun(file: string): { json: Record<string, unknown>; task: CaptionTaskJson } {
+function resumedRun(file: string): { json: Record<string, unknown>; task: CaptionTaskJson; what: string } {
   const json = readCheckpointJson(file) as Record<string, unknown>;
   if (checkpointTaskName(json) !== 'caption') throw new ValueError(`caption --resume: ${file} is not a caption checkpoint`);
   const task = json.task as CaptionTaskJson;
   if (!task.scenes) throw new ValueError(`caption --resume: ${file} does not record its numbers of scenes (it was written before runs could be resumed); train anew`);
-  checkTrainingState(json, `checkpoint ${file}`);
-  return { json, task };
+  const what = `checkpoint ${file}`;
+  checkTrainingState(json, what);
+  return { json, task, what };
 }
 
 function trainCaptioner(a: Parsed, out: Out): number {
@@ -175,8 +176,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
   fs.mkdirSync(dir, { recursive: true });
   const batches = Math.ceil(data.train.length / o.batchSize);
   let lastDraw = 0, lossAvg: number | null = null;
-  const what = `checkpoint ${a.resume}`;
-  const model = resumed ? captionerFromJson(resumed.json, what).model : buildCaptioner(data.vocabulary, o); // resumed: the latest weights
+  const model = resumed ? captionerFromJson(resumed.json, resumed.what).model : buildCaptioner(data.vocabulary, o); // resumed: the latest weights
   const trainer = captionTrainer(model, data, {
     ...o, freshScenes, workers: (a.workers as number | null) ?? defaultWorkers(o.batchSize), checkpointPath: checkpoint, task,
     onStep: (s) => {
@@ -190,7 +190,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
     },
     onEval: (e) => line({ event: 'eval', step: e.step, epoch: trainer.counters.epoch, valLoss: e.valLoss, improved: e.improved, seconds: (Date.now() - started) / 1000 },
       `epoch ${trainer.counters.epoch}: validation ${e.valLoss.toFixed(4)} nats/word${e.improved ? ' (best)' : ''}  ${formatSeconds((Date.now() - started) / 1000)}`),
-  }, resumed ? { state: resumed.json as unknown as TrainingState, what } : null);
+  }, resumed ? { state: resumed.json as unknown as TrainingState, what: resumed.what } : null);
   const result = trainer.run(); // ends at the best validated weights
   if (result.valLoss === null || !Number.isFinite(result.valLoss)) throw new ValueError('caption: no epoch finished within --max-seconds, so there is no validated model; allow more time');
   const beam = a.beam as number;
