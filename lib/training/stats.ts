@@ -3,6 +3,7 @@
  * large a step the gradient asks for, relative to the weights), and the global gradient norm.
  */
 import { NamedParameter } from '../kernels/parameter';
+import { ValueError } from '../kernels/tensor';
 
 export interface ParameterStat {
   name: string;
@@ -19,9 +20,14 @@ export function parameterStats(params: NamedParameter[]): { tensors: ParameterSt
   let total = 0;
   const tensors = params.map((p) => {
     const gd = p.grad.data, wd = p.value.data;
+    if (gd.length !== wd.length) throw new ValueError(`parameterStats ${p.name}: expected a gradient of ${wd.length} values like its weights, got ${gd.length}`);
+    // One pass, two sums: each is still added in index order (the same bits as two passes), but the two
+    // chains of dependent additions interleave, which halves the time on a large model.
     let g = 0, w = 0;
-    for (let k = 0; k < gd.length; k++) g += gd[k] * gd[k];
-    for (let k = 0; k < wd.length; k++) w += wd[k] * wd[k];
+    for (let k = 0; k < gd.length; k++) {
+      g += gd[k] * gd[k];
+      w += wd[k] * wd[k];
+    }
     const gradNorm = Math.sqrt(g), weightNorm = Math.sqrt(w);
     total += gradNorm * gradNorm;
     return { name: p.name, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : gradNorm > 0 ? Infinity : 0 };

@@ -49,11 +49,40 @@ describe('gradient clipping', () => {
     expect(() => clipGradNorm(grads([[1]]), 0)).toThrow(new ValueError('clipGradNorm maxNorm: expected a finite number > 0, got 0'));
     expect(() => clipGradValue(grads([[1]]), -1)).toThrow('clipGradValue clipValue: expected a finite number > 0, got -1');
   });
+
+  it('reports the 2-norm after clipping as gradNorm of the clipped gradients, bit for bit', () => {
+    const ps = grads([Array.from({ length: 257 }, (_, k) => Math.sin(k) * 3), [1e-3, -7, 2.5]]);
+    const r = clipGradNorm(ps, 0.75);
+    expect(r.clipped).toBe(true);
+    expect(r.normAfter).toBe(gradNorm(ps));
+    expect(r.normAfter).not.toBe(r.normBefore);
+  });
 });
 
-describe('the global norm of the per-tensor statistics', () => {
-  it('is the same number as gradNorm, bit for bit', () => {
+describe('the per-tensor statistics', () => {
+  it('give the same global norm as gradNorm, bit for bit', () => {
     const ps = grads([[0.1, -3e-3, 7], [1e-8, 2], [5]]);
     expect(parameterStats(ps).globalNorm).toBe(gradNorm(ps));
+  });
+
+  it('sum each norm in index order: the norms equal separate plain sums bit for bit', () => {
+    const n = 1001;
+    const grad = zeros([n]), value = zeros([n]);
+    for (let k = 0; k < n; k++) {
+      grad.data[k] = Math.cos(k * 0.37) * 10 ** ((k % 7) - 3);
+      value.data[k] = Math.sin(k * 1.3) * 10 ** ((k % 5) - 2);
+    }
+    let g = 0, w = 0;
+    for (let k = 0; k < n; k++) g += grad.data[k] * grad.data[k];
+    for (let k = 0; k < n; k++) w += value.data[k] * value.data[k];
+    const [t] = parameterStats([{ name: 'W', value, grad }]).tensors;
+    expect(t.gradNorm).toBe(Math.sqrt(g));
+    expect(t.weightNorm).toBe(Math.sqrt(w));
+    expect(t.ratio).toBe(Math.sqrt(g) / Math.sqrt(w));
+  });
+
+  it('refuse a gradient whose size is not its weights\'', () => {
+    expect(() => parameterStats([{ name: 'W_hh', value: zeros([3]), grad: zeros([2]) }]))
+      .toThrow(new ValueError('parameterStats W_hh: expected a gradient of 3 values like its weights, got 2'));
   });
 });
