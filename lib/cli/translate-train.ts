@@ -11,7 +11,7 @@ import { formatSeconds } from '../training/progress';
 import { seq2seqFromJson } from '../training/seq2seq-checkpoint';
 import { TrainingState, addMetrics, checkTrainingState, checkpointTaskName, readCheckpointJson } from '../training/checkpoint';
 import { readPairs } from '../data/pairs';
-import { TranslateTask, prepareTranslation, buildTranslator, translationTrainer, resumeTranslationTrainer, scoreTranslations, translateDefaults } from '../tasks/translate';
+import { TranslateTask, prepareTranslation, buildTranslator, translationTrainer, resumeTranslationTrainer, scoreTranslations, translateDefaults, TRANSLATE_RECIPE } from '../tasks/translate';
 import { lineChart } from '../charts/svg';
 import { Parsed } from './args';
 import { CELLS, Out, registered, writeOutputs } from './model-options';
@@ -20,7 +20,8 @@ import { defaultWorkers, refuseChangesOnResume } from './train-options';
 export const DEFAULT_TRANSLATE_CHECKPOINT = path.join('runs', 'translate', 'checkpoint.json');
 
 /** What `train --task translate` uses for the options it is not given. */
-export const TRANSLATE_DEFAULTS: Record<string, number | string> = { cell: 'gru', hidden: 128, batch: 32, epochs: 20, patience: 5, lr: 0.001, clip: 5 };
+const R = TRANSLATE_RECIPE;
+export const TRANSLATE_DEFAULTS: Record<string, number | string> = { cell: R.cell, hidden: R.hidden, batch: R.batchSize, epochs: R.epochs, patience: R.patience, lr: R.lr, clip: R.clip };
 
 /** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
 const FROM_CHECKPOINT = ['cell', 'hidden', 'embedding', 'layers', 'attention', 'teacher-forcing', 'min-count', 'direction', 'batch', 'lr', 'clip', 'patience', 'seed', 'data'];

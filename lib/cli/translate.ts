@@ -32,7 +32,7 @@ Translates each sentence (French into English with the default model). The sente
 in training: lower case, accents dropped, letters, ! and ? only. A word the model never saw is read as
 <unk> (and named on stderr); a sentence with no known word is an error. Without --checkpoint it uses
 ${DEFAULT_TRANSLATE_CHECKPOINT}, training it first on the eng-fra data set (\`unrolled train --task translate\`,
-about 40 minutes) if it is not there.
+about 15 minutes) if it is not there.
 
 ${formatOptions(TRANSLATE_OPTIONS)}`;
 }
@@ -50,7 +50,7 @@ export function runTranslate(argv: string[], out: Out = process.stdout, err: Out
     file = DEFAULT_TRANSLATE_CHECKPOINT;
     if (!fs.existsSync(file)) {
       registered('eng-fra', '--checkpoint FILE'); // the data is there before anything is announced
-      err.write(`translate: no ${file} yet; training one on the eng-fra sentence pairs first (about 40 minutes; progress below)\n`);
+      err.write(`translate: no ${file} yet; training one on the eng-fra sentence pairs first (about 15 minutes; progress below)\n`);
       runTranslateTrain(parseArgs(['--task', 'translate', '--checkpoint', file], TRAIN_OPTIONS, 'train'), err); // its progress and scores go to stderr
     }
   }
