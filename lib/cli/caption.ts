@@ -44,6 +44,7 @@ export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   embedding: { kind: 'int', help: 'word embedding size', default: 32, min: 1 },
   layers: { kind: 'int', help: "the decoder's layers", default: 1, min: 1 },
   lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.004, positive: true },
+  'lr-decay': { kind: 'number', help: 'multiply the learning rate by this after each epoch without a better validation loss (default: a constant rate)', positive: true },
   batch: { kind: 'int', help: 'mini-batch size', default: 32, min: 1 },
   epochs: { kind: 'int', help: 'at most this many passes over the training scenes', default: 12, min: 1 },
   patience: { kind: 'int', help: 'stop after this many epochs without a better validation loss', default: 3, min: 1 },
@@ -101,7 +102,7 @@ function attentionSvg(title: string, image: CaptionImage, c: { words: string[]; 
 }
 
 function captionFile(a: Parsed, out: Out): number {
-  const other = ['train', 'resume', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
+  const other = ['train', 'resume', 'data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'lr-decay', 'batch', 'epochs', 'patience', 'max-seconds', 'seed', 'workers'].filter((k) => a._given.has(k));
   if (other.length) throw new ValueError(`caption --image: ${other.map((k) => `--${k}`).join(', ')} ${other.length > 1 ? 'are' : 'is'} for --train`);
   const file = a.image as string;
   if (!fs.existsSync(file)) throw new ValueError(`caption --image: no such file ${JSON.stringify(file)}`);
@@ -138,7 +139,7 @@ interface CaptionTaskJson extends CaptionTask {
 }
 
 /** Options that fix the model, the data and the training: with --resume they come from the checkpoint. */
-const FROM_CHECKPOINT = ['data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'batch', 'patience', 'seed'];
+const FROM_CHECKPOINT = ['data', 'scenes', 'fixed-scenes', 'val-scenes', 'test-scenes', 'cell', 'bands', 'regions', 'encoder', 'hidden', 'embedding', 'layers', 'lr', 'lr-decay', 'batch', 'patience', 'seed'];
 
 /** The checkpoint to continue, checked: a caption run's, with what its data needs. */
 function resumedRun(file: string): { json: Record<string, unknown>; task: CaptionTaskJson; what: string } {
@@ -157,7 +158,7 @@ function trainCaptioner(a: Parsed, out: Out): number {
   const resumed = a.resume !== null ? resumedRun(a.resume as string) : null;
   const o = resumed ? { ...resumed.task.options, epochs: a.epochs as number, maxSeconds: (a['max-seconds'] as number | null) ?? null } : captionDefaults({
     cell: CELLS[a.cell as string], bands: a.bands as number, regions: a.regions as CaptionOptions['regions'], encoder: a.encoder as number, hidden: a.hidden as number, embedding: a.embedding as number, layers: a.layers as number,
-    lr: a.lr as number, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
+    lr: a.lr as number, lrDecay: (a['lr-decay'] as number | null) ?? null, batchSize: a.batch as number, epochs: a.epochs as number, patience: a.patience as number,
     maxSeconds: (a['max-seconds'] as number | null) ?? null, seed: a.seed as number,
   });
   const freshScenes = resumed ? resumed.task.freshScenes : !(a['fixed-scenes'] as boolean);

@@ -11,7 +11,7 @@ const OPENINGS: [string, string][] = [
   ['trainForecaster lookBack', '--look-back'], ['trainForecaster horizon', '--horizon'], ['trainForecaster strategy', '--strategy'],
   ['trainForecaster season', '--season'], ['SeriesTransform lag', '--difference'],
   ['chronologicalSplit testFraction', '--test-fraction'], ['chronologicalSplit valFraction', '--val-fraction'],
-  ['prepareTranslation pairs', '--data'], ['translateDefaults teacherForcing', '--teacher-forcing'],
+  ['prepareTranslation pairs', '--data'], ['translateDefaults teacherForcing', '--teacher-forcing'], ['caption lrDecay', '--lr-decay'],
   ['generateName language', '--language'], ['generateName start', '--start'],
   ['readClassDirectory dir', '--data-dir'], ['readNumericRows file', '--data'], ['numericSequences stepSize', '--step-size'],
   ['stratifiedSplit testFraction', '--test-fraction'],

@@ -94,6 +94,7 @@ export interface CaptionOptions {
   embedding?: number; // E, default 32
   layers?: number; // the decoder's, default 1
   lr?: number; // Adam, default 0.004
+  lrDecay?: number | null; // multiply the rate by this after each epoch without a better validation loss (reduce on plateau); default null: constant
   batchSize?: number; // default 32
   epochs?: number; // default 12
   patience?: number | null; // default 3
@@ -113,8 +114,9 @@ export function captionDefaults(o: CaptionOptions) {
   const r = {
     cell: o.cell ?? 'gru', bands: o.bands ?? 1, regions: o.regions ?? 'columns', encoder: o.encoder ?? 64, hidden: o.hidden ?? 128, embedding: o.embedding ?? 32, layers: o.layers ?? 1,
     lr: o.lr ?? 0.004, batchSize: o.batchSize ?? 32, epochs: o.epochs ?? 12, patience: o.patience === undefined ? 3 : o.patience,
-    clip: o.clip ?? 5, teacherForcing: o.teacherForcing ?? 1, maxSeconds: o.maxSeconds ?? null, seed: o.seed ?? 1,
+    clip: o.clip ?? 5, teacherForcing: o.teacherForcing ?? 1, maxSeconds: o.maxSeconds ?? null, seed: o.seed ?? 1, lrDecay: o.lrDecay ?? null,
   };
+  if (r.lrDecay !== null && !(r.lrDecay > 0 && r.lrDecay < 1)) throw new ValueError(`caption lrDecay: expected a factor in (0, 1), got ${r.lrDecay}`);
   for (const k of ['bands', 'encoder', 'hidden', 'embedding', 'layers', 'batchSize', 'epochs'] as const) {
     if (!Number.isInteger(r[k]) || r[k] < 1) throw new ValueError(`caption ${k}: expected an integer >= 1, got ${r[k]}`);
   }
@@ -148,6 +150,8 @@ export function captionTrainer(model: Captioner, data: CaptionData, o: CaptionOp
     batchSize: r.batchSize, epochs: r.epochs, maxSeconds: r.maxSeconds, patience: r.patience, seed: r.seed,
     clip: r.clip > 0 ? { maxNorm: r.clip } : null, evalEvery: epoch, workers: o.workers ?? 1,
     checkpointPath: o.checkpointPath ?? null, checkpointEvery: epoch, task: o.task ?? null, onStep: o.onStep, onEval: o.onEval,
+    // Reduce on plateau with patience 0: the rate drops after every epoch that does not improve on the best.
+    ...(r.lrDecay !== null ? { schedule: { type: 'constant', plateau: { factor: r.lrDecay, patience: 0, threshold: 1e-4, cooldown: 0, minLr: 0 } } } : {}),
   };
   const learner = new Seq2SeqLearner(model, { format: CAPTION_FORMAT, format_version: CAPTION_VERSION });
   const train = o.freshScenes === false ? captionDataset(data.vocabulary, data.train, r.teacherForcing) : new FreshScenes(data, data.train.length, r.teacherForcing);

@@ -177,6 +177,41 @@ describe('the captioner on scenes', () => {
     expect(before.slotAccuracy).toBeLessThan(0.2);
     expect(after.slotAccuracy).toBeGreaterThan(0.5);
   });
+
+  it('with lrDecay, multiplies the rate by it after each epoch whose validation loss is not below the best, and only then', () => {
+    const data = prepareCaptionData(fakeDigits(10, 5), { train: 24, validation: 8, test: 10, seed: 4 });
+    const model = buildCaptioner(captionVocabulary(), { encoder: 6, hidden: 10, embedding: 4 });
+    const lrs: number[][] = [], vals: number[] = [];
+    const lr = 0.08, decay = 0.5; // a high rate, so that some epochs do not improve
+    captionTrainer(model, data, {
+      encoder: 6, hidden: 10, embedding: 4, epochs: 8, lr, lrDecay: decay, batchSize: 6, patience: null, seed: 1, freshScenes: false,
+      onStep: (i) => { if (i.step % 4 === 1) lrs.push([]); lrs[lrs.length - 1].push(i.lr); }, // 24 scenes / 6: four steps an epoch
+      onEval: (i) => vals.push(i.valLoss),
+    }).run();
+    expect(vals.length).toBe(8);
+    // What the rate must be in each epoch, worked out from the validation losses by ReduceLROnPlateau's
+    // rule (mode min, relative threshold 1e-4, patience 0): the best so far must be beaten by 0.01 %.
+    let best = Infinity, expected = lr, drops = 0;
+    for (let e = 0; e < 8; e++) {
+      for (const r of lrs[e]) expect(r).toBe(expected); // halving is exact in binary
+      if (vals[e] < best * (1 - 1e-4)) best = vals[e];
+      else {
+        expected *= decay;
+        drops++;
+      }
+    }
+    expect(drops).toBeGreaterThan(0); // the rule was exercised both ways
+    expect(drops).toBeLessThan(7);
+  });
+
+  it('refuses an lrDecay that is not a factor in (0, 1)', () => {
+    const data = prepareCaptionData(fakeDigits(10, 5), { train: 8, validation: 4, test: 4, seed: 4 });
+    const model = buildCaptioner(captionVocabulary(), { encoder: 4, hidden: 6, embedding: 4 });
+    for (const bad of [1, 0, -0.5]) {
+      expect(() => captionTrainer(model, data, { encoder: 4, hidden: 6, embedding: 4, lrDecay: bad }))
+        .toThrow(new ValueError(`caption lrDecay: expected a factor in (0, 1), got ${bad}`));
+    }
+  });
 });
 
 describe('PGM', () => {
