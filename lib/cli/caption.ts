@@ -44,7 +44,7 @@ export const CAPTION_OPTIONS: Record<string, OptionSpec> = {
   embedding: { kind: 'int', help: 'word embedding size', default: 32, min: 1 },
   layers: { kind: 'int', help: "the decoder's layers", default: 1, min: 1 },
   lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.004, positive: true },
-  'lr-decay': { kind: 'number', help: 'multiply the learning rate by this after each epoch without a better validation loss (default: a constant rate)', positive: true },
+  'lr-decay': { kind: 'number', help: 'multiply the learning rate by this after each epoch without a better validation loss (reduce on plateau; default: a constant rate)', positive: true },
   batch: { kind: 'int', help: 'mini-batch size', default: 32, min: 1 },
   epochs: { kind: 'int', help: 'at most this many passes over the training scenes', default: 12, min: 1 },
   patience: { kind: 'int', help: 'stop after this many epochs without a better validation loss', default: 3, min: 1 },
