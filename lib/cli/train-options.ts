@@ -6,7 +6,7 @@ import * as os from 'os';
 import { OPTIMIZER_NAMES } from '../training/optimizers';
 import { ValueError } from '../kernels/tensor';
 import { OptionSpec, Parsed } from './args';
-import { Warmup, Plateau } from '../training/schedules';
+import { Warmup, Plateau, plateauWith } from '../training/schedules';
 import { CELLS, DROPOUT_OPTIONS } from './model-options';
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
@@ -74,7 +74,7 @@ export function scheduleExtrasFromArgs(a: Parsed): { warmup?: Warmup; plateau?: 
   if (a.schedule === 'plateau' && !(factor < 1)) throw new ValueError(`train --plateau-factor: expected a number in (0, 1), got ${factor}`);
   return {
     ...(steps !== null ? { warmup: { steps, startFactor: start } } : {}),
-    ...(a.schedule === 'plateau' ? { plateau: { factor, patience: a['plateau-patience'] as number, threshold: 1e-4, cooldown: 0, minLr: 0 } } : {}),
+    ...(a.schedule === 'plateau' ? { plateau: plateauWith(factor, a['plateau-patience'] as number) } : {}),
   };
 }
 

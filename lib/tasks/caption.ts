@@ -19,6 +19,7 @@ import { Dataset } from '../training/learner';
 import { createOptimizer } from '../training/optimizers';
 import { CAPTION_FORMAT, CAPTION_VERSION } from '../training/caption-checkpoint';
 import { Trainer, TrainerOptions } from '../training/trainer';
+import { plateauWith } from '../training/schedules';
 import { TrainingState } from '../training/checkpoint';
 import { WordVocabulary, SPECIAL_WORDS, tokenize } from '../data/text';
 import { readNumericRows } from '../data/labelled';
@@ -151,7 +152,7 @@ export function captionTrainer(model: Captioner, data: CaptionData, o: CaptionOp
     clip: r.clip > 0 ? { maxNorm: r.clip } : null, evalEvery: epoch, workers: o.workers ?? 1,
     checkpointPath: o.checkpointPath ?? null, checkpointEvery: epoch, task: o.task ?? null, onStep: o.onStep, onEval: o.onEval,
     // Reduce on plateau with patience 0: the rate drops after every epoch that does not improve on the best.
-    ...(r.lrDecay !== null ? { schedule: { type: 'constant', plateau: { factor: r.lrDecay, patience: 0, threshold: 1e-4, cooldown: 0, minLr: 0 } } } : {}),
+    ...(r.lrDecay !== null ? { schedule: { type: 'constant', plateau: plateauWith(r.lrDecay, 0) } } : {}),
   };
   const learner = new Seq2SeqLearner(model, { format: CAPTION_FORMAT, format_version: CAPTION_VERSION });
   const train = o.freshScenes === false ? captionDataset(data.vocabulary, data.train, r.teacherForcing) : new FreshScenes(data, data.train.length, r.teacherForcing);

@@ -49,13 +49,6 @@ export function clipGradNorm(params: NamedParameter[], maxNorm: number, normType
   const total = norm ?? gradNorm(params, normType);
   const coef = Math.min(1, (1 / (total + 1e-6)) * maxNorm); // evaluated in PyTorch's order   (CLIP-2)
   if (coef === 1) return { normBefore: total, normAfter: total, clipped: false, coef }; // g·1 = g exactly: nothing to do
-  if (normType === 'inf') {
-    for (const p of params) {
-      const g = p.grad.data;
-      for (let k = 0; k < g.length; k++) g[k] *= coef; //                                    (CLIP-2)
-    }
-    return { normBefore: total, normAfter: gradNorm(params, normType), clipped: true, coef };
-  }
   // The 2-norm after clipping is summed as the scaled values are written, in gradNorm's order (the same
   // bits as calling it afterwards, one pass fewer).
   let sumOfSquares = 0;
@@ -70,7 +63,8 @@ export function clipGradNorm(params: NamedParameter[], maxNorm: number, normType
     const n = Math.sqrt(s);
     sumOfSquares += n * n;
   }
-  return { normBefore: total, normAfter: Math.sqrt(sumOfSquares), clipped: true, coef };
+  const normAfter = normType === 2 ? Math.sqrt(sumOfSquares) : gradNorm(params, normType);
+  return { normBefore: total, normAfter, clipped: true, coef };
 }
 
 /** Clamps every gradient element to [−clipValue, clipValue] (PyTorch's clip_grad_value_). */

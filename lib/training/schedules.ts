@@ -45,6 +45,9 @@ export type ScheduleConfig = (
 
 export const freshPlateau = (): PlateauState => ({ best: null, bad: 0, cooldown: 0, scale: 1 });
 
+/** Reduce-on-plateau with this factor and patience, and PyTorch's defaults for the rest. */
+export const plateauWith = (factor: number, patience: number): Plateau => ({ factor, patience, threshold: 1e-4, cooldown: 0, minLr: 0 });
+
 /** The learning rate for update number `step` (0-based); `plateau` is where reduce-on-plateau stands. */
 export function learningRateAt(schedule: ScheduleConfig, baseLr: number, step: number, plateau: PlateauState | null = null): number {
   let lr = scheduledRate(schedule, baseLr, step);
