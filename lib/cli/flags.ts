@@ -23,7 +23,7 @@ const OPENINGS: [string, string][] = [
 /** Option names that library messages use in their advice ("lower lookBack or testFraction"), as flags. */
 const WORDS: [RegExp, string][] = [
   [/\blookBack\b/g, '--look-back'], [/\btestFraction\b/g, '--test-fraction'], [/\bvalFraction\b/g, '--val-fraction'],
-  [/\bdifference (\d+)/g, '--difference $1'], [/\bhorizon (\d+)/g, '--horizon $1'],
+  [/\bdifference (\d+)/g, '--difference $1'], [/^lrDecay:/, '--lr-decay:'], [/\bhorizon (\d+)/g, '--horizon $1'],
 ];
 
 /** The message as the command line should say it. */

@@ -8,6 +8,7 @@ import { SequenceModel } from '../models/sequence-model';
 import { createOptimizer } from '../training/optimizers';
 import { Dataset, Trainer, TrainerOptions, TrainResult, StepInfo, EvalInfo } from '../training/trainer';
 import { Checkpoint } from '../training/checkpoint';
+import { plateauWith } from '../training/schedules';
 
 export interface FitOptions {
   cell?: CellKind; // default 'lstm'
@@ -16,6 +17,7 @@ export interface FitOptions {
   bidirectional?: boolean;
   optimizer?: string; // default 'adam'
   lr?: number; // default 0.005
+  lrDecay?: number | null; // multiply the rate by this after each epoch without a better validation loss (reduce on plateau, patience 0; needs a validation set); default null: constant
   weightDecay?: number;
   batchSize?: number; // default 32
   epochs?: number; // default 100
@@ -33,10 +35,10 @@ export interface FitOptions {
 }
 
 /** Every FitOptions default, resolved. */
-export function fitDefaults(o: FitOptions): Required<Omit<FitOptions, 'onStep' | 'onEval' | 'weightDecay' | 'checkpointPath'>> & Pick<FitOptions, 'onStep' | 'onEval' | 'weightDecay'> {
+export function fitDefaults(o: FitOptions): Required<Omit<FitOptions, 'onStep' | 'onEval' | 'weightDecay' | 'checkpointPath' | 'lrDecay'>> & Pick<FitOptions, 'onStep' | 'onEval' | 'weightDecay'> & { lrDecay: number | null } {
   const r = {
     cell: o.cell ?? 'lstm', hidden: o.hidden ?? 32, layers: o.layers ?? 1, bidirectional: o.bidirectional ?? false,
-    optimizer: o.optimizer ?? 'adam', lr: o.lr ?? 0.005, weightDecay: o.weightDecay, batchSize: o.batchSize ?? 32,
+    optimizer: o.optimizer ?? 'adam', lr: o.lr ?? 0.005, lrDecay: o.lrDecay ?? null, weightDecay: o.weightDecay, batchSize: o.batchSize ?? 32,
     epochs: o.epochs ?? 100, maxSeconds: o.maxSeconds ?? null, patience: o.patience === undefined ? 20 : o.patience,
     clip: o.clip ?? 1, seed: o.seed ?? 1, workers: o.workers ?? 1, dropout: o.dropout ?? 0, recurrentDropout: o.recurrentDropout ?? 0, bucketByLength: o.bucketByLength ?? false, onStep: o.onStep, onEval: o.onEval,
   };
@@ -45,6 +47,7 @@ export function fitDefaults(o: FitOptions): Required<Omit<FitOptions, 'onStep' |
     if (!Number.isInteger(r[k]) || r[k] < 1) throw new ValueError(`${k}: expected an integer >= 1, got ${r[k]}`);
   }
   if (!(r.lr > 0)) throw new ValueError(`lr: expected a number > 0, got ${r.lr}`);
+  if (r.lrDecay !== null && !(r.lrDecay > 0 && r.lrDecay < 1)) throw new ValueError(`lrDecay: expected a factor in (0, 1), got ${r.lrDecay}`);
   if (!(r.clip >= 0)) throw new ValueError(`clip: expected a number >= 0, got ${r.clip}`);
   return r;
 }
@@ -73,6 +76,7 @@ function fitTrainerOptions(o: FitOptions, trainSize: number, hasValidation: bool
     patience: hasValidation ? r.patience : null, clip: r.clip > 0 ? { maxNorm: r.clip } : null, seed: r.seed,
     workers: r.workers, task, onStep: r.onStep, onEval: r.onEval, bucketByLength: r.bucketByLength,
     checkpointPath: o.checkpointPath ?? null, checkpointEvery: epoch,
+    ...(r.lrDecay !== null && hasValidation ? { schedule: { type: 'constant', plateau: plateauWith(r.lrDecay, 0) } } : {}),
   };
 }
 
