@@ -8,13 +8,15 @@ import * as path from 'path';
 import { ValueError } from '../kernels/tensor';
 import { confusionMatrixChart } from '../charts/svg';
 import { readSpokenDigits, speakersOf, Utterance } from '../tasks/speech-data';
-import { DigitsOptions, trainDigits, speakerEvaluation } from '../tasks/speech-digits';
+import { DigitsOptions, DIGITS_RECIPE, trainDigits, speakerEvaluation } from '../tasks/speech-digits';
 import { ClassMetrics } from '../tasks/metrics';
 import { SPEECH_DEFAULTS } from '../audio/features';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
 import { CELLS, Out, registered, writeOutputs, DROPOUT_OPTIONS, dropoutFromArgs } from './model-options';
 import { defaultWorkers } from './train-options';
 import { runSequenceTask } from './speech-sequence';
+
+const SEQUENCE_HIDDEN = 64, SEQUENCE_STACK = 3; // the connected-digit recogniser's defaults (docs/results.md)
 
 export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   task: { kind: 'string', help: 'digits: one spoken digit per recording (many-to-one); sequence: 2–7 connected digits read with CTC', default: 'digits', choices: ['digits', 'sequence'] },
@@ -25,13 +27,14 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   checkpoint: { kind: 'string', help: 'where to write the final model (default: OUT/checkpoint.json)' },
   'final-only': { kind: 'flag', help: 'skip the evaluation; spend the whole budget on the final model' },
   cell: { kind: 'string', help: 'recurrent cell', default: 'gru', choices: Object.keys(CELLS) },
-  hidden: { kind: 'int', help: 'hidden size H', default: 64, min: 1 },
+  hidden: { kind: 'int', help: `hidden size H per direction (default: ${DIGITS_RECIPE.hidden} for digits, ${SEQUENCE_HIDDEN} for sequence)`, min: 1 },
   layers: { kind: 'int', help: 'stacked layers', default: 1, min: 1 },
   unidirectional: { kind: 'flag', help: 'one direction only (default: bidirectional)' },
-  stack: { kind: 'int', help: 'frames of 10 ms the network reads per step, side by side (default: 3 for sequence, 1 for digits)', min: 1 },
+  stack: { kind: 'int', help: `frames of 10 ms the network reads per step, side by side (default: ${DIGITS_RECIPE.stack} for digits, ${SEQUENCE_STACK} for sequence)`, min: 1 },
   head: { kind: 'string', help: 'how the classifier reads the frames: their mean, or the last one', default: 'mean', choices: ['mean', 'last'] },
   'no-augment': { kind: 'flag', help: 'train on the plain recordings (no speed, noise, shift or masking)' },
   lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.003, positive: true },
+  'lr-decay': { kind: 'number', help: `multiply the learning rate by this after each epoch without a better validation loss; 1: a constant rate (default: ${DIGITS_RECIPE.lrDecay} for digits, 1 for sequence)`, positive: true },
   batch: { kind: 'int', help: 'mini-batch size', default: 32, min: 1 },
   epochs: { kind: 'int', help: 'at most this many passes over the training part, per run', default: 20, min: 1 },
   patience: { kind: 'int', help: 'stop a run after this many epochs without a better validation loss', default: 5, min: 1 },
@@ -39,6 +42,7 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   seed: { kind: 'int', help: 'seed for the weights, the shuffling and the augmentation', default: 1 },
   workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores)', min: 1 },
   ...DROPOUT_OPTIONS,
+  dropout: { ...DROPOUT_OPTIONS.dropout, help: `${DROPOUT_OPTIONS.dropout.help} (default: ${DIGITS_RECIPE.dropout} for digits, 0 for sequence)`, default: undefined },
   out: { kind: 'string', help: 'directory for the confusion charts and the checkpoint', default: 'runs/speech' },
   json: { kind: 'flag', help: 'one JSON line per run; the last line holds the results' },
   help: { kind: 'flag', help: 'show this help' },
@@ -69,6 +73,8 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
     out.write(speechHelp() + '\n');
     return 0;
   }
+  const decay = a['lr-decay'] as number | null;
+  if (decay !== null && !(decay <= 1)) throw new ValueError(`speech --lr-decay: expected a factor in (0, 1], got ${decay}`);
   const dir = (a.data as string | null) ?? registered('fsdd', '--data DIR');
   const speakers = a.speakers === null ? null : (a.speakers as string).split(',').map((s) => s.trim()).filter(Boolean);
   const utts = readSpokenDigits(dir, speakers, (note) => process.stderr.write(note + '\n'));
@@ -122,7 +128,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
 function sequenceCommand(utts: Utterance[], a: Parsed, options: DigitsOptions, say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
   const checkpoint = checkpointPath(a);
   const r = runSequenceTask(utts, {
-    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? 3 }, utterances: a.utterances as number, testUtterances: a['test-utterances'] as number,
+    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? SEQUENCE_STACK }, utterances: a.utterances as number, testUtterances: a['test-utterances'] as number,
     finalOnly: a['final-only'] as boolean, checkpoint, say,
   });
   const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, seconds: (Date.now() - started) / 1000, checkpoint };
@@ -144,13 +150,21 @@ function checkpointPath(a: Parsed): string {
 
 function digitsOptions(a: Parsed, runs: number): DigitsOptions {
   const budget = a['max-seconds'] as number | null;
+  const sequence = a.task === 'sequence';
   return {
-    cell: CELLS[a.cell as string], hidden: a.hidden as number, layers: a.layers as number, bidirectional: !(a.unidirectional as boolean),
-    head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, batchSize: a.batch as number,
+    cell: CELLS[a.cell as string], hidden: (a.hidden as number | null) ?? (sequence ? SEQUENCE_HIDDEN : DIGITS_RECIPE.hidden), layers: a.layers as number, bidirectional: !(a.unidirectional as boolean),
+    head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, lrDecay: lrDecayOf(a['lr-decay'] as number | null, sequence), batchSize: a.batch as number,
     epochs: a.epochs as number, patience: a.patience as number, maxSeconds: budget === null ? null : budget / runs,
     seed: a.seed as number, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number), clip: 1,
-    stack: (a.stack as number | null) ?? (a.task === 'sequence' ? 3 : 1), ...dropoutFromArgs(a),
+    stack: (a.stack as number | null) ?? (sequence ? SEQUENCE_STACK : DIGITS_RECIPE.stack),
+    ...dropoutFromArgs(a), ...(a.dropout === null ? { dropout: sequence ? 0 : DIGITS_RECIPE.dropout } : {}),
   };
+}
+
+/** --lr-decay as fit reads it: null for a constant rate (1, or the sequence task's default). */
+function lrDecayOf(given: number | null, sequence: boolean): number | null {
+  const f = given ?? (sequence ? 1 : DIGITS_RECIPE.lrDecay);
+  return f === 1 ? null : f;
 }
 
 /** What a checkpoint keeps to hear new recordings: the task, the classes and the front end. */

@@ -41,11 +41,21 @@ export class SpokenDigitDataset implements Dataset {
   }
 }
 
+/**
+ * The default recipe of `unrolled speech --task digits` (measured in docs/results.md): three frames of
+ * 10 ms per step, a bidirectional GRU of 128 per direction, dropout 0.3 on what the head reads, and the
+ * rate halved after every epoch without a better validation loss. Against the first recipe (single
+ * frames, H = 64, no dropout, a constant rate): official split 97.2 → 99.2 %, each speaker held out
+ * 77.6 → 79.2 % on average, in 34 minutes instead of 43.
+ */
+export const DIGITS_RECIPE = { stack: 3, hidden: 128, dropout: 0.3, lrDecay: 0.5 } as const;
+
 export interface DigitsOptions extends FitOptions {
   augment?: boolean; // default true
   head?: 'mean' | 'last'; // how the head reads the sequence (default 'mean': every frame, both directions)
   valFraction?: number; // of the training utterances, held out for early stopping (default 0.1)
-  stack?: number; // frames read per step (stackFrames; default 1)
+  stack?: number; // frames read per step (stackFrames; default DIGITS_RECIPE.stack)
+  lrDecay?: number | null; // default DIGITS_RECIPE.lrDecay; null: a constant rate (hidden and dropout default to the recipe too)
 }
 
 export interface DigitsRun {
@@ -57,16 +67,17 @@ export interface DigitsRun {
 
 /** Trains on `train` (a tenth held out for validation) and measures on `test` (none: the final model). */
 export function trainDigits(utts: readonly Utterance[], train: readonly number[], test: readonly number[], o: DigitsOptions, task: unknown = null): DigitsRun {
-  const features = new SpeechFeatures(undefined, o.stack ?? 1);
+  const features = new SpeechFeatures(undefined, o.stack ?? DIGITS_RECIPE.stack);
   const shuffled = new Rng((o.seed ?? 1) + 17).permutation(train.length).map((k) => train[k]);
   const nVal = Math.round((o.valFraction ?? 0.1) * train.length);
   const trainSet = new SpokenDigitDataset(utts, shuffled.slice(nVal), features, o.augment ?? true);
   const valSet = nVal ? new SpokenDigitDataset(utts, shuffled.slice(0, nVal), features, false) : null;
   const model = new SequenceModel({
-    mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
-    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: o.head ?? 'mean', outFeatures: 10 }, ...dropoutOptions(o),
+    mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? DIGITS_RECIPE.hidden, numLayers: o.layers ?? 1,
+    bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: o.head ?? 'mean', outFeatures: 10 },
+    ...dropoutOptions({ dropout: o.dropout ?? DIGITS_RECIPE.dropout, recurrentDropout: o.recurrentDropout }),
   });
-  const { trainer, result } = fit(model, trainSet, valSet, { ...o, bucketByLength: true }, task);
+  const { trainer, result } = fit(model, trainSet, valSet, { ...o, lrDecay: o.lrDecay === undefined ? DIGITS_RECIPE.lrDecay : o.lrDecay, bucketByLength: true }, task);
   return { model, trainer, training: result, test: test.length ? evaluateDigits(model, new SpokenDigitDataset(utts, test, features, false)) : null };
 }
 

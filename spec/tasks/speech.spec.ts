@@ -4,7 +4,7 @@ import * as path from 'path';
 import { encodeWav } from '../../lib/audio/wav';
 import { Rng } from '../../lib/kernels/random';
 import { readSpokenDigits, officialSplit, speakersOf, SpeechFeatures, AUGMENT_DEFAULTS, stackFrames } from '../../lib/tasks/speech-data';
-import { trainDigits, speakerEvaluation, SpokenDigitDataset } from '../../lib/tasks/speech-digits';
+import { trainDigits, speakerEvaluation, SpokenDigitDataset, DIGITS_RECIPE } from '../../lib/tasks/speech-digits';
 import { runSpeech } from '../../lib/cli/speech';
 import { runListen } from '../../lib/cli/listen';
 import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS } from '../../lib/tasks/speech-sequences';
@@ -111,7 +111,12 @@ describe('spoken digits', () => {
     const objects = heard.map((h) => JSON.parse(h));
     expect(objects.map((o) => o.file)).toEqual([path.join(dir, '3_ann_0.wav'), path.join(dir, '7_bob_1.wav')]);
     expect(objects.every((o) => /^\d$/.test(o.digits) && o.probability > 0 && o.probability <= 1)).toBe(true);
+    const saved = JSON.parse(fs.readFileSync(result.checkpoint, 'utf8'));
+    expect([saved.task.stack, saved.model.inputSize, saved.model.hiddenSize]).toEqual([DIGITS_RECIPE.stack, 26 * DIGITS_RECIPE.stack, 6]); // the recipe's stack; --hidden given
+    expect([saved.model.dropout, saved.model.outputDropout]).toEqual([DIGITS_RECIPE.dropout, DIGITS_RECIPE.dropout]);
+    expect(saved.schedule.plateau.factor).toBe(DIGITS_RECIPE.lrDecay);
     expect(() => runSpeech(['--data', dir, '--speakers', 'zed'], sink)).toThrow('no recordings named');
+    expect(() => runSpeech(['--data', '/nonexistent', '--lr-decay', '1.5'], sink)).toThrow('speech --lr-decay: expected a factor in (0, 1], got 1.5'); // before any reading
     expect(() => runListen(['--checkpoint', result.checkpoint], sink)).toThrow('listen: give one or more WAV files to listen to');
   }, 120_000);
 });
@@ -184,7 +189,9 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     const o = JSON.parse(heard[0]);
     expect(o.digits).toMatch(/^\d*$/);
     const tenMs = new SpeechFeatures(null).of(readSpokenDigits(dir).find((u) => u.file.endsWith('3_ann_0.wav'))!.samples).length;
-    expect(JSON.parse(fs.readFileSync(result.checkpoint, 'utf8')).task.stack).toBe(3); // the sequence task's default
+    const saved = JSON.parse(fs.readFileSync(result.checkpoint, 'utf8'));
+    expect([saved.task.stack, saved.model.dropout ?? 0, saved.model.outputDropout ?? 0]).toEqual([3, 0, 0]); // the sequence task's defaults (a dropout of 0 is not written)
+    expect(saved.schedule).toEqual({ type: 'constant' }); // and its constant rate
     expect(o.frames.length).toBe(Math.ceil(tenMs / 3)); // one label per step of three 10 ms frames
     expect(o.frames.every((c: number) => Number.isInteger(c) && c >= 0 && c <= 10)).toBe(true);
     expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
