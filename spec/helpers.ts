@@ -40,3 +40,21 @@ export function asCommand(f: () => unknown): () => void {
     }
   };
 }
+
+/**
+ * Expects the rate of every step of epoch e (`lrs[e]`) to be what ReduceLROnPlateau's rule gives from the
+ * validation losses before it (mode min, relative threshold 1e-4, patience 0: the best so far must be
+ * beaten by 0.01 %, else the rate is multiplied by `decay`), starting from `lr`. Returns how many drops.
+ */
+export function expectPlateauRates(lrs: readonly number[][], vals: readonly number[], lr: number, decay: number): number {
+  let best = Infinity, expected = lr, drops = 0;
+  for (let e = 0; e < vals.length; e++) {
+    for (const r of lrs[e]) expect(r).toBe(expected); // halving is exact in binary
+    if (vals[e] < best * (1 - 1e-4)) best = vals[e];
+    else {
+      expected *= decay;
+      drops++;
+    }
+  }
+  return drops;
+}
