@@ -67,10 +67,11 @@ export class FrontEnd {
   private readonly fft: RealFft;
   private readonly dct: Float64Array[]; // [nMfcc][nMels], s_j·cos(πj(2i+1)/(2M))
 
-  constructor(readonly o: FrontEndOptions) {
+  /** `warp`: the factor α by which the filter bank reads the spectrum (AUD-13); 1 for the plain bank. */
+  constructor(readonly o: FrontEndOptions, readonly warp = 1) {
     checkOptions(o);
     this.window = periodicWindow(o.window, o.nFft);
-    this.bank = melFilterbank({ sampleRate: o.sampleRate, nFft: o.nFft, nMels: o.nMels, fMin: o.fMin, fMax: o.fMax, scale: o.melScale, norm: o.melNorm });
+    this.bank = melFilterbank({ sampleRate: o.sampleRate, nFft: o.nFft, nMels: o.nMels, fMin: o.fMin, fMax: o.fMax, scale: o.melScale, norm: o.melNorm, warp });
     this.bankSpan = this.bank.map((w) => {
       const nonZero = Array.from(w.keys()).filter((k) => w[k] !== 0);
       return nonZero.length ? [nonZero[0], nonZero[nonZero.length - 1] + 1] : [0, 0];

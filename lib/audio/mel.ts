@@ -7,6 +7,10 @@
  *   triangle i (centres c_0 < … < c_{M+1}, equally spaced in mel from fMin to fMax, in Hz):
  *     W_ik = max(0, min((f_k − c_i)/(c_{i+1} − c_i), (c_{i+2} − f_k)/(c_{i+2} − c_{i+1})))   (AUD-7)
  *   Slaney normalisation (equal area): W_ik ← W_ik · 2/(c_{i+2} − c_i)                     (AUD-8)
+ *   warped (VTLP, Jaitly & Hinton 2013): W_ik evaluated at g(f_k) instead of f_k, with, for a factor α,
+ *     g(f) = α·f up to b = B·min(α, 1)/α;  above, the line from (b, α·b) to (F, F)            (AUD-13)
+ *     (F the Nyquist frequency, B = 0.6·F): the spectrum at f is read as if it were at g(f), as from a
+ *     voice whose vocal tract is 1/α as long
  */
 
 export type MelScale = 'htk' | 'slaney';
@@ -50,6 +54,14 @@ export interface MelBankOptions {
   fMax: number;
   scale: MelScale;
   norm: MelNorm;
+  warp?: number; // α of (AUD-13); default 1: no warping
+}
+
+/** The frequency g(f) that the bank reads at f under a warp α (AUD-13): α·f below the boundary, then straight on to the Nyquist frequency. */
+export function vtlpWarp(f: number, alpha: number, nyquist: number): number {
+  const boundary = (0.6 * nyquist * Math.min(alpha, 1)) / alpha;
+  if (f <= boundary) return alpha * f;
+  return nyquist - ((nyquist - alpha * boundary) * (nyquist - f)) / (nyquist - boundary);
 }
 
 /** The filter bank W [nMels][nFft/2 + 1], row i the triangle of band i. */
@@ -58,7 +70,10 @@ export function melFilterbank(o: MelBankOptions): Float64Array[] {
     throw new RangeError(`melFilterbank fMin, fMax: expected 0 <= fMin < fMax <= sampleRate/2 = ${o.sampleRate / 2}, got ${o.fMin}, ${o.fMax}`);
   }
   if (!Number.isInteger(o.nMels) || o.nMels < 1) throw new RangeError(`melFilterbank nMels: expected an integer >= 1, got ${o.nMels}`);
+  const alpha = o.warp ?? 1;
+  if (!(alpha >= 0.5 && alpha <= 2)) throw new RangeError(`melFilterbank warp: expected a factor in [0.5, 2], got ${alpha}`);
   const f = binFrequencies(o.sampleRate, o.nFft);
+  if (alpha !== 1) for (let k = 0; k < f.length; k++) f[k] = vtlpWarp(f[k], alpha, o.sampleRate / 2); // (AUD-13)
   const centres = linspace(hzToMel(o.fMin, o.scale), hzToMel(o.fMax, o.scale), o.nMels + 2).map((m) => melToHz(m, o.scale));
   const bank: Float64Array[] = [];
   for (let i = 0; i < o.nMels; i++) {

@@ -7,6 +7,8 @@
  * removes what is constant over a recording: the microphone, the level, much of the speaker.
  * Augmentation, drawn from the Trainer's generator for training batches only:
  *   speed     the waveform resampled by a factor in [0.9, 1.1] (faster or slower speech, pitch moves too)
+ *   warp      (off by default) the mel bank read through a vocal-tract-length warp α (AUD-13): formants
+ *             moved as another voice's would be, the timing kept
  *   noise     white noise at a signal-to-noise ratio drawn in [10, 40] dB
  *   shift     up to 100 ms of near-silence added before the word, or cut from its start
  *   masking   SpecAugment-style: one band of up to 4 coefficients and one run of up to 10% of the frames
@@ -72,6 +74,7 @@ export function padFrames(frames: readonly (readonly Float64Array[])[], width: n
 
 export interface AugmentOptions {
   speed: [number, number] | null; // resampling factor range
+  warp?: [number, number] | null; // vocal-tract-length warp range (AUD-13); default none
   snrDb: [number, number] | null; // added white noise
   shiftMs: number; // the largest shift
   freqMask: number; // the widest band of coefficients masked
@@ -101,6 +104,7 @@ export function stackFrames(frames: readonly Float64Array[], k: number): Float64
 export class SpeechFeatures {
   readonly frontEnd = new FrontEnd(SPEECH_DEFAULTS);
   readonly width: number;
+  private readonly warped = new Map<number, FrontEnd>(); // by α to two decimals: 21 banks over [0.9, 1.1]
 
   constructor(readonly augment: AugmentOptions | null = AUGMENT_DEFAULTS, readonly stack = 1) {
     if (!(Number.isInteger(stack) && stack >= 1)) throw new ValueError(`SpeechFeatures stack: expected an integer >= 1, got ${stack}`);
@@ -124,9 +128,18 @@ export class SpeechFeatures {
       padded.set(x, Math.floor((minimum - x.length) / 2));
       x = padded;
     }
-    const f = normalizeUtterance(withDeltas(this.frontEnd.mfcc(x, what)));
+    const f = normalizeUtterance(withDeltas(this.frontEndFor(a, rng).mfcc(x, what)));
     if (a && rng) this.mask(f, a, rng, 2 * SPEECH_DEFAULTS.nMfcc);
     return f;
+  }
+
+  /** The plain front end, or for a training draw with warping, one whose bank reads through a random α. */
+  private frontEndFor(a: AugmentOptions | null, rng: Rng | null): FrontEnd {
+    if (!a?.warp || !rng) return this.frontEnd;
+    const alpha = Math.round(100 * (a.warp[0] + rng.uniform() * (a.warp[1] - a.warp[0]))) / 100;
+    let fe = this.warped.get(alpha);
+    if (!fe) this.warped.set(alpha, (fe = new FrontEnd(SPEECH_DEFAULTS, alpha)));
+    return fe;
   }
 
   private perturb(x: Float64Array, a: AugmentOptions, rng: Rng): Float64Array {

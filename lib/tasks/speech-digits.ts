@@ -10,7 +10,7 @@ import { Dataset, TrainResult, Trainer } from '../training/trainer';
 import { FitOptions, fit, dropoutOptions } from './fit';
 import { ClassMetrics, classMetrics } from './metrics';
 import { argmax } from './classify';
-import { Utterance, SpeechFeatures, padFrames } from './speech-data';
+import { Utterance, SpeechFeatures, AugmentOptions, AUGMENT_DEFAULTS, padFrames } from './speech-data';
 
 /** Utterances `indices` as padded batches of features; training batches (given the Trainer's rng) are augmented. */
 export class SpokenDigitDataset implements Dataset {
@@ -52,6 +52,7 @@ export const DIGITS_RECIPE = { stack: 3, hidden: 128, dropout: 0.3, lrDecay: 0.5
 
 export interface DigitsOptions extends FitOptions {
   augment?: boolean; // default true
+  augmentation?: AugmentOptions; // what augmenting draws (default AUGMENT_DEFAULTS)
   head?: 'mean' | 'last'; // how the head reads the sequence (default 'mean': every frame, both directions)
   valFraction?: number; // of the training utterances, held out for early stopping (default 0.1)
   stack?: number; // frames read per step (stackFrames; default DIGITS_RECIPE.stack)
@@ -67,7 +68,7 @@ export interface DigitsRun {
 
 /** Trains on `train` (a tenth held out for validation) and measures on `test` (none: the final model). */
 export function trainDigits(utts: readonly Utterance[], train: readonly number[], test: readonly number[], o: DigitsOptions, task: unknown = null): DigitsRun {
-  const features = new SpeechFeatures(undefined, o.stack ?? DIGITS_RECIPE.stack);
+  const features = new SpeechFeatures(o.augmentation ?? AUGMENT_DEFAULTS, o.stack ?? DIGITS_RECIPE.stack);
   const shuffled = new Rng((o.seed ?? 1) + 17).permutation(train.length).map((k) => train[k]);
   const nVal = Math.round((o.valFraction ?? 0.1) * train.length);
   const trainSet = new SpokenDigitDataset(utts, shuffled.slice(nVal), features, o.augment ?? true);

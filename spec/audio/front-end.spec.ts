@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { dft, RealFft } from '../../lib/audio/fft';
-import { hzToMel, melToHz, melFilterbank, linspace, binFrequencies } from '../../lib/audio/mel';
+import { hzToMel, melToHz, melFilterbank, linspace, binFrequencies, vtlpWarp } from '../../lib/audio/mel';
 import { FrontEnd, SPEECH_DEFAULTS, periodicWindow, frameCount, preemphasize, withDeltas, normalizeUtterance } from '../../lib/audio/features';
 import { runGoldenDir } from '../../lib/diagnostics/conformance';
 import { Rng } from '../../lib/kernels/random';
@@ -68,6 +68,36 @@ describe('the mel scale and filter bank', () => {
     const centres = linspace(hzToMel(0, 'htk'), hzToMel(4000, 'htk'), 12).map((m) => melToHz(m, 'htk'));
     slaney.forEach((row, i) => expect(Math.max(...row) / Math.max(...bank[i])).toBeCloseTo(2 / (centres[i + 2] - centres[i]), 12));
     expect(() => melFilterbank({ ...o, fMax: 5000 })).toThrow('melFilterbank fMin, fMax: expected 0 <= fMin < fMax <= sampleRate/2 = 4000, got 0, 5000');
+  });
+
+  it('the VTLP warp (AUD-13) is α·f below the boundary, continuous and rising to the Nyquist frequency, which it keeps', () => {
+    for (const alpha of [0.9, 1.1]) {
+      const b = (0.6 * 4000 * Math.min(alpha, 1)) / alpha;
+      expect(vtlpWarp(0, alpha, 4000)).toBe(0);
+      expect(vtlpWarp(1000, alpha, 4000)).toBeCloseTo(alpha * 1000, 12);
+      expect(vtlpWarp(b + 1e-9, alpha, 4000)).toBeCloseTo(alpha * b, 6);
+      expect(vtlpWarp(4000, alpha, 4000)).toBeCloseTo(4000, 9);
+      const g = Array.from({ length: 401 }, (_, k) => vtlpWarp(10 * k, alpha, 4000));
+      g.slice(1).forEach((v, k) => expect(v).toBeGreaterThan(g[k]));
+    }
+    expect(vtlpWarp(3000, 1, 4000)).toBe(3000);
+    const o = { sampleRate: 8000, nFft: 256, nMels: 40, fMin: 0, fMax: 4000, scale: 'htk' as const, norm: null };
+    expect(melFilterbank({ ...o, warp: 1 })).toEqual(melFilterbank(o));
+    expect(() => melFilterbank({ ...o, warp: 3 })).toThrow('melFilterbank warp: expected a factor in [0.5, 2], got 3');
+  });
+
+  it('a bank warped by α hears a tone at f where the plain bank hears one at g(f): α·f below the boundary', () => {
+    const tone = (hz: number) => Float64Array.from({ length: 2048 }, (_, n) => Math.sin((2 * Math.PI * hz * n) / 8000));
+    const loudest = (fe: FrontEnd, hz: number) => {
+      const l = fe.run(tone(hz)).logMel[4];
+      return l.indexOf(Math.max(...l));
+    };
+    const plain = new FrontEnd(SPEECH_DEFAULTS);
+    for (const [alpha, hz] of [[1.1, 1000], [0.9, 1500], [1.1, 2000], [0.9, 3000]]) {
+      const warped = new FrontEnd(SPEECH_DEFAULTS, alpha);
+      expect(loudest(warped, hz)).toBe(loudest(plain, vtlpWarp(hz, alpha, 4000)));
+      expect(loudest(warped, hz)).not.toBe(loudest(plain, hz));
+    }
   });
 });
 

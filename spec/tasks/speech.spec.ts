@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { encodeWav } from '../../lib/audio/wav';
+import { FrontEnd, SPEECH_DEFAULTS, withDeltas, normalizeUtterance } from '../../lib/audio/features';
 import { Rng } from '../../lib/kernels/random';
 import { readSpokenDigits, officialSplit, speakersOf, SpeechFeatures, AUGMENT_DEFAULTS, stackFrames } from '../../lib/tasks/speech-data';
 import { trainDigits, speakerEvaluation, SpokenDigitDataset, DIGITS_RECIPE } from '../../lib/tasks/speech-digits';
@@ -60,6 +61,27 @@ describe('spoken digits', () => {
     expect(a2).not.toEqual(a1);
     const short = f.of(new Float64Array(100)); // shorter than a frame: padded to five frames
     expect(short.length).toBe(5);
+  });
+
+  it('the warp augmentation reads a training draw through a warped bank (α drawn in the range, to two decimals); evaluation keeps the plain one', () => {
+    const [u] = readSpokenDigits(dir);
+    const none = { speed: null, snrDb: null, shiftMs: 0, freqMask: 0, timeMask: 0 };
+    const warpOnly = new SpeechFeatures({ ...none, warp: [1.1, 1.1] });
+    const byHand = normalizeUtterance(withDeltas(new FrontEnd(SPEECH_DEFAULTS, 1.1).mfcc(u.samples)));
+    expect(warpOnly.of(u.samples, new Rng(3))).toEqual(byHand);
+    expect(warpOnly.of(u.samples)).toEqual(new SpeechFeatures(null).of(u.samples));
+    const ranged = new SpeechFeatures({ ...none, warp: [0.9, 1.1] });
+    const candidates = Array.from({ length: 21 }, (_, k) => {
+      const alpha = (90 + k) / 100;
+      return { alpha, features: normalizeUtterance(withDeltas(new FrontEnd(SPEECH_DEFAULTS, alpha).mfcc(u.samples))) };
+    });
+    const alphas = [1, 2, 3, 4, 5, 6].map((seed) => {
+      const draw = ranged.of(u.samples, new Rng(seed));
+      const match = candidates.filter((c) => c.features.every((row, t) => row.every((v, j) => v === draw[t][j])));
+      expect(match.length).toBe(1); // exactly one of 0.90, 0.91, …, 1.10
+      return match[0].alpha;
+    });
+    expect(new Set(alphas).size).toBeGreaterThan(3);
   });
 
   it('stacked features: k frames side by side, ⌈T/k⌉ of them, zeros past the end; the same augmentation draw', () => {
