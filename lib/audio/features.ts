@@ -149,14 +149,32 @@ export function withDeltas(features: readonly Float64Array[], K = 2): Float64Arr
   });
 }
 
+/** Each coefficient's mean and standard deviation over a set of frames: what (AUD-12) subtracts and divides by. */
+export interface FeatureStats {
+  mean: Float64Array; // [D]
+  std: Float64Array; // [D]
+}
+
+/** The mean and standard deviation of each coefficient over every frame of every recording given. */
+export function featureStats(recordings: readonly (readonly Float64Array[])[]): FeatureStats {
+  const D = recordings.find((r) => r.length)?.[0].length ?? 0;
+  const F = recordings.reduce((n, r) => n + r.length, 0);
+  const mean = new Float64Array(D), std = new Float64Array(D);
+  for (const r of recordings) for (const c of r) for (let j = 0; j < D; j++) mean[j] += c[j] / F;
+  for (const r of recordings) for (const c of r) for (let j = 0; j < D; j++) std[j] += (c[j] - mean[j]) ** 2 / F;
+  for (let j = 0; j < D; j++) std[j] = Math.sqrt(std[j]);
+  return { mean, std };
+}
+
+/** ĉ^f_j = (c^f_j − mean_j)/(std_j + ε) with the statistics given (AUD-12): an utterance's own, or a speaker's. */
+export function normalizeWith(features: readonly Float64Array[], stats: FeatureStats, epsilon = 1e-8): Float64Array[] {
+  const { mean, std } = stats;
+  return features.map((c) => Float64Array.from(c, (v, j) => (v - mean[j]) / (std[j] + epsilon))); // (AUD-12)
+}
+
 /** Per-utterance mean and variance normalisation of each coefficient over the frames. */
 export function normalizeUtterance(features: readonly Float64Array[], epsilon = 1e-8): Float64Array[] {
-  const F = features.length, D = features[0]?.length ?? 0;
-  const mean = new Float64Array(D), std = new Float64Array(D);
-  for (const c of features) for (let j = 0; j < D; j++) mean[j] += c[j] / F;
-  for (const c of features) for (let j = 0; j < D; j++) std[j] += (c[j] - mean[j]) ** 2 / F;
-  for (let j = 0; j < D; j++) std[j] = Math.sqrt(std[j]);
-  return features.map((c) => Float64Array.from(c, (v, j) => (v - mean[j]) / (std[j] + epsilon))); // (AUD-12)
+  return normalizeWith(features, featureStats([features]), epsilon);
 }
 
 function checkOptions(o: FrontEndOptions): void {

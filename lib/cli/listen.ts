@@ -12,7 +12,8 @@ import { alignmentChart } from '../charts/alignment';
 import { writeFileAtomic } from '../platform/files';
 import { modelFromCheckpoint } from '../training/checkpoint';
 import { readWav, resample } from '../audio/wav';
-import { SpeechFeatures, SAMPLE_RATE, padFrames, stackFrames } from '../tasks/speech-data';
+import { SpeechFeatures, SAMPLE_RATE, Normalization, padFrames, stackFrames } from '../tasks/speech-data';
+import { FeatureStats } from '../audio/features';
 import { softmax } from '../tasks/classify';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { Out, readTaskCheckpoint } from './model-options';
@@ -30,6 +31,8 @@ export function listenHelp(): string {
 Prints what a recogniser trained by \`unrolled speech\` hears in each recording (PCM or float WAV, any
 sample rate: resampled to 8 kHz; several channels averaged): one digit and its probability (a
 \`--task digits\` checkpoint), or the connected digits read by greedy CTC decoding (\`--task sequence\`).
+A checkpoint trained with speaker normalisation (the digits default) takes the files given as
+recordings of one voice and normalises them by their statistics together: give several of one voice.
 
 ${formatOptions(LISTEN_OPTIONS)}`;
 }
@@ -49,12 +52,15 @@ export function runListen(argv: string[], out: Out = process.stdout): number {
   const model = modelFromCheckpoint(ckpt, `checkpoint ${file}`, { best: true });
   const stack = checkpointStack(task as { stack?: unknown }, file);
   const features = new SpeechFeatures(null, stack);
-  for (const [n, f] of files.entries()) {
+  const recordings = files.map((f) => {
     const wav = readWav(f);
     for (const note of wav.notes) process.stderr.write(note + '\n');
     if (wav.sampleRate !== SAMPLE_RATE) process.stderr.write(`${f}: ${wav.sampleRate} Hz, resampled to ${SAMPLE_RATE} Hz\n`);
-    const samples = wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
-    const plain = features.unstacked(samples, null, f); // [frames of 10 ms][26]
+    return { speaker: 'the voice', samples: wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE) };
+  });
+  const voice = checkpointNormalize(task as { normalize?: unknown }, file) === 'speaker' ? voiceStats(features, recordings) : null;
+  for (const [n, f] of files.entries()) {
+    const plain = features.unstacked(recordings[n].samples, null, f, voice); // [frames of 10 ms][26]
     const frames = stackFrames(plain, stack); // what the network reads: [steps][26·stack]
     const { x } = padFrames([frames], features.width); // [T,1,26·stack]
     if (task.name === 'speech-sequence') {
@@ -83,4 +89,21 @@ function checkpointStack(task: { stack?: unknown }, file: string): number {
   const k = task.stack ?? 1;
   if (!(typeof k === 'number' && Number.isInteger(k) && k >= 1)) throw new ValueError(`listen --checkpoint: ${file} has task.stack ${JSON.stringify(k)}; expected an integer >= 1`);
   return k;
+}
+
+/** task.normalize: 'utterance' (also when absent) or 'speaker'. */
+function checkpointNormalize(task: { normalize?: unknown }, file: string): Normalization {
+  const n = task.normalize ?? 'utterance';
+  if (n !== 'utterance' && n !== 'speaker') throw new ValueError(`listen --checkpoint: ${file} has task.normalize ${JSON.stringify(n)}; expected "utterance" or "speaker"`);
+  return n;
+}
+
+/**
+ * A checkpoint trained with each speaker's statistics (AUD-12 over all their recordings) reads the files
+ * given as recordings of one voice and normalises them by their statistics together.
+ */
+function voiceStats(features: SpeechFeatures, recordings: { speaker: string; samples: Float64Array }[]): FeatureStats {
+  process.stderr.write(`listen: the checkpoint normalises per speaker; the ${recordings.length} recording(s) given are taken as one voice` +
+    (recordings.length < 20 ? ' (it was trained with each voice\'s statistics over hundreds of recordings: give more of this voice for a closer match)' : '') + '\n');
+  return features.speakerStats(recordings).get('the voice') as FeatureStats;
 }

@@ -3,13 +3,13 @@
  * with CTC, evaluated with each speaker held out in turn (digit error rate and whole-sequence accuracy),
  * then trained on every speaker for the checkpoint `unrolled listen` reads.        docs: docs/speech.md
  */
-import { Utterance, speakersOf } from '../tasks/speech-data';
+import { Utterance, Normalization, speakersOf } from '../tasks/speech-data';
 import { connectedDigits, trainConnected, evaluateConnected, ConnectedDigitDataset, ConnectedUtterance } from '../tasks/speech-sequences';
 import { SPEECH_DEFAULTS } from '../audio/features';
 import { FitOptions } from '../tasks/fit';
 
 export interface SequenceRunOptions {
-  fit: FitOptions & { augment: boolean; stack: number };
+  fit: FitOptions & { augment: boolean; stack: number; normalize: Normalization };
   utterances: number; // training utterances per run
   testUtterances: number; // per held-out speaker
   finalOnly: boolean;
@@ -24,8 +24,8 @@ export interface SequenceResult {
 }
 
 /** What a checkpoint keeps to hear new recordings. */
-export function sequenceTask(utts: readonly Utterance[], stack: number) {
-  return { name: 'speech-sequence', classes: ['blank', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], blank: 0, sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize: 'utterance', stack, speakers: speakersOf(utts) };
+export function sequenceTask(utts: readonly Utterance[], stack: number, normalize: Normalization) {
+  return { name: 'speech-sequence', classes: ['blank', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], blank: 0, sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize, stack, speakers: speakersOf(utts) };
 }
 
 export function runSequenceTask(utts: readonly Utterance[], o: SequenceRunOptions): SequenceResult {
@@ -46,7 +46,7 @@ export function runSequenceTask(utts: readonly Utterance[], o: SequenceRunOption
       const { train, val } = made(all.filter((i) => utts[i].speaker !== s), k + 1);
       const t0 = Date.now();
       const r = trainConnected(train, val, { ...o.fit, onEval: onEval(label) });
-      const test = new ConnectedDigitDataset(connectedDigits(utts, all.filter((i) => utts[i].speaker === s), o.testUtterances, seed * 1000 + 900 + k), r.features, false);
+      const test = new ConnectedDigitDataset(connectedDigits(utts, all.filter((i) => utts[i].speaker === s), o.testUtterances, seed * 1000 + 900 + k), r.features, false, o.fit.normalize);
       const m = evaluateConnected(r.model, test);
       speakers[s] = m.digitErrorRate;
       sequenceAccuracy[s] = m.sequenceAccuracy;
@@ -55,7 +55,7 @@ export function runSequenceTask(utts: readonly Utterance[], o: SequenceRunOption
     });
   }
   const { train, val } = made(all, 0);
-  trainConnected(train, val, { ...o.fit, checkpointPath: o.checkpoint, onEval: onEval('final model') }, sequenceTask(utts, o.fit.stack));
+  trainConnected(train, val, { ...o.fit, checkpointPath: o.checkpoint, onEval: onEval('final model') }, sequenceTask(utts, o.fit.stack, o.fit.normalize));
   const rates = Object.values(speakers);
   return { speakers, sequenceAccuracy, mean: rates.length ? rates.reduce((a, v) => a + v, 0) / rates.length : null };
 }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ValueError } from '../kernels/tensor';
 import { confusionMatrixChart } from '../charts/svg';
 import { readSpokenDigits, speakersOf, Utterance } from '../tasks/speech-data';
-import { DigitsOptions, DIGITS_RECIPE, trainDigits, speakerEvaluation } from '../tasks/speech-digits';
+import { DigitsOptions, DIGITS_RECIPE, Normalization, trainDigits, speakerEvaluation } from '../tasks/speech-digits';
 import { ClassMetrics } from '../tasks/metrics';
 import { SPEECH_DEFAULTS } from '../audio/features';
 import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
@@ -32,6 +32,7 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   unidirectional: { kind: 'flag', help: 'one direction only (default: bidirectional)' },
   stack: { kind: 'int', help: `frames of 10 ms the network reads per step, side by side (default: ${DIGITS_RECIPE.stack} for digits, ${SEQUENCE_STACK} for sequence)`, min: 1 },
   head: { kind: 'string', help: 'how the classifier reads the frames: their mean, or the last one', default: 'mean', choices: ['mean', 'last'] },
+  normalize: { kind: 'string', help: `what the features are normalised by: each speaker's statistics over all their recordings (a held-out voice's from its own recordings, without labels), or each recording's own (default: ${DIGITS_RECIPE.normalize} for digits, utterance for sequence)`, choices: ['speaker', 'utterance'] },
   'no-augment': { kind: 'flag', help: 'train on the plain recordings (no speed, noise, shift or masking)' },
   lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.003, positive: true },
   'lr-decay': { kind: 'number', help: `multiply the learning rate by this after each epoch without a better validation loss; 1: a constant rate (default: ${DIGITS_RECIPE.lrDecay} for digits, 1 for sequence)`, positive: true },
@@ -52,7 +53,7 @@ export function speechHelp(): string {
   return `usage: unrolled speech --task digits|sequence [options]
 
 Recognises spoken digits from 8 kHz recordings: MFCC frames (13 coefficients and their deltas,
-normalised per recording) into a bidirectional GRU.
+normalised per speaker or per recording) into a bidirectional GRU.
   digits    one digit per recording: the mean of the GRU's outputs over the frames is classified.
             Measured on the official split (recordings 0–4 of every speaker held out) and with each
             speaker held out in turn (a recogniser of voices it has never heard).
@@ -96,7 +97,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
     const r = trainDigits(utts, train, test, {
       ...options, checkpointPath,
       onEval: (e) => say({ run: label, step: e.step, valLoss: e.valLoss, improved: e.improved }, `  ${label}: step ${e.step}, validation loss ${e.valLoss.toFixed(4)}${e.improved ? ' (best)' : ''}`),
-    }, task(utts, options.stack ?? 1));
+    }, task(utts, options.stack ?? 1, options.normalize ?? DIGITS_RECIPE.normalize));
     const seconds = (Date.now() - t0) / 1000;
     if (r.test) {
       reports.push({ label, accuracy: r.test.accuracy, macroF1: r.test.macroF1, epochs: r.training.epochs, seconds });
@@ -128,7 +129,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
 function sequenceCommand(utts: Utterance[], a: Parsed, options: DigitsOptions, say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
   const checkpoint = checkpointPath(a);
   const r = runSequenceTask(utts, {
-    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? SEQUENCE_STACK }, utterances: a.utterances as number, testUtterances: a['test-utterances'] as number,
+    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? SEQUENCE_STACK, normalize: options.normalize ?? 'utterance' }, utterances: a.utterances as number, testUtterances: a['test-utterances'] as number,
     finalOnly: a['final-only'] as boolean, checkpoint, say,
   });
   const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, seconds: (Date.now() - started) / 1000, checkpoint };
@@ -157,6 +158,7 @@ function digitsOptions(a: Parsed, runs: number): DigitsOptions {
     epochs: a.epochs as number, patience: a.patience as number, maxSeconds: budget === null ? null : budget / runs,
     seed: a.seed as number, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number), clip: 1,
     stack: (a.stack as number | null) ?? (sequence ? SEQUENCE_STACK : DIGITS_RECIPE.stack),
+    normalize: (a.normalize as Normalization | null) ?? (sequence ? 'utterance' : DIGITS_RECIPE.normalize),
     ...dropoutFromArgs(a), ...(a.dropout === null ? { dropout: sequence ? 0 : DIGITS_RECIPE.dropout } : {}),
   };
 }
@@ -168,8 +170,8 @@ function lrDecayOf(given: number | null, sequence: boolean): number | null {
 }
 
 /** What a checkpoint keeps to hear new recordings: the task, the classes and the front end. */
-function task(utts: readonly Utterance[], stack: number) {
-  return { name: 'speech-digits', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize: 'utterance', stack, speakers: speakersOf(utts) };
+function task(utts: readonly Utterance[], stack: number, normalize: Normalization) {
+  return { name: 'speech-digits', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize, stack, speakers: speakersOf(utts) };
 }
 
 function confusionCharts(official: ClassMetrics, held: ClassMetrics[]): Record<string, string> {

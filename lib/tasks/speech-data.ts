@@ -3,8 +3,9 @@
  * any folder of `{digit}_{speaker}_{index}.wav`), their MFCC frames, and the augmentations that help a
  * model recognise voices it was not trained on.                               docs: docs/speech.md
  *
- * Features per frame: 13 MFCC and their deltas (26 values), normalised per utterance (AUD-12), which
- * removes what is constant over a recording: the microphone, the level, much of the speaker.
+ * Features per frame: 13 MFCC and their deltas (26 values), normalised (AUD-12) per utterance, or per
+ * speaker over all of a voice's recordings: either removes what is constant over them (the microphone,
+ * the level, much of the voice); a single word's own mean also removes much of its vowel.
  * Augmentation, drawn from the Trainer's generator for training batches only:
  *   speed     the waveform resampled by a factor in [0.9, 1.1] (faster or slower speech, pitch moves too)
  *   warp      (off by default) the mel bank read through a vocal-tract-length warp α (AUD-13): formants
@@ -19,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../kernels/random';
 import { Mat, zeros, ValueError } from '../kernels/tensor';
-import { FrontEnd, SPEECH_DEFAULTS, withDeltas, normalizeUtterance } from '../audio/features';
+import { FrontEnd, SPEECH_DEFAULTS, FeatureStats, withDeltas, featureStats, normalizeWith } from '../audio/features';
 import { readWav, resample } from '../audio/wav';
 
 export interface Utterance {
@@ -81,6 +82,9 @@ export interface AugmentOptions {
   timeMask: number; // the longest run of frames masked, as a fraction of the frames
 }
 
+/** What the features are normalised by (AUD-12): each recording's own statistics, or its speaker's over all their recordings. */
+export type Normalization = 'utterance' | 'speaker';
+
 export const AUGMENT_DEFAULTS: AugmentOptions = { speed: [0.9, 1.1], snrDb: [10, 40], shiftMs: 100, freqMask: 4, timeMask: 0.1 };
 
 /**
@@ -111,26 +115,47 @@ export class SpeechFeatures {
     this.width = 2 * SPEECH_DEFAULTS.nMfcc * stack;
   }
 
-  /** [frames][26·stack]; `rng` null: the plain features (evaluation), else an augmented draw (training). */
-  of(samples: Float64Array, rng: Rng | null = null, what = 'utterance'): Float64Array[] {
-    const f = this.unstacked(samples, rng, what);
+  /**
+   * [frames][26·stack]; `rng` null: the plain features (evaluation), else an augmented draw (training).
+   * `stats`: normalise with these (a speaker's, from speakerStats) instead of the recording's own.
+   */
+  of(samples: Float64Array, rng: Rng | null = null, what = 'utterance', stats: FeatureStats | null = null): Float64Array[] {
+    const f = this.unstacked(samples, rng, what, stats);
     return this.stack === 1 ? f : stackFrames(f, this.stack);
   }
 
   /** [frames][26]: the 10 ms frames before stacking. */
-  unstacked(samples: Float64Array, rng: Rng | null = null, what = 'utterance'): Float64Array[] {
+  unstacked(samples: Float64Array, rng: Rng | null = null, what = 'utterance', stats: FeatureStats | null = null): Float64Array[] {
     const a = rng ? this.augment : null;
-    let x = samples;
-    if (a && rng) x = this.perturb(x, a, rng);
-    const minimum = SPEECH_DEFAULTS.nFft + 4 * SPEECH_DEFAULTS.hop; // at least five frames, for the deltas
-    if (x.length < minimum) {
-      const padded = new Float64Array(minimum);
-      padded.set(x, Math.floor((minimum - x.length) / 2));
-      x = padded;
-    }
-    const f = normalizeUtterance(withDeltas(this.frontEndFor(a, rng).mfcc(x, what)));
+    const raw = this.raw(a && rng ? this.perturb(samples, a, rng) : samples, what, this.frontEndFor(a, rng));
+    const f = normalizeWith(raw, stats ?? featureStats([raw])); // (AUD-12)
     if (a && rng) this.mask(f, a, rng, 2 * SPEECH_DEFAULTS.nMfcc);
     return f;
+  }
+
+  /** [frames][26]: MFCC and deltas before normalisation, of a signal padded to at least five frames (for the deltas). */
+  raw(samples: Float64Array, what = 'utterance', frontEnd = this.frontEnd): Float64Array[] {
+    let x = samples;
+    const minimum = SPEECH_DEFAULTS.nFft + 4 * SPEECH_DEFAULTS.hop;
+    if (x.length < minimum) {
+      x = new Float64Array(minimum);
+      x.set(samples, Math.floor((minimum - samples.length) / 2));
+    }
+    return withDeltas(frontEnd.mfcc(x, what));
+  }
+
+  /**
+   * Each speaker's statistics over the plain frames of all their recordings given (AUD-12 with the
+   * speaker's mean and deviation): no labels are read, so a voice never heard in training is normalised
+   * from its own recordings alone.
+   */
+  speakerStats(recordings: readonly { speaker: string; samples: Float64Array }[]): Map<string, FeatureStats> {
+    const frames = new Map<string, Float64Array[][]>();
+    for (const r of recordings) {
+      if (!frames.has(r.speaker)) frames.set(r.speaker, []);
+      (frames.get(r.speaker) as Float64Array[][]).push(this.raw(r.samples, `a recording of ${r.speaker}`));
+    }
+    return new Map([...frames].map(([speaker, recordings]) => [speaker, featureStats(recordings)]));
   }
 
   /** The plain front end, or for a training draw with warping, one whose bank reads through a random α. */

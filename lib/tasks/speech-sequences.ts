@@ -11,13 +11,14 @@
  */
 import { ValueError } from '../kernels/tensor';
 import { Rng } from '../kernels/random';
+import { FeatureStats } from '../audio/features';
 import { SequenceModel } from '../models/sequence-model';
 import { Batch, Objective } from '../models/objectives';
 import { greedyDecode } from '../layers/ctc-decode';
 import { logSoftmax } from '../layers/ctc';
 import { Dataset, TrainResult, Trainer } from '../training/trainer';
 import { FitOptions, fit, dropoutOptions } from './fit';
-import { Utterance, SpeechFeatures, SAMPLE_RATE, padFrames } from './speech-data';
+import { Utterance, SpeechFeatures, SAMPLE_RATE, Normalization, padFrames } from './speech-data';
 
 export interface ConnectedOptions {
   minDigits: number;
@@ -69,8 +70,12 @@ export function connectedDigits(utts: readonly Utterance[], indices: readonly nu
 /** Connected utterances as padded batches of features with their digit lists as CTC targets (classes d + 1). */
 export class ConnectedDigitDataset implements Dataset {
   private readonly plain = new Map<number, Float64Array[]>();
+  private readonly speakers: Map<string, FeatureStats> | null;
 
-  constructor(readonly items: readonly ConnectedUtterance[], readonly features: SpeechFeatures, readonly augment: boolean) {}
+  /** `normalize` 'speaker': each speaker by the statistics of their utterances in this set (no labels read). */
+  constructor(readonly items: readonly ConnectedUtterance[], readonly features: SpeechFeatures, readonly augment: boolean, normalize: Normalization = 'utterance') {
+    this.speakers = normalize === 'speaker' ? features.speakerStats(items) : null;
+  }
 
   get size(): number {
     return this.items.length;
@@ -81,9 +86,10 @@ export class ConnectedDigitDataset implements Dataset {
   }
 
   featuresOf(i: number, rng: Rng | null): Float64Array[] {
-    if (rng) return this.features.of(this.items[i].samples, rng, `connected utterance ${i}`);
+    const stats = this.speakers?.get(this.items[i].speaker) ?? null; // present for every speaker of the set
+    if (rng) return this.features.of(this.items[i].samples, rng, `connected utterance ${i}`, stats);
     let f = this.plain.get(i);
-    if (!f) this.plain.set(i, (f = this.features.of(this.items[i].samples, null, `connected utterance ${i}`)));
+    if (!f) this.plain.set(i, (f = this.features.of(this.items[i].samples, null, `connected utterance ${i}`, stats)));
     return f;
   }
 
@@ -137,14 +143,14 @@ export interface ConnectedRun {
  * Trains a CTC recogniser of connected digits: a bidirectional recurrent layer whose every frame is
  * classified into the blank and the ten digits, on `train`, validated (early stopping) on `validation`.
  */
-export function trainConnected(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: FitOptions & { augment?: boolean; stack?: number }, task: unknown = null): ConnectedRun {
+export function trainConnected(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: FitOptions & { augment?: boolean; stack?: number; normalize?: Normalization }, task: unknown = null): ConnectedRun {
   const features = new SpeechFeatures(undefined, o.stack ?? 1);
   const model = new SequenceModel({
     mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
     bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: 'all', outFeatures: 11 }, ...dropoutOptions(o),
   });
-  const trainSet = new ConnectedDigitDataset(train, features, o.augment ?? true);
-  const valSet = validation.length ? new ConnectedDigitDataset(validation, features, false) : null;
+  const trainSet = new ConnectedDigitDataset(train, features, o.augment ?? true, o.normalize);
+  const valSet = validation.length ? new ConnectedDigitDataset(validation, features, false, o.normalize) : null;
   const { trainer, result } = fit(model, trainSet, valSet, { ...o, bucketByLength: true }, task);
   return { model, features, trainer, training: result };
 }

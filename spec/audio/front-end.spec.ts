@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { dft, RealFft } from '../../lib/audio/fft';
 import { hzToMel, melToHz, melFilterbank, linspace, binFrequencies, vtlpWarp } from '../../lib/audio/mel';
-import { FrontEnd, SPEECH_DEFAULTS, periodicWindow, frameCount, preemphasize, withDeltas, normalizeUtterance } from '../../lib/audio/features';
+import { FrontEnd, SPEECH_DEFAULTS, periodicWindow, frameCount, preemphasize, withDeltas, normalizeUtterance, featureStats, normalizeWith } from '../../lib/audio/features';
 import { runGoldenDir } from '../../lib/diagnostics/conformance';
 import { Rng } from '../../lib/kernels/random';
 
@@ -146,5 +146,18 @@ describe('the front end', () => {
     const mean = n.reduce((a, r) => a + r[0], 0) / n.length, sd = Math.sqrt(n.reduce((a, r) => a + r[0] ** 2, 0) / n.length);
     expect(mean).toBeCloseTo(0, 12);
     expect(sd).toBeCloseTo(1, 6);
+  });
+
+  it('statistics over several recordings are those of their frames together; a recording normalised by its own is normalizeUtterance', () => {
+    const rng = new Rng(8);
+    const a = Array.from({ length: 7 }, () => Float64Array.from({ length: 3 }, () => rng.normal())), b = Array.from({ length: 4 }, () => Float64Array.from({ length: 3 }, () => 5 + 2 * rng.normal()));
+    const both = featureStats([a, b]), joined = featureStats([[...a, ...b]]);
+    expect(Array.from(both.mean)).toEqual(Array.from(joined.mean));
+    expect(Array.from(both.std)).toEqual(Array.from(joined.std));
+    const byHand = [0, 1, 2].map((j) => [...a, ...b].reduce((s, r) => s + r[j], 0) / 11);
+    byHand.forEach((m, j) => expect(both.mean[j]).toBeCloseTo(m, 12));
+    expect(normalizeWith(a, featureStats([a]))).toEqual(normalizeUtterance(a));
+    const n = normalizeWith(b, both);
+    n.forEach((r, t) => r.forEach((v, j) => expect(v).toBeCloseTo((b[t][j] - both.mean[j]) / both.std[j], 6)));
   });
 });

@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { encodeWav } from '../../lib/audio/wav';
-import { FrontEnd, SPEECH_DEFAULTS, withDeltas, normalizeUtterance } from '../../lib/audio/features';
+import { FrontEnd, SPEECH_DEFAULTS, withDeltas, normalizeUtterance, featureStats, normalizeWith } from '../../lib/audio/features';
 import { Rng } from '../../lib/kernels/random';
-import { readSpokenDigits, officialSplit, speakersOf, SpeechFeatures, AUGMENT_DEFAULTS, stackFrames } from '../../lib/tasks/speech-data';
+import { readSpokenDigits, officialSplit, speakersOf, SpeechFeatures, AUGMENT_DEFAULTS, stackFrames, padFrames } from '../../lib/tasks/speech-data';
+import { softmax } from '../../lib/tasks/classify';
+import { modelFromCheckpoint } from '../../lib/training/checkpoint';
 import { trainDigits, speakerEvaluation, SpokenDigitDataset, DIGITS_RECIPE } from '../../lib/tasks/speech-digits';
 import { runSpeech } from '../../lib/cli/speech';
 import { runListen } from '../../lib/cli/listen';
@@ -84,6 +86,25 @@ describe('spoken digits', () => {
     expect(new Set(alphas).size).toBeGreaterThan(3);
   });
 
+  it('speaker normalisation: each speaker\'s statistics over the plain frames of all their recordings, used for every recording of theirs', () => {
+    const utts = readSpokenDigits(dir);
+    const f = new SpeechFeatures(AUGMENT_DEFAULTS, 3);
+    const stats = f.speakerStats(utts);
+    expect([...stats.keys()].sort()).toEqual(speakersOf(utts));
+    const ann = utts.filter((u) => u.speaker === 'ann');
+    const byHand = featureStats(ann.map((u) => withDeltas(f.frontEnd.mfcc(u.samples))));
+    expect(Array.from(stats.get('ann')!.mean)).toEqual(Array.from(byHand.mean));
+    expect(Array.from(stats.get('ann')!.std)).toEqual(Array.from(byHand.std));
+    const u = ann[2];
+    expect(f.unstacked(u.samples, null, u.file, byHand)).toEqual(normalizeWith(withDeltas(f.frontEnd.mfcc(u.samples)), byHand));
+    const idx = utts.map((_, i) => i);
+    const data = new SpokenDigitDataset(utts, idx, f, false, stats);
+    const k = utts.indexOf(u);
+    expect(data.featuresOf(k, null)).toEqual(f.of(u.samples, null, u.file, byHand));
+    expect(data.featuresOf(k, null)).not.toEqual(f.of(u.samples)); // its own statistics give other numbers
+    expect(() => new SpokenDigitDataset(utts, idx, f, false, new Map([['bob', byHand]])).featuresOf(k, null)).toThrow(`SpokenDigitDataset: no statistics for speaker "ann" of ${u.file}`);
+  });
+
   it('stacked features: k frames side by side, ⌈T/k⌉ of them, zeros past the end; the same augmentation draw', () => {
     const frames = [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]].map((r) => Float64Array.from(r));
     expect(stackFrames(frames, 2).map((r) => Array.from(r))).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 0, 0]]);
@@ -137,6 +158,20 @@ describe('spoken digits', () => {
     expect([saved.task.stack, saved.model.inputSize, saved.model.hiddenSize]).toEqual([DIGITS_RECIPE.stack, 26 * DIGITS_RECIPE.stack, 6]); // the recipe's stack; --hidden given
     expect([saved.model.dropout, saved.model.outputDropout]).toEqual([DIGITS_RECIPE.dropout, DIGITS_RECIPE.dropout]);
     expect(saved.schedule.plateau.factor).toBe(DIGITS_RECIPE.lrDecay);
+    // Normalised per speaker (the recipe), listen takes the files given as one voice: their statistics together.
+    expect(saved.task.normalize).toBe('speaker');
+    const model = modelFromCheckpoint(saved, 'the checkpoint', { best: true });
+    const feats = new SpeechFeatures(null, DIGITS_RECIPE.stack);
+    const samples = objects.map((o) => readSpokenDigits(dir).find((u) => u.file === o.file)!.samples);
+    const voice = featureStats(samples.map((x) => feats.raw(x)));
+    samples.forEach((x, n) => {
+      const y = model.forward(padFrames([feats.of(x, null, 'x', voice)], feats.width).x).y!;
+      const p = softmax(Array.from({ length: 10 }, (_, k) => y.get(0, k)));
+      expect(objects[n].probability).toBeCloseTo(Math.max(...p), 12);
+      expect(objects[n].digits).toBe(String(p.indexOf(Math.max(...p))));
+    });
+    expect(runSpeech(['--data', dir, '--speakers', 'ann,bob', '--final-only', '--epochs', '1', '--hidden', '4', '--batch', '8', '--workers', '1', '--normalize', 'utterance', '--checkpoint', path.join(out, 'own.json'), '--json'], sink)).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'own.json'), 'utf8')).task.normalize).toBe('utterance');
     expect(() => runSpeech(['--data', dir, '--speakers', 'zed'], sink)).toThrow('no recordings named');
     expect(() => runSpeech(['--data', '/nonexistent', '--lr-decay', '1.5'], sink)).toThrow('speech --lr-decay: expected a factor in (0, 1], got 1.5'); // before any reading
     expect(() => runListen(['--checkpoint', result.checkpoint], sink)).toThrow('listen: give one or more WAV files to listen to');
@@ -213,6 +248,7 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     const tenMs = new SpeechFeatures(null).of(readSpokenDigits(dir).find((u) => u.file.endsWith('3_ann_0.wav'))!.samples).length;
     const saved = JSON.parse(fs.readFileSync(result.checkpoint, 'utf8'));
     expect([saved.task.stack, saved.model.dropout ?? 0, saved.model.outputDropout ?? 0]).toEqual([3, 0, 0]); // the sequence task's defaults (a dropout of 0 is not written)
+    expect(saved.task.normalize).toBe('utterance');
     expect(saved.schedule).toEqual({ type: 'constant' }); // and its constant rate
     expect(o.frames.length).toBe(Math.ceil(tenMs / 3)); // one label per step of three 10 ms frames
     expect(o.frames.every((c: number) => Number.isInteger(c) && c >= 0 && c <= 10)).toBe(true);
