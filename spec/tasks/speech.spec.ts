@@ -206,6 +206,19 @@ describe('connected digits', () => {
     expect(batch.lengths).toEqual([0, 1, 2].map((i) => ds.lengthOf(i)));
     expect([editDistance([1, 2, 3], [1, 2, 3]), editDistance([1, 3], [1, 2, 3]), editDistance([], [4, 4]), editDistance([5, 1, 1], [1, 1])]).toEqual([0, 1, 2, 1]);
   });
+
+  it('normalised per speaker, each utterance by the statistics of its speaker\'s utterances in the set', () => {
+    const made = connectedDigits(utts, utts.map((_, i) => i), 6, 3);
+    const f = new SpeechFeatures(null, 3);
+    const ds = new ConnectedDigitDataset(made, f, false, 'speaker');
+    for (const speaker of new Set(made.map((u) => u.speaker))) {
+      const own = made.filter((u) => u.speaker === speaker);
+      const stats = featureStats(own.map((u) => f.raw(u.samples)));
+      const i = made.indexOf(own[0]);
+      expect(ds.featuresOf(i, null)).toEqual(f.of(own[0].samples, null, 'x', stats));
+      expect(ds.featuresOf(i, null)).not.toEqual(new ConnectedDigitDataset(made, f, false).featuresOf(i, null));
+    }
+  });
 });
 
 describe('a CTC recogniser of connected digits', () => {
