@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../platform/files';
 import { modelFromCheckpoint } from '../training/checkpoint';
 import { readWav, resample } from '../audio/wav';
 import { SpeechFeatures, SAMPLE_RATE, Normalization, padFrames, stackFrames } from '../tasks/speech-data';
-import { FeatureStats } from '../audio/features';
+import { FeatureStats, featureStats } from '../audio/features';
 import { softmax } from '../tasks/classify';
 import { OptionSpec, parseArgs, formatOptions } from './args';
 import { Out, readTaskCheckpoint } from './model-options';
@@ -56,11 +56,11 @@ export function runListen(argv: string[], out: Out = process.stdout): number {
     const wav = readWav(f);
     for (const note of wav.notes) process.stderr.write(note + '\n');
     if (wav.sampleRate !== SAMPLE_RATE) process.stderr.write(`${f}: ${wav.sampleRate} Hz, resampled to ${SAMPLE_RATE} Hz\n`);
-    return { speaker: 'the voice', samples: wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE) };
+    return wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
   });
   const voice = checkpointNormalize(task as { normalize?: unknown }, file) === 'speaker' ? voiceStats(features, recordings) : null;
   for (const [n, f] of files.entries()) {
-    const plain = features.unstacked(recordings[n].samples, null, f, voice); // [frames of 10 ms][26]
+    const plain = features.unstacked(recordings[n], null, f, voice); // [frames of 10 ms][26]
     const frames = stackFrames(plain, stack); // what the network reads: [steps][26·stack]
     const { x } = padFrames([frames], features.width); // [T,1,26·stack]
     if (task.name === 'speech-sequence') {
@@ -102,8 +102,8 @@ function checkpointNormalize(task: { normalize?: unknown }, file: string): Norma
  * A checkpoint trained with each speaker's statistics (AUD-12 over all their recordings) reads the files
  * given as recordings of one voice and normalises them by their statistics together.
  */
-function voiceStats(features: SpeechFeatures, recordings: { speaker: string; samples: Float64Array }[]): FeatureStats {
+function voiceStats(features: SpeechFeatures, recordings: Float64Array[]): FeatureStats {
   process.stderr.write(`listen: the checkpoint normalises per speaker; the ${recordings.length} recording(s) given are taken as one voice` +
     (recordings.length < 20 ? ' (it was trained with each voice\'s statistics over hundreds of recordings: give more of this voice for a closer match)' : '') + '\n');
-  return features.speakerStats(recordings).get('the voice') as FeatureStats;
+  return featureStats(recordings.map((samples) => features.raw(samples)));
 }

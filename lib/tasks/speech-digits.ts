@@ -14,8 +14,6 @@ import { ClassMetrics, classMetrics } from './metrics';
 import { argmax } from './classify';
 import { Utterance, SpeechFeatures, AugmentOptions, AUGMENT_DEFAULTS, Normalization, padFrames } from './speech-data';
 
-export type { Normalization } from './speech-data';
-
 /** Utterances `indices` as padded batches of features; training batches (given the Trainer's rng) are augmented. */
 export class SpokenDigitDataset implements Dataset {
   private readonly plain = new Map<number, Float64Array[]>();
@@ -69,7 +67,6 @@ export interface DigitsOptions extends FitOptions {
   lrDecay?: number | null; // default DIGITS_RECIPE.lrDecay; null: a constant rate (hidden and dropout default to the recipe too)
   normalize?: Normalization; // default DIGITS_RECIPE.normalize
 }
-
 
 export interface DigitsRun {
   model: SequenceModel;
