@@ -4,13 +4,14 @@
  * then trained on every speaker for the checkpoint `unrolled listen` reads.        docs: docs/speech.md
  */
 import { Utterance, Normalization, speakersOf } from '../tasks/speech-data';
-import { connectedDigits, trainConnected, evaluateConnected, ConnectedDigitDataset, ConnectedUtterance } from '../tasks/speech-sequences';
+import { connectedDigits, trainConnected, evaluateConnected, ConnectedDigitDataset, ConnectedUtterance, CONNECTED_DEFAULTS } from '../tasks/speech-sequences';
 import { SPEECH_DEFAULTS } from '../audio/features';
 import { FitOptions } from '../tasks/fit';
 
 export interface SequenceRunOptions {
   fit: FitOptions & { augment: boolean; stack: number; normalize: Normalization };
   utterances: number; // training utterances per run
+  trainDigits: readonly [number, number]; // their fewest and most digits (the held-out speakers' utterances have CONNECTED_DEFAULTS')
   testUtterances: number; // per held-out speaker
   finalOnly: boolean;
   checkpoint: string;
@@ -28,14 +29,22 @@ export function sequenceTask(utts: readonly Utterance[], stack: number, normaliz
   return { name: 'speech-sequence', classes: ['blank', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], blank: 0, sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize, stack, speakers: speakersOf(utts) };
 }
 
+/**
+ * The training and validation utterances of one run, of `trainDigits` digits each, from the recordings
+ * `indices`: `count` to train on and a tenth as many, from another seed, to validate on.
+ */
+export function trainingUtterances(utts: readonly Utterance[], indices: readonly number[], count: number, seed: number, trainDigits: readonly [number, number]): { train: ConnectedUtterance[]; val: ConnectedUtterance[] } {
+  const lengths = { ...CONNECTED_DEFAULTS, minDigits: trainDigits[0], maxDigits: trainDigits[1] };
+  return {
+    train: connectedDigits(utts, indices, count, seed, lengths),
+    val: connectedDigits(utts, indices, Math.max(1, Math.round(count / 10)), seed + 500, lengths),
+  };
+}
+
 export function runSequenceTask(utts: readonly Utterance[], o: SequenceRunOptions): SequenceResult {
   const all = utts.map((_, i) => i);
   const seed = o.fit.seed ?? 1;
-  /** Training and validation utterances from `indices` (the validation ones from another seed). */
-  const made = (indices: number[], k: number): { train: ConnectedUtterance[]; val: ConnectedUtterance[] } => ({
-    train: connectedDigits(utts, indices, o.utterances, seed * 1000 + k),
-    val: connectedDigits(utts, indices, Math.max(1, Math.round(o.utterances / 10)), seed * 1000 + k + 500),
-  });
+  const made = (indices: number[], k: number) => trainingUtterances(utts, indices, o.utterances, seed * 1000 + k, o.trainDigits);
   const onEval = (label: string) => (e: { step: number; valLoss: number; improved: boolean }) =>
     o.say({ run: label, step: e.step, valLoss: e.valLoss, improved: e.improved }, `  ${label}: step ${e.step}, validation loss ${e.valLoss.toFixed(4)}${e.improved ? ' (best)' : ''}`);
   const speakers: Record<string, number> = {}, sequenceAccuracy: Record<string, number> = {};

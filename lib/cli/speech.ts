@@ -15,27 +15,28 @@ import { OptionSpec, parseArgs, formatOptions, Parsed } from './args';
 import { CELLS, Out, registered, writeOutputs, DROPOUT_OPTIONS, dropoutFromArgs } from './model-options';
 import { defaultWorkers } from './train-options';
 import { runSequenceTask } from './speech-sequence';
+import { SEQUENCE_RECIPE, CONNECTED_DEFAULTS } from '../tasks/speech-sequences';
 
-const SEQUENCE_HIDDEN = 64, SEQUENCE_STACK = 3; // the connected-digit recogniser's defaults (docs/results.md)
 
 export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   task: { kind: 'string', help: 'digits: one spoken digit per recording (many-to-one); sequence: 2–7 connected digits read with CTC', default: 'digits', choices: ['digits', 'sequence'] },
   utterances: { kind: 'int', help: 'sequence: connected utterances made for each training run', default: 2000, min: 1 },
   'test-utterances': { kind: 'int', help: 'sequence: connected utterances of each held-out speaker', default: 300, min: 1 },
+  'train-digits': { kind: 'string', help: `sequence: the fewest and most digits of a training utterance, MIN-MAX (default: ${SEQUENCE_RECIPE.trainDigits.join('-')}; the held-out speakers' have ${CONNECTED_DEFAULTS.minDigits}-${CONNECTED_DEFAULTS.maxDigits})` },
   data: { kind: 'string', help: 'a folder of {digit}_{speaker}_{index}.wav recordings (default: the fsdd data set)' },
   speakers: { kind: 'string', help: 'only these speakers, comma-separated (default: every speaker in the folder)' },
   checkpoint: { kind: 'string', help: 'where to write the final model (default: OUT/checkpoint.json)' },
   'final-only': { kind: 'flag', help: 'skip the evaluation; spend the whole budget on the final model' },
   cell: { kind: 'string', help: 'recurrent cell', default: 'gru', choices: Object.keys(CELLS) },
-  hidden: { kind: 'int', help: `hidden size H per direction (default: ${DIGITS_RECIPE.hidden} for digits, ${SEQUENCE_HIDDEN} for sequence)`, min: 1 },
+  hidden: { kind: 'int', help: `hidden size H per direction (default: ${DIGITS_RECIPE.hidden} for digits, ${SEQUENCE_RECIPE.hidden} for sequence)`, min: 1 },
   layers: { kind: 'int', help: 'stacked layers', default: 1, min: 1 },
   unidirectional: { kind: 'flag', help: 'one direction only (default: bidirectional)' },
-  stack: { kind: 'int', help: `frames of 10 ms the network reads per step, side by side (default: ${DIGITS_RECIPE.stack} for digits, ${SEQUENCE_STACK} for sequence)`, min: 1 },
+  stack: { kind: 'int', help: `frames of 10 ms the network reads per step, side by side (default: ${DIGITS_RECIPE.stack} for digits, ${SEQUENCE_RECIPE.stack} for sequence)`, min: 1 },
   head: { kind: 'string', help: 'how the classifier reads the frames: their mean, or the last one', default: 'mean', choices: ['mean', 'last'] },
-  normalize: { kind: 'string', help: `what the features are normalised by: each speaker's statistics over all their recordings (a held-out voice's from its own recordings, without labels), or each recording's own (default: ${DIGITS_RECIPE.normalize} for digits, utterance for sequence)`, choices: ['speaker', 'utterance'] },
+  normalize: { kind: 'string', help: `what the features are normalised by: each speaker's statistics over all their recordings (a held-out voice's from its own recordings, without labels), or each recording's own (default: ${DIGITS_RECIPE.normalize} for digits, ${SEQUENCE_RECIPE.normalize} for sequence)`, choices: ['speaker', 'utterance'] },
   'no-augment': { kind: 'flag', help: 'train on the plain recordings (no speed, noise, shift or masking)' },
   lr: { kind: 'number', help: 'learning rate (Adam)', default: 0.003, positive: true },
-  'lr-decay': { kind: 'number', help: `multiply the learning rate by this after each epoch without a better validation loss; 1: a constant rate (default: ${DIGITS_RECIPE.lrDecay} for digits, 1 for sequence)`, positive: true },
+  'lr-decay': { kind: 'number', help: `multiply the learning rate by this after each epoch without a better validation loss; 1: a constant rate (default: ${DIGITS_RECIPE.lrDecay} for digits, ${SEQUENCE_RECIPE.lrDecay} for sequence)`, positive: true },
   batch: { kind: 'int', help: 'mini-batch size', default: 32, min: 1 },
   epochs: { kind: 'int', help: 'at most this many passes over the training part, per run', default: 20, min: 1 },
   patience: { kind: 'int', help: 'stop a run after this many epochs without a better validation loss', default: 5, min: 1 },
@@ -43,7 +44,7 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   seed: { kind: 'int', help: 'seed for the weights, the shuffling and the augmentation', default: 1 },
   workers: { kind: 'int', help: 'threads to split each batch over (default: 2 when there are 2 cores)', min: 1 },
   ...DROPOUT_OPTIONS,
-  dropout: { ...DROPOUT_OPTIONS.dropout, help: `${DROPOUT_OPTIONS.dropout.help} (default: ${DIGITS_RECIPE.dropout} for digits, 0 for sequence)`, default: undefined },
+  dropout: { ...DROPOUT_OPTIONS.dropout, help: `${DROPOUT_OPTIONS.dropout.help} (default: ${DIGITS_RECIPE.dropout} for digits, ${SEQUENCE_RECIPE.dropout} for sequence)`, default: undefined },
   out: { kind: 'string', help: 'directory for the confusion charts and the checkpoint', default: 'runs/speech' },
   json: { kind: 'flag', help: 'one JSON line per run; the last line holds the results' },
   help: { kind: 'flag', help: 'show this help' },
@@ -129,13 +130,23 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
 function sequenceCommand(utts: Utterance[], a: Parsed, options: DigitsOptions, say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
   const checkpoint = checkpointPath(a);
   const r = runSequenceTask(utts, {
-    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? SEQUENCE_STACK, normalize: options.normalize ?? 'utterance' }, utterances: a.utterances as number, testUtterances: a['test-utterances'] as number,
+    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? SEQUENCE_RECIPE.stack, normalize: options.normalize ?? SEQUENCE_RECIPE.normalize },
+    utterances: a.utterances as number, trainDigits: trainDigitsOf(a['train-digits'] as string | null), testUtterances: a['test-utterances'] as number,
     finalOnly: a['final-only'] as boolean, checkpoint, say,
   });
   const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, seconds: (Date.now() - started) / 1000, checkpoint };
   if (json) out.write(JSON.stringify(result) + '\n');
   else out.write(`\nmean digit error rate over held-out speakers: ${r.mean === null ? 'n/a (--final-only or one speaker)' : `${(100 * r.mean).toFixed(1)}%`}\ncheckpoint: ${checkpoint} (try: unrolled listen --checkpoint ${checkpoint} FILE.wav)\n`);
   return 0;
+}
+
+/** --train-digits MIN-MAX as [MIN, MAX] (the recipe's when not given). */
+function trainDigitsOf(given: string | null): [number, number] {
+  if (given === null) return [...SEQUENCE_RECIPE.trainDigits];
+  const m = /^(\d+)-(\d+)$/.exec(given.trim());
+  const [lo, hi] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(lo >= 1 && hi >= lo)) throw new ValueError(`speech --train-digits: expected MIN-MAX with 1 <= MIN <= MAX (e.g. 1-4), got ${JSON.stringify(given)}`);
+  return [lo, hi];
 }
 
 /** --checkpoint, or OUT/checkpoint.json; its folder is made. */
@@ -153,19 +164,19 @@ function digitsOptions(a: Parsed, runs: number): DigitsOptions {
   const budget = a['max-seconds'] as number | null;
   const sequence = a.task === 'sequence';
   return {
-    cell: CELLS[a.cell as string], hidden: (a.hidden as number | null) ?? (sequence ? SEQUENCE_HIDDEN : DIGITS_RECIPE.hidden), layers: a.layers as number, bidirectional: !(a.unidirectional as boolean),
+    cell: CELLS[a.cell as string], hidden: (a.hidden as number | null) ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).hidden, layers: a.layers as number, bidirectional: !(a.unidirectional as boolean),
     head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, lrDecay: lrDecayOf(a['lr-decay'] as number | null, sequence), batchSize: a.batch as number,
     epochs: a.epochs as number, patience: a.patience as number, maxSeconds: budget === null ? null : budget / runs,
     seed: a.seed as number, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number), clip: 1,
-    stack: (a.stack as number | null) ?? (sequence ? SEQUENCE_STACK : DIGITS_RECIPE.stack),
-    normalize: (a.normalize as Normalization | null) ?? (sequence ? 'utterance' : DIGITS_RECIPE.normalize),
-    ...dropoutFromArgs(a), ...(a.dropout === null ? { dropout: sequence ? 0 : DIGITS_RECIPE.dropout } : {}),
+    stack: (a.stack as number | null) ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).stack,
+    normalize: (a.normalize as Normalization | null) ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).normalize,
+    ...dropoutFromArgs(a), ...(a.dropout === null ? { dropout: (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).dropout } : {}),
   };
 }
 
 /** --lr-decay as fit reads it: null for a constant rate (1, or the sequence task's default). */
 function lrDecayOf(given: number | null, sequence: boolean): number | null {
-  const f = given ?? (sequence ? 1 : DIGITS_RECIPE.lrDecay);
+  const f = given ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).lrDecay;
   return f === 1 ? null : f;
 }
 

@@ -10,7 +10,8 @@ import { modelFromCheckpoint } from '../../lib/training/checkpoint';
 import { trainDigits, speakerEvaluation, SpokenDigitDataset, DIGITS_RECIPE } from '../../lib/tasks/speech-digits';
 import { runSpeech } from '../../lib/cli/speech';
 import { runListen } from '../../lib/cli/listen';
-import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS } from '../../lib/tasks/speech-sequences';
+import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS, SEQUENCE_RECIPE } from '../../lib/tasks/speech-sequences';
+import { trainingUtterances } from '../../lib/cli/speech-sequence';
 
 /**
  * Synthetic "words": digit d is a tone sweeping from 300 + 120·d Hz up by 200 Hz over 0.4 s, a speaker
@@ -260,11 +261,27 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     expect(o.digits).toMatch(/^\d*$/);
     const tenMs = new SpeechFeatures(null).of(readSpokenDigits(dir).find((u) => u.file.endsWith('3_ann_0.wav'))!.samples).length;
     const saved = JSON.parse(fs.readFileSync(result.checkpoint, 'utf8'));
-    expect([saved.task.stack, saved.model.dropout ?? 0, saved.model.outputDropout ?? 0]).toEqual([3, 0, 0]); // the sequence task's defaults (a dropout of 0 is not written)
-    expect(saved.task.normalize).toBe('utterance');
-    expect(saved.schedule).toEqual({ type: 'constant' }); // and its constant rate
+    expect([saved.task.stack, saved.model.dropout, saved.model.outputDropout]).toEqual([SEQUENCE_RECIPE.stack, SEQUENCE_RECIPE.dropout, SEQUENCE_RECIPE.dropout]); // the sequence recipe
+    expect(saved.task.normalize).toBe(SEQUENCE_RECIPE.normalize);
+    expect(saved.schedule.plateau.factor).toBe(SEQUENCE_RECIPE.lrDecay);
     expect(o.frames.length).toBe(Math.ceil(tenMs / 3)); // one label per step of three 10 ms frames
     expect(o.frames.every((c: number) => Number.isInteger(c) && c >= 0 && c <= 10)).toBe(true);
     expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
   }, 120_000);
+
+  it('trains on utterances of --train-digits digits (the recipe\'s 1-4 by default) and refuses a range that is not MIN-MAX', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-len-'));
+    writeSyntheticDigits(dir, ['ann', 'bob'], [0, 3, 7], 3);
+    const utts = readSpokenDigits(dir);
+    const { train, val } = trainingUtterances(utts, utts.map((_, i) => i), 200, 7, SEQUENCE_RECIPE.trainDigits);
+    expect(val.length).toBe(20);
+    const counts = [...train, ...val].map((u) => u.digits.length);
+    expect([Math.min(...counts), Math.max(...counts)]).toEqual([...SEQUENCE_RECIPE.trainDigits]);
+    const again = trainingUtterances(utts, utts.map((_, i) => i), 200, 7, [3, 3]);
+    expect(again.train.every((u) => u.digits.length === 3)).toBe(true);
+    const sink = { write: () => {} };
+    for (const bad of ['4-1', '0-3', '2', 'a-b']) {
+      expect(() => runSpeech(['--task', 'sequence', '--data', dir, '--train-digits', bad, '--out', dir], sink)).toThrow(`speech --train-digits: expected MIN-MAX with 1 <= MIN <= MAX (e.g. 1-4), got ${JSON.stringify(bad)}`);
+    }
+  });
 });
