@@ -17,7 +17,6 @@ import { defaultWorkers } from './train-options';
 import { runSequenceTask } from './speech-sequence';
 import { SEQUENCE_RECIPE, CONNECTED_DEFAULTS } from '../tasks/speech-sequences';
 
-
 export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   task: { kind: 'string', help: 'digits: one spoken digit per recording (many-to-one); sequence: 2–7 connected digits read with CTC', default: 'digits', choices: ['digits', 'sequence'] },
   utterances: { kind: 'int', help: 'sequence: connected utterances made for each training run', default: 2000, min: 1 },
@@ -77,6 +76,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   }
   const decay = a['lr-decay'] as number | null;
   if (decay !== null && !(decay <= 1)) throw new ValueError(`speech --lr-decay: expected a factor in (0, 1], got ${decay}`);
+  const trainLengths = trainDigitsOf(a['train-digits'] as string | null); // checked before the recordings are read
   const dir = (a.data as string | null) ?? registered('fsdd', '--data DIR');
   const speakers = a.speakers === null ? null : (a.speakers as string).split(',').map((s) => s.trim()).filter(Boolean);
   const utts = readSpokenDigits(dir, speakers, (note) => process.stderr.write(note + '\n'));
@@ -89,7 +89,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   const started = Date.now();
   const options = digitsOptions(a, runs);
   const say = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : text + '\n');
-  if (sequence) return sequenceCommand(utts, a, options, say, json, out, started);
+  if (sequence) return sequenceCommand(utts, a, options, trainLengths, say, json, out, started);
   if (!json) out.write(`${utts.length} recordings of ${found.length} speaker(s) (${found.join(', ')}) from ${dir}; ${runs} training run(s)\n`);
 
   const reports: RunReport[] = [];
@@ -127,11 +127,11 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   return 0;
 }
 
-function sequenceCommand(utts: Utterance[], a: Parsed, options: DigitsOptions, say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
+function sequenceCommand(utts: Utterance[], a: Parsed, options: DigitsOptions, trainDigits: [number, number], say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
   const checkpoint = checkpointPath(a);
   const r = runSequenceTask(utts, {
     fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? SEQUENCE_RECIPE.stack, normalize: options.normalize ?? SEQUENCE_RECIPE.normalize },
-    utterances: a.utterances as number, trainDigits: trainDigitsOf(a['train-digits'] as string | null), testUtterances: a['test-utterances'] as number,
+    utterances: a.utterances as number, trainDigits, testUtterances: a['test-utterances'] as number,
     finalOnly: a['final-only'] as boolean, checkpoint, say,
   });
   const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, seconds: (Date.now() - started) / 1000, checkpoint };

@@ -280,8 +280,8 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     const again = trainingUtterances(utts, utts.map((_, i) => i), 200, 7, [3, 3]);
     expect(again.train.every((u) => u.digits.length === 3)).toBe(true);
     const sink = { write: () => {} };
-    for (const bad of ['4-1', '0-3', '2', 'a-b']) {
-      expect(() => runSpeech(['--task', 'sequence', '--data', dir, '--train-digits', bad, '--out', dir], sink)).toThrow(`speech --train-digits: expected MIN-MAX with 1 <= MIN <= MAX (e.g. 1-4), got ${JSON.stringify(bad)}`);
+    for (const bad of ['4-1', '0-3', '2', 'a-b']) { // refused before any recording is read
+      expect(() => runSpeech(['--task', 'sequence', '--data', path.join(dir, 'missing'), '--train-digits', bad, '--out', dir], sink)).toThrow(`speech --train-digits: expected MIN-MAX with 1 <= MIN <= MAX (e.g. 1-4), got ${JSON.stringify(bad)}`);
     }
   });
 });
