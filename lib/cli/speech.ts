@@ -174,7 +174,7 @@ function digitsOptions(a: Parsed, runs: number): DigitsOptions {
   };
 }
 
-/** --lr-decay as fit reads it: null for a constant rate (1, or the sequence task's default). */
+/** --lr-decay as fit reads it (the task's recipe when not given): null for a constant rate, 1. */
 function lrDecayOf(given: number | null, sequence: boolean): number | null {
   const f = given ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).lrDecay;
   return f === 1 ? null : f;
