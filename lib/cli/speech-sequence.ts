@@ -4,14 +4,14 @@
  * then trained on every speaker for the checkpoint `unrolled listen` reads.        docs: docs/speech.md
  */
 import { Utterance, Normalization, speakersOf } from '../tasks/speech-data';
-import { connectedDigits, trainConnected, evaluateConnected, ConnectedDigitDataset, ConnectedUtterance, CONNECTED_DEFAULTS } from '../tasks/speech-sequences';
+import { connectedDigits, trainConnected, evaluateConnected, ConnectedDigitDataset, trainingUtterances } from '../tasks/speech-sequences';
 import { SPEECH_DEFAULTS } from '../audio/features';
 import { FitOptions } from '../tasks/fit';
 
 export interface SequenceRunOptions {
   fit: FitOptions & { augment: boolean; stack: number; normalize: Normalization };
   utterances: number; // training utterances per run
-  trainDigits: readonly [number, number]; // their fewest and most digits (the held-out speakers' utterances have CONNECTED_DEFAULTS')
+  trainDigits: readonly [number, number]; // their fewest and most digits (the held-out speakers' utterances have CONNECTED_DEFAULTS' 2–7)
   testUtterances: number; // per held-out speaker
   finalOnly: boolean;
   checkpoint: string;
@@ -27,18 +27,6 @@ export interface SequenceResult {
 /** What a checkpoint keeps to hear new recordings. */
 export function sequenceTask(utts: readonly Utterance[], stack: number, normalize: Normalization) {
   return { name: 'speech-sequence', classes: ['blank', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], blank: 0, sampleRate: 8000, frontEnd: SPEECH_DEFAULTS, deltas: true, normalize, stack, speakers: speakersOf(utts) };
-}
-
-/**
- * The training and validation utterances of one run, of `trainDigits` digits each, from the recordings
- * `indices`: `count` to train on and a tenth as many, from another seed, to validate on.
- */
-export function trainingUtterances(utts: readonly Utterance[], indices: readonly number[], count: number, seed: number, trainDigits: readonly [number, number]): { train: ConnectedUtterance[]; val: ConnectedUtterance[] } {
-  const lengths = { ...CONNECTED_DEFAULTS, minDigits: trainDigits[0], maxDigits: trainDigits[1] };
-  return {
-    train: connectedDigits(utts, indices, count, seed, lengths),
-    val: connectedDigits(utts, indices, Math.max(1, Math.round(count / 10)), seed + 500, lengths),
-  };
 }
 
 export function runSequenceTask(utts: readonly Utterance[], o: SequenceRunOptions): SequenceResult {

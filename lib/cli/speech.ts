@@ -162,21 +162,20 @@ function checkpointPath(a: Parsed): string {
 
 function digitsOptions(a: Parsed, runs: number): DigitsOptions {
   const budget = a['max-seconds'] as number | null;
-  const sequence = a.task === 'sequence';
+  const recipe = a.task === 'sequence' ? SEQUENCE_RECIPE : DIGITS_RECIPE; // what an option not given defaults to
   return {
-    cell: CELLS[a.cell as string], hidden: (a.hidden as number | null) ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).hidden, layers: a.layers as number, bidirectional: !(a.unidirectional as boolean),
-    head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, lrDecay: lrDecayOf(a['lr-decay'] as number | null, sequence), batchSize: a.batch as number,
+    cell: CELLS[a.cell as string], hidden: (a.hidden as number | null) ?? recipe.hidden, layers: a.layers as number, bidirectional: !(a.unidirectional as boolean),
+    head: a.head as 'mean' | 'last', augment: !(a['no-augment'] as boolean), lr: a.lr as number, lrDecay: lrDecayOf((a['lr-decay'] as number | null) ?? recipe.lrDecay), batchSize: a.batch as number,
     epochs: a.epochs as number, patience: a.patience as number, maxSeconds: budget === null ? null : budget / runs,
     seed: a.seed as number, workers: (a.workers as number | null) ?? defaultWorkers(a.batch as number), clip: 1,
-    stack: (a.stack as number | null) ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).stack,
-    normalize: (a.normalize as Normalization | null) ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).normalize,
-    ...dropoutFromArgs(a), ...(a.dropout === null ? { dropout: (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).dropout } : {}),
+    stack: (a.stack as number | null) ?? recipe.stack,
+    normalize: (a.normalize as Normalization | null) ?? recipe.normalize,
+    ...dropoutFromArgs(a), ...(a.dropout === null ? { dropout: recipe.dropout } : {}),
   };
 }
 
-/** --lr-decay as fit reads it (the task's recipe when not given): null for a constant rate, 1. */
-function lrDecayOf(given: number | null, sequence: boolean): number | null {
-  const f = given ?? (sequence ? SEQUENCE_RECIPE : DIGITS_RECIPE).lrDecay;
+/** A decay factor as fit reads it: null for a constant rate, 1. */
+function lrDecayOf(f: number): number | null {
   return f === 1 ? null : f;
 }
 

@@ -76,6 +76,18 @@ export function connectedDigits(utts: readonly Utterance[], indices: readonly nu
   return out;
 }
 
+/**
+ * The training and validation utterances of one run, of `trainDigits` digits each, from the recordings
+ * `indices`: `count` to train on and a tenth as many, from another seed, to validate on.
+ */
+export function trainingUtterances(utts: readonly Utterance[], indices: readonly number[], count: number, seed: number, trainDigits: readonly [number, number]): { train: ConnectedUtterance[]; val: ConnectedUtterance[] } {
+  const lengths: ConnectedOptions = { ...CONNECTED_DEFAULTS, minDigits: trainDigits[0], maxDigits: trainDigits[1] };
+  return {
+    train: connectedDigits(utts, indices, count, seed, lengths),
+    val: connectedDigits(utts, indices, Math.max(1, Math.round(count / 10)), seed + 500, lengths),
+  };
+}
+
 /** Connected utterances as padded batches of features with their digit lists as CTC targets (classes d + 1). */
 export class ConnectedDigitDataset implements Dataset {
   private readonly plain = new Map<number, Float64Array[]>();

@@ -10,8 +10,7 @@ import { modelFromCheckpoint } from '../../lib/training/checkpoint';
 import { trainDigits, speakerEvaluation, SpokenDigitDataset, DIGITS_RECIPE } from '../../lib/tasks/speech-digits';
 import { runSpeech } from '../../lib/cli/speech';
 import { runListen } from '../../lib/cli/listen';
-import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS, SEQUENCE_RECIPE } from '../../lib/tasks/speech-sequences';
-import { trainingUtterances } from '../../lib/cli/speech-sequence';
+import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS, SEQUENCE_RECIPE, trainingUtterances } from '../../lib/tasks/speech-sequences';
 
 /**
  * Synthetic "words": digit d is a tone sweeping from 300 + 120·d Hz up by 200 Hz over 0.4 s, a speaker
