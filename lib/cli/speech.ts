@@ -127,10 +127,10 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   return 0;
 }
 
-function sequenceCommand(utts: Utterance[], a: Parsed, options: DigitsOptions, trainDigits: [number, number], say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
+function sequenceCommand(utts: Utterance[], a: Parsed, options: CommandOptions, trainDigits: [number, number], say: (obj: Record<string, unknown>, text: string) => void, json: boolean, out: Out, started: number): number {
   const checkpoint = checkpointPath(a);
   const r = runSequenceTask(utts, {
-    fit: { ...options, augment: options.augment ?? true, stack: options.stack ?? SEQUENCE_RECIPE.stack, normalize: options.normalize ?? SEQUENCE_RECIPE.normalize },
+    fit: options,
     utterances: a.utterances as number, trainDigits, testUtterances: a['test-utterances'] as number,
     finalOnly: a['final-only'] as boolean, checkpoint, say,
   });
@@ -160,7 +160,10 @@ function checkpointPath(a: Parsed): string {
   return checkpoint;
 }
 
-function digitsOptions(a: Parsed, runs: number): DigitsOptions {
+/** The options of every run, each not given on the command line from the task's recipe. */
+type CommandOptions = DigitsOptions & { augment: boolean; stack: number; normalize: Normalization };
+
+function digitsOptions(a: Parsed, runs: number): CommandOptions {
   const budget = a['max-seconds'] as number | null;
   const recipe = a.task === 'sequence' ? SEQUENCE_RECIPE : DIGITS_RECIPE; // what an option not given defaults to
   return {
@@ -174,7 +177,7 @@ function digitsOptions(a: Parsed, runs: number): DigitsOptions {
   };
 }
 
-/** A decay factor as fit reads it: null for a constant rate, 1. */
+/** A decay factor as fit reads it: null for a constant rate (a factor of 1). */
 function lrDecayOf(f: number): number | null {
   return f === 1 ? null : f;
 }
