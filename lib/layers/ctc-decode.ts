@@ -13,8 +13,15 @@
  * The best path is the likeliest *path*; the beam looks for the likeliest *labelling*, summing the many
  * paths that read the same: with a wide enough beam it finds argmax_ℓ p(ℓ | x) (a spec checks it against
  * every labelling). Everything is in log space.
+ *
+ *   several models       each model's beam proposes labellings; the one with the highest
+ *                          Σ_m ln p_m(ℓ | x)   (each p_m summed over all of model m's paths, CTC-4)
+ *                        wins: a product of the models' labelling probabilities                  (CTC-9)
+ * Averaging the models' frame probabilities instead fails where they place a label's peak at different
+ * frames (a CTC model is free to: only the labelling is trained): each peak is halved, and the blank wins
+ * both frames. Scoring whole labellings lets every model sum over its own alignments.
  */
-import { logAdd } from './ctc';
+import { logAdd, labellingLogProb } from './ctc';
 
 /** One frame's log-probabilities over the C classes (blank included). */
 export type LogProbFrames = readonly ArrayLike<number>[];
@@ -68,4 +75,21 @@ export function prefixBeamSearch(frames: LogProbFrames, blank: number, beamWidth
     beams = new Map([...next.entries()].sort((p, q) => logAdd(q[1].b, q[1].nb) - logAdd(p[1].b, p[1].nb)).slice(0, beamWidth));
   }
   return [...beams.values()].map((bm) => ({ labels: bm.labels, logProb: logAdd(bm.b, bm.nb) }));
+}
+
+/**
+ * The labelling several models agree on (CTC-9): the candidates are the union of each model's
+ * `beamWidth` best (prefix beam search), scored by the sum of every model's ln p(ℓ | x). `models[m]` is
+ * model m's log-probability frames of the same input (their counts may differ: each is scored on its own).
+ */
+export function ensembleDecode(models: readonly LogProbFrames[], blank: number, beamWidth: number): Decoded {
+  if (models.length < 1) throw new RangeError('ensembleDecode models: expected the frames of at least 1 model, got 0');
+  const candidates = new Map<string, number[]>();
+  for (const frames of models) for (const d of prefixBeamSearch(frames, blank, beamWidth)) candidates.set(d.labels.join(','), d.labels);
+  let best: Decoded = { labels: [], logProb: -Infinity };
+  for (const labels of candidates.values()) {
+    const logProb = models.reduce((sum, frames) => sum + labellingLogProb(frames, labels, blank), 0); // (CTC-9)
+    if (logProb > best.logProb) best = { labels, logProb };
+  }
+  return best;
 }

@@ -101,29 +101,49 @@ function extended(target: readonly number[], blank: number): Int32Array {
   return ext;
 }
 
-/** ln α_t(s) and ln β_t(s) for t < Tb (both include the emission at t, as in Graves). */
-function forwardBackward(lp: Mat, b: number, Tb: number, ext: Int32Array, blank: number): { logAlpha: Float64Array[]; logBeta: Float64Array[] } {
+/**
+ * ln p(l | x) of one labelling, from the log-probabilities of Tb frames ([Tb][C], blank included): the
+ * forward recursion alone (CTC-1, CTC-2, CTC-4), −Infinity where no path fits. Decoders use it to score
+ * labellings that a beam proposed.
+ */
+export function labellingLogProb(frames: readonly ArrayLike<number>[], target: readonly number[], blank = 0): number {
+  if (frames.length < 1) throw new ValueError('labellingLogProb frames: expected at least 1 frame, got 0');
+  const ext = extended(target, blank);
+  const logAlpha = forward((t, k) => frames[t][k], frames.length, ext, blank);
+  const S = ext.length, Tb = frames.length;
+  return S > 1 ? logAdd(logAlpha[Tb - 1][S - 1], logAlpha[Tb - 1][S - 2]) : logAlpha[Tb - 1][0]; // (CTC-4)
+}
+
+/** ln α_t(s) for t < Tb (including the emission at t, as in Graves); `y(t, k)` is ln y_t(k). */
+function forward(y: (t: number, k: number) => number, Tb: number, ext: Int32Array, blank: number): Float64Array[] {
   const S = ext.length;
-  const skip = (s: number, dir: 1 | -1) => ext[s] !== blank && s - 2 * dir >= 0 && s - 2 * dir < S && ext[s - 2 * dir] !== ext[s];
   const logAlpha = Array.from({ length: Tb }, () => new Float64Array(S).fill(-Infinity));
-  const logBeta = Array.from({ length: Tb }, () => new Float64Array(S).fill(-Infinity));
-  logAlpha[0][0] = lp.get(0, b, ext[0]); // (CTC-1)
-  if (S > 1) logAlpha[0][1] = lp.get(0, b, ext[1]);
+  logAlpha[0][0] = y(0, ext[0]); // (CTC-1)
+  if (S > 1) logAlpha[0][1] = y(0, ext[1]);
   for (let t = 1; t < Tb; t++) {
     for (let s = 0; s < S; s++) {
       let a = logAlpha[t - 1][s];
       if (s >= 1) a = logAdd(a, logAlpha[t - 1][s - 1]);
-      if (skip(s, 1)) a = logAdd(a, logAlpha[t - 1][s - 2]);
-      logAlpha[t][s] = a + lp.get(t, b, ext[s]); // (CTC-2)
+      if (s >= 2 && ext[s] !== blank && ext[s - 2] !== ext[s]) a = logAdd(a, logAlpha[t - 1][s - 2]);
+      logAlpha[t][s] = a + y(t, ext[s]); // (CTC-2)
     }
   }
+  return logAlpha;
+}
+
+/** ln α_t(s) and ln β_t(s) for t < Tb (both include the emission at t, as in Graves). */
+function forwardBackward(lp: Mat, b: number, Tb: number, ext: Int32Array, blank: number): { logAlpha: Float64Array[]; logBeta: Float64Array[] } {
+  const S = ext.length;
+  const skip = (s: number) => ext[s] !== blank && s + 2 < S && ext[s + 2] !== ext[s];
+  const logAlpha = forward((t, k) => lp.get(t, b, k), Tb, ext, blank);
+  const logBeta = Array.from({ length: Tb }, () => new Float64Array(S).fill(-Infinity));
   logBeta[Tb - 1][S - 1] = lp.get(Tb - 1, b, ext[S - 1]);
   if (S > 1) logBeta[Tb - 1][S - 2] = lp.get(Tb - 1, b, ext[S - 2]);
   for (let t = Tb - 2; t >= 0; t--) {
     for (let s = 0; s < S; s++) {
       let v = logBeta[t + 1][s];
       if (s + 1 < S) v = logAdd(v, logBeta[t + 1][s + 1]);
-      if (skip(s, -1)) v = logAdd(v, logBeta[t + 1][s + 2]);
+      if (skip(s)) v = logAdd(v, logBeta[t + 1][s + 2]);
       logBeta[t][s] = v + lp.get(t, b, ext[s]); // (CTC-3)
     }
   }

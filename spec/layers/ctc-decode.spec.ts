@@ -1,5 +1,5 @@
-import { greedyDecode, prefixBeamSearch } from '../../lib/layers/ctc-decode';
-import { ctcLoss, logSoftmax } from '../../lib/layers/ctc';
+import { greedyDecode, prefixBeamSearch, ensembleDecode } from '../../lib/layers/ctc-decode';
+import { ctcLoss, logSoftmax, labellingLogProb } from '../../lib/layers/ctc';
 import { zeros, Mat } from '../../lib/kernels/tensor';
 import { Rng, fillNormal } from '../../lib/kernels/random';
 
@@ -51,5 +51,47 @@ describe('CTC decoding', () => {
     expect(truth[0].labels).not.toEqual([]);
     expect(best.labels).toEqual(truth[0].labels);
     expect(() => prefixBeamSearch(lp, 0, 0)).toThrow('prefixBeamSearch beamWidth: expected an integer >= 1, got 0');
+  });
+
+  it('labellingLogProb is −(the CTC loss) of the labelling: repeats, the empty labelling, and −Infinity where no path fits', () => {
+    const logits = zeros([4, 1, 3]);
+    fillNormal(logits, new Rng(7));
+    for (const target of [[1], [2, 1], [1, 1], [], [1, 2, 1], [1, 1, 1]]) {
+      const loss = ctcLoss(logits, [target], [4], { reduction: 'sum' }).loss;
+      if (Number.isFinite(loss)) expect(labellingLogProb(frames(logits), target, 0)).toBeCloseTo(-loss, 12);
+      else expect(labellingLogProb(frames(logits), target, 0)).toBe(-Infinity); // [1,1,1] needs 5 frames
+    }
+    expect(() => labellingLogProb([], [1], 0)).toThrow('labellingLogProb frames: expected at least 1 frame, got 0');
+  });
+
+  it.each([1, 2, 3])('several models with wide beams: the labelling with the highest summed log-probability of all (seed %i)', (seed) => {
+    const rng = new Rng(seed);
+    const logits = [zeros([5, 1, 3]), zeros([4, 1, 3]), zeros([5, 1, 3])]; // the models may read the input in different frame counts
+    logits.forEach((l) => fillNormal(l, rng));
+    const scores = new Map<string, { labels: number[]; logProb: number }>();
+    for (const l of logits) {
+      for (const { labels, logProb } of allLabellings(l, 5)) {
+        const key = labels.join(',');
+        const prior = scores.get(key);
+        scores.set(key, { labels, logProb: (prior ? prior.logProb : 0) + logProb });
+      }
+    }
+    const counted = [...scores.values()].filter((v) => logits.every((l) => allLabellings(l, 5).some((w) => w.labels.join(',') === v.labels.join(','))));
+    const truth = counted.sort((a, b) => b.logProb - a.logProb)[0];
+    const best = ensembleDecode(logits.map(frames), 0, 64);
+    expect(best.labels).toEqual(truth.labels);
+    expect(best.logProb).toBeCloseTo(truth.logProb, 10);
+    expect(ensembleDecode([frames(logits[0])], 0, 64).labels).toEqual(prefixBeamSearch(frames(logits[0]), 0, 64)[0].labels); // one model: its beam
+  });
+
+  it('two models that place a label at different frames: averaging their frames loses it, scoring labellings keeps it', () => {
+    // Model A hears label 1 at frame 1, model B at frame 3; elsewhere both say blank.
+    const frame = (p1: number) => [Math.log(1 - p1 - 0.01), Math.log(p1), Math.log(0.01)];
+    const a = [0.01, 0.9, 0.01, 0.01].map(frame);
+    const b = [0.01, 0.01, 0.01, 0.9].map(frame);
+    const averaged = a.map((f, t) => f.map((v, k) => Math.log((Math.exp(v) + Math.exp(b[t][k])) / 2)));
+    expect(greedyDecode(averaged, 0).labels).toEqual([]); // each peak halved: the blank wins every frame
+    expect(ensembleDecode([a, b], 0, 4).labels).toEqual([1]);
+    expect(() => ensembleDecode([], 0, 4)).toThrow('ensembleDecode models: expected the frames of at least 1 model, got 0');
   });
 });
