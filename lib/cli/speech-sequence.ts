@@ -4,7 +4,7 @@
  * then trained on every speaker for the checkpoint `unrolled listen` reads.        docs: docs/speech.md
  */
 import { Utterance, Normalization, speakersOf } from '../tasks/speech-data';
-import { connectedDigits, trainConnected, evaluateConnected, ConnectedDigitDataset, trainingUtterances } from '../tasks/speech-sequences';
+import { connectedDigits, trainConnected, evaluateConnected, ConnectedDigitDataset, ConnectedRun, ConnectedSets, trainingUtterances } from '../tasks/speech-sequences';
 import { SPEECH_DEFAULTS } from '../audio/features';
 import { FitOptions } from '../tasks/fit';
 
@@ -14,7 +14,8 @@ export interface SequenceRunOptions {
   trainDigits: readonly [number, number]; // their fewest and most digits (the held-out speakers' utterances have CONNECTED_DEFAULTS' 2–7)
   testUtterances: number; // per held-out speaker
   finalOnly: boolean;
-  checkpoint: string;
+  ensemble: number; // models trained per run (seeds seed, seed + 1, …), read together (CTC-9)
+  checkpoint: string; // the final model's; an ensemble's other members go beside it (memberPath)
   say: (obj: Record<string, unknown>, text: string) => void;
 }
 
@@ -22,6 +23,8 @@ export interface SequenceResult {
   speakers: Record<string, number>; // digit error rate per held-out speaker
   sequenceAccuracy: Record<string, number>;
   mean: number | null;
+  members: Record<string, number[]>; // with an ensemble: each member's own digit error rate, per held-out speaker
+  checkpoints: string[]; // the final model's, one per member
 }
 
 /** What a checkpoint keeps to hear new recordings. */
@@ -35,24 +38,40 @@ export function runSequenceTask(utts: readonly Utterance[], o: SequenceRunOption
   const made = (indices: number[], k: number) => trainingUtterances(utts, indices, o.utterances, seed * 1000 + k, o.trainDigits);
   const onEval = (label: string) => (e: { step: number; valLoss: number; improved: boolean }) =>
     o.say({ run: label, step: e.step, valLoss: e.valLoss, improved: e.improved }, `  ${label}: step ${e.step}, validation loss ${e.valLoss.toFixed(4)}${e.improved ? ' (best)' : ''}`);
-  const speakers: Record<string, number> = {}, sequenceAccuracy: Record<string, number> = {};
+  const speakers: Record<string, number> = {}, sequenceAccuracy: Record<string, number> = {}, members: Record<string, number[]> = {};
+  const seeds = Array.from({ length: o.ensemble }, (_, m) => seed + m);
+  const member = (label: string, m: number) => (o.ensemble > 1 ? `${label}, model ${m + 1} of ${o.ensemble}` : label);
   const names = speakersOf(utts);
   if (!o.finalOnly && names.length > 1) {
     names.forEach((s, k) => {
       const label = `held-out speaker ${s}`;
       const { train, val } = made(all.filter((i) => utts[i].speaker !== s), k + 1);
       const t0 = Date.now();
-      const r = trainConnected(train, val, { ...o.fit, onEval: onEval(label) });
-      const test = new ConnectedDigitDataset(connectedDigits(utts, all.filter((i) => utts[i].speaker === s), o.testUtterances, seed * 1000 + 900 + k), r.features, false, o.fit.normalize);
-      const m = evaluateConnected(r.model, test);
+      const runs: ConnectedRun[] = []; // the members share the first one's datasets
+      for (const [m, sd] of seeds.entries()) runs.push(trainConnected(train, val, { ...o.fit, seed: sd, onEval: onEval(member(label, m)) }, null, runs[0]?.sets));
+      const test = new ConnectedDigitDataset(connectedDigits(utts, all.filter((i) => utts[i].speaker === s), o.testUtterances, seed * 1000 + 900 + k), runs[0].features, false, o.fit.normalize);
+      const m = evaluateConnected(runs.map((r) => r.model), test);
       speakers[s] = m.digitErrorRate;
       sequenceAccuracy[s] = m.sequenceAccuracy;
-      o.say({ run: label, digitErrorRate: m.digitErrorRate, sequenceAccuracy: m.sequenceAccuracy, test: test.size, epochs: r.training.epochs, seconds: (Date.now() - t0) / 1000 },
-        `${label}: digit error rate ${(100 * m.digitErrorRate).toFixed(1)}%, whole sequences right ${(100 * m.sequenceAccuracy).toFixed(1)}% of ${test.size} (${r.training.epochs} epochs, ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      if (o.ensemble > 1) members[s] = runs.map((r) => evaluateConnected(r.model, test).digitErrorRate);
+      const epochs = runs.map((r) => r.training.epochs).join(', ');
+      const seconds = (Date.now() - t0) / 1000;
+      o.say({ run: label, digitErrorRate: m.digitErrorRate, sequenceAccuracy: m.sequenceAccuracy, ...(o.ensemble > 1 ? { members: members[s] } : {}), test: test.size, epochs: runs.map((r) => r.training.epochs), seconds },
+        `${label}: digit error rate ${(100 * m.digitErrorRate).toFixed(1)}%, whole sequences right ${(100 * m.sequenceAccuracy).toFixed(1)}% of ${test.size}` +
+        (o.ensemble > 1 ? ` (the ${o.ensemble} models together; alone ${members[s].map((v) => `${(100 * v).toFixed(1)}%`).join(', ')})` : '') + ` (${epochs} epochs, ${seconds.toFixed(0)} s)`);
     });
   }
   const { train, val } = made(all, 0);
-  trainConnected(train, val, { ...o.fit, checkpointPath: o.checkpoint, onEval: onEval('final model') }, sequenceTask(utts, o.fit.stack, o.fit.normalize));
+  const checkpoints = seeds.map((_, m) => memberPath(o.checkpoint, m));
+  let sets: ConnectedSets | undefined; // the first member's, shared by the others
+  for (const [m, sd] of seeds.entries()) {
+    sets = trainConnected(train, val, { ...o.fit, seed: sd, checkpointPath: checkpoints[m], onEval: onEval(member('final model', m)) }, sequenceTask(utts, o.fit.stack, o.fit.normalize), sets).sets;
+  }
   const rates = Object.values(speakers);
-  return { speakers, sequenceAccuracy, mean: rates.length ? rates.reduce((a, v) => a + v, 0) / rates.length : null };
+  return { speakers, sequenceAccuracy, mean: rates.length ? rates.reduce((a, v) => a + v, 0) / rates.length : null, members, checkpoints };
+}
+
+/** Where member m of an ensemble is written: the checkpoint itself for the first, then CK-2.json, CK-3.json, …. */
+export function memberPath(checkpoint: string, m: number): string {
+  return m === 0 ? checkpoint : checkpoint.replace(/(\.json)?$/, `-${m + 1}.json`);
 }

@@ -26,6 +26,7 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   speakers: { kind: 'string', help: 'only these speakers, comma-separated (default: every speaker in the folder)' },
   checkpoint: { kind: 'string', help: 'where to write the final model (default: OUT/checkpoint.json)' },
   'final-only': { kind: 'flag', help: 'skip the evaluation; spend the whole budget on the final model' },
+  ensemble: { kind: 'int', help: 'sequence: train this many models per run, each from its own seed, and read with them together (the labelling with the highest product of their probabilities); the final models go to CK, CK-2.json, …', default: 1, min: 1 },
   cell: { kind: 'string', help: 'recurrent cell', default: 'gru', choices: Object.keys(CELLS) },
   hidden: { kind: 'int', help: `hidden size H per direction (default: ${DIGITS_RECIPE.hidden} for digits, ${SEQUENCE_RECIPE.hidden} for sequence)`, min: 1 },
   layers: { kind: 'int', help: 'stacked layers', default: 1, min: 1 },
@@ -77,6 +78,7 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   const decay = a['lr-decay'] as number | null;
   if (decay !== null && !(decay <= 1)) throw new ValueError(`speech --lr-decay: expected a factor in (0, 1], got ${decay}`);
   const trainLengths = trainDigitsOf(a['train-digits'] as string | null); // checked before the recordings are read
+  if (a.task !== 'sequence' && (a.ensemble as number) > 1) throw new ValueError(`speech --ensemble: only for --task sequence (got --task ${a.task} with --ensemble ${a.ensemble})`);
   const dir = (a.data as string | null) ?? registered('fsdd', '--data DIR');
   const speakers = a.speakers === null ? null : (a.speakers as string).split(',').map((s) => s.trim()).filter(Boolean);
   const utts = readSpokenDigits(dir, speakers, (note) => process.stderr.write(note + '\n'));
@@ -85,7 +87,8 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   const json = (a.json as boolean) || !out.isTTY;
   const finalOnly = a['final-only'] as boolean;
   const sequence = a.task === 'sequence';
-  const runs = finalOnly ? 1 : (sequence ? 0 : 1) + (found.length > 1 ? found.length : 0) + 1; // the sequence task has no official split
+  const ensemble = a.ensemble as number;
+  const runs = ensemble * (finalOnly ? 1 : (sequence ? 0 : 1) + (found.length > 1 ? found.length : 0) + 1); // the sequence task has no official split
   const started = Date.now();
   const options = digitsOptions(a, runs);
   const say = (obj: Record<string, unknown>, text: string) => out.write(json ? JSON.stringify(obj) + '\n' : text + '\n');
@@ -132,11 +135,12 @@ function sequenceCommand(utts: Utterance[], a: Parsed, options: CommandOptions, 
   const r = runSequenceTask(utts, {
     fit: options,
     utterances: a.utterances as number, trainDigits, testUtterances: a['test-utterances'] as number,
-    finalOnly: a['final-only'] as boolean, checkpoint, say,
+    finalOnly: a['final-only'] as boolean, ensemble: a.ensemble as number, checkpoint, say,
   });
-  const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, seconds: (Date.now() - started) / 1000, checkpoint };
+  const ensemble = r.checkpoints.length > 1 ? { members: r.members, checkpoints: r.checkpoints } : {};
+  const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, ...ensemble, seconds: (Date.now() - started) / 1000, checkpoint };
   if (json) out.write(JSON.stringify(result) + '\n');
-  else out.write(`\nmean digit error rate over held-out speakers: ${r.mean === null ? 'n/a (--final-only or one speaker)' : `${(100 * r.mean).toFixed(1)}%`}\ncheckpoint: ${checkpoint} (try: unrolled listen --checkpoint ${checkpoint} FILE.wav)\n`);
+  else out.write(`\nmean digit error rate over held-out speakers: ${r.mean === null ? 'n/a (--final-only or one speaker)' : `${(100 * r.mean).toFixed(1)}%`}\ncheckpoint: ${r.checkpoints.join(', ')} (try: unrolled listen --checkpoint ${r.checkpoints.join(',')} FILE.wav)\n`);
   return 0;
 }
 

@@ -14,7 +14,7 @@ import { Rng } from '../kernels/random';
 import { FeatureStats } from '../audio/features';
 import { SequenceModel } from '../models/sequence-model';
 import { Batch, Objective } from '../models/objectives';
-import { greedyDecode } from '../layers/ctc-decode';
+import { greedyDecode, ensembleDecode } from '../layers/ctc-decode';
 import { logSoftmax } from '../layers/ctc';
 import { Dataset, TrainResult, Trainer } from '../training/trainer';
 import { FitOptions, fit, dropoutOptions } from './fit';
@@ -131,17 +131,28 @@ export function editDistance(a: readonly number[], b: readonly number[]): number
   return prev[b.length];
 }
 
-/** The digits a CTC model hears in each utterance of `data` (greedy decoding), and the digit error rate. */
-export function evaluateConnected(model: SequenceModel, data: ConnectedDigitDataset): { digitErrorRate: number; sequenceAccuracy: number; heard: number[][] } {
+/** The beam of each model when several read together (ensembleDecode): the labellings each proposes. */
+export const ENSEMBLE_BEAM = 8;
+
+/**
+ * The digits a CTC model hears in each utterance of `data`, and the digit error rate. One model: greedy
+ * decoding (CTC-7). Several (an ensemble, each trained from its own seed): the labelling with the highest
+ * product of their probabilities among those their beams propose (CTC-9, ensembleDecode).
+ */
+export function evaluateConnected(models: SequenceModel | readonly SequenceModel[], data: ConnectedDigitDataset): { digitErrorRate: number; sequenceAccuracy: number; heard: number[][] } {
+  const members = Array.isArray(models) ? (models as readonly SequenceModel[]) : [models as SequenceModel];
+  if (members.length < 1) throw new ValueError('evaluateConnected models: expected at least 1 model, got 0');
   let errors = 0, reference = 0, exact = 0;
   const heard: number[][] = [];
   for (let start = 0; start < data.size; start += 64) {
     const idx = Array.from({ length: Math.min(64, data.size - start) }, (_, k) => start + k);
     const { batch } = data.batch(idx);
-    const lp = logSoftmax(model.forward(batch.x, null, null, batch.lengths).y!); // [T,B,11]
+    const lengths = batch.lengths as number[];
+    const lps = members.map((m) => logSoftmax(m.forward(batch.x, null, null, lengths).y!)); // each [T,B,11]
     idx.forEach((i, b) => {
-      const frames = Array.from({ length: (batch.lengths as number[])[b] }, (_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, b, k)));
-      const digits = greedyDecode(frames, 0).labels.map((c) => c - 1);
+      const frames = lps.map((lp) => Array.from({ length: lengths[b] }, (_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, b, k))));
+      const labels = frames.length === 1 ? greedyDecode(frames[0], 0).labels : ensembleDecode(frames, 0, ENSEMBLE_BEAM).labels;
+      const digits = labels.map((c) => c - 1);
       const truth = data.items[i].digits;
       heard.push(digits);
       errors += editDistance(digits, truth);
@@ -155,24 +166,38 @@ export function evaluateConnected(model: SequenceModel, data: ConnectedDigitData
 export interface ConnectedRun {
   model: SequenceModel;
   features: SpeechFeatures; // what the model reads: evaluate it on these
+  sets: ConnectedSets; // the datasets it trained on: another member of an ensemble can share them
 
   trainer: Trainer;
   training: TrainResult;
 }
 
+/** What a connected-digit run reads: its features, and its training and validation sets (their plain features cached once, then shared by an ensemble's members). */
+export interface ConnectedSets {
+  features: SpeechFeatures;
+  train: ConnectedDigitDataset;
+  validation: ConnectedDigitDataset | null;
+}
+
+export function connectedSets(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: { augment?: boolean; stack?: number; normalize?: Normalization }): ConnectedSets {
+  const features = new SpeechFeatures(undefined, o.stack ?? 1);
+  return {
+    features,
+    train: new ConnectedDigitDataset(train, features, o.augment ?? true, o.normalize),
+    validation: validation.length ? new ConnectedDigitDataset(validation, features, false, o.normalize) : null,
+  };
+}
+
 /**
  * Trains a CTC recogniser of connected digits: a bidirectional recurrent layer whose every frame is
  * classified into the blank and the ten digits, on `train`, validated (early stopping) on `validation`.
+ * `sets`: the datasets of an earlier run on the same utterances and options, to share their cached features.
  */
-export function trainConnected(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: FitOptions & { augment?: boolean; stack?: number; normalize?: Normalization }, task: unknown = null): ConnectedRun {
-  const features = new SpeechFeatures(undefined, o.stack ?? 1);
+export function trainConnected(train: readonly ConnectedUtterance[], validation: readonly ConnectedUtterance[], o: FitOptions & { augment?: boolean; stack?: number; normalize?: Normalization }, task: unknown = null, sets: ConnectedSets = connectedSets(train, validation, o)): ConnectedRun {
   const model = new SequenceModel({
-    mode: o.cell ?? 'gru', inputSize: features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
+    mode: o.cell ?? 'gru', inputSize: sets.features.width, hiddenSize: o.hidden ?? 64, numLayers: o.layers ?? 1,
     bidirectional: o.bidirectional ?? true, seed: o.seed ?? 1, head: { mode: 'all', outFeatures: 11 }, ...dropoutOptions(o),
   });
-  const trainSet = new ConnectedDigitDataset(train, features, o.augment ?? true, o.normalize);
-  const valSet = validation.length ? new ConnectedDigitDataset(validation, features, false, o.normalize) : null;
-  const { trainer, result } = fit(model, trainSet, valSet, { ...o, bucketByLength: true }, task);
-  return { model, features, trainer, training: result };
+  const { trainer, result } = fit(model, sets.train, sets.validation, { ...o, bucketByLength: true }, task);
+  return { model, features: sets.features, trainer, training: result, sets };
 }
-

@@ -10,7 +10,9 @@ import { modelFromCheckpoint } from '../../lib/training/checkpoint';
 import { trainDigits, speakerEvaluation, SpokenDigitDataset, DIGITS_RECIPE } from '../../lib/tasks/speech-digits';
 import { runSpeech } from '../../lib/cli/speech';
 import { runListen } from '../../lib/cli/listen';
-import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS, SEQUENCE_RECIPE, trainingUtterances } from '../../lib/tasks/speech-sequences';
+import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS, SEQUENCE_RECIPE, trainingUtterances, ENSEMBLE_BEAM } from '../../lib/tasks/speech-sequences';
+import { ensembleDecode, greedyDecode } from '../../lib/layers/ctc-decode';
+import { logSoftmax } from '../../lib/layers/ctc';
 
 /**
  * Synthetic "words": digit d is a tone sweeping from 300 + 120·d Hz up by 200 Hz over 0.4 s, a speaker
@@ -237,6 +239,7 @@ describe('a CTC recogniser of connected digits', () => {
     expect(before).toBeGreaterThan(0.6);
     expect(after.digitErrorRate).toBeLessThan(0.35);
     expect(after.heard.length).toBe(20);
+    expect(() => evaluateConnected([], test)).toThrow('evaluateConnected models: expected at least 1 model, got 0');
   }, 180_000);
 });
 
@@ -266,6 +269,44 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     expect(o.frames.length).toBe(Math.ceil(tenMs / 3)); // one label per step of three 10 ms frames
     expect(o.frames.every((c: number) => Number.isInteger(c) && c >= 0 && c <= 10)).toBe(true);
     expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
+  }, 120_000);
+
+  it('--ensemble 2: two models per run from seeds 1 and 2, each one\'s rate beside the joint one; listen reads both checkpoints together', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-ens-'));
+    writeSyntheticDigits(dir, ['ann', 'bob'], [0, 3, 7], 4);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-ens-out-'));
+    const lines: string[] = [];
+    const sink = { write: (t: string) => lines.push(...t.trim().split('\n')) };
+    expect(runSpeech(['--task', 'sequence', '--ensemble', '2', '--data', dir, '--epochs', '1', '--hidden', '6', '--batch', '8', '--workers', '1', '--utterances', '16', '--test-utterances', '4', '--no-augment', '--out', out, '--json'], sink)).toBe(0);
+    const result = JSON.parse(lines[lines.length - 1]);
+    expect(result.checkpoints).toEqual([path.join(out, 'checkpoint.json'), path.join(out, 'checkpoint-2.json')]);
+    expect(result.checkpoint).toBe(result.checkpoints[0]);
+    for (const s of ['ann', 'bob']) expect(result.members[s]).toHaveLength(2);
+    expect(lines.filter((l) => /^held-out speaker bob, model [12] of 2$/.test(JSON.parse(l).run ?? '')).length).toBeGreaterThan(0);
+    const [a, b] = result.checkpoints.map((f: string) => JSON.parse(fs.readFileSync(f, 'utf8')));
+    expect(a.weights.weight_ih_l0).not.toEqual(b.weights.weight_ih_l0); // another seed (the same seed and data give the same weights)
+
+    // listen with both: what ensembleDecode reads from the two models' frames, computed here as listen does
+    // (the files taken as one voice), and for at least one file not what the first model alone reads.
+    const files = readSpokenDigits(dir, ['bob']);
+    const heard: string[] = [];
+    expect(runListen(['--checkpoint', result.checkpoints.join(','), '--json', ...files.map((u) => u.file)], { write: (t: string) => heard.push(t.trim()) })).toBe(0);
+    const f = new SpeechFeatures(null, SEQUENCE_RECIPE.stack);
+    const voice = featureStats(files.map((u) => f.raw(u.samples)));
+    const models = [a, b].map((ckpt) => modelFromCheckpoint(ckpt, 'member', { best: true }));
+    const readings = files.map((u) => {
+      const frames = stackFrames(f.unstacked(u.samples, null, u.file, voice), SEQUENCE_RECIPE.stack);
+      const { x } = padFrames([frames], f.width);
+      const perModel = models.map((m) => {
+        const lp = logSoftmax(m.forward(x).y!);
+        return frames.map((_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, 0, k)));
+      });
+      const text = (labels: number[]) => labels.map((c) => c - 1).join('');
+      return { together: text(ensembleDecode(perModel, 0, ENSEMBLE_BEAM).labels), first: text(greedyDecode(perModel[0], 0).labels) };
+    });
+    expect(heard.map((h) => JSON.parse(h).digits)).toEqual(readings.map((r) => r.together));
+    expect(readings.some((r) => r.together !== r.first)).toBe(true);
+    expect(() => runSpeech(['--task', 'digits', '--ensemble', '2', '--data', dir, '--out', out], sink)).toThrow('speech --ensemble: only for --task sequence (got --task digits with --ensemble 2)');
   }, 120_000);
 
   it('trains on utterances of --train-digits digits (the recipe\'s 1-4 by default) and refuses a range that is not MIN-MAX', () => {
