@@ -172,7 +172,10 @@ export interface ConnectedRun {
   training: TrainResult;
 }
 
-/** What a connected-digit run reads: its features, and its training and validation sets (their plain features cached once, then shared by an ensemble's members). */
+/**
+ * What a connected-digit run reads: its features, and its training and validation sets. Their plain
+ * features are cached as they are first read, so the members of an ensemble share one set of them.
+ */
 export interface ConnectedSets {
   features: SpeechFeatures;
   train: ConnectedDigitDataset;

@@ -306,6 +306,18 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     });
     expect(heard.map((h) => JSON.parse(h).digits)).toEqual(readings.map((r) => r.together));
     expect(readings.some((r) => r.together !== r.first)).toBe(true);
+    // Checkpoints that cannot be read together are refused, naming the file.
+    const other = (change: (c: typeof b) => void, name: string) => {
+      const c = JSON.parse(JSON.stringify(b));
+      change(c);
+      const to = path.join(out, name);
+      fs.writeFileSync(to, JSON.stringify(c));
+      return to;
+    };
+    const oneFrame = other((c) => (c.task.stack = 1), 'one-frame.json');
+    expect(() => runListen(['--checkpoint', `${result.checkpoint},${oneFrame}`, files[0].file], { write: () => {} })).toThrow(`listen --checkpoint: ${oneFrame} reads other features than ${result.checkpoint} (stack and normalisation must match to be read together)`);
+    const digits = other((c) => (c.task.name = 'speech-digits'), 'digits.json');
+    expect(() => runListen(['--checkpoint', `${result.checkpoint},${digits}`, files[0].file], { write: () => {} })).toThrow('listen --checkpoint: several checkpoints are read together only when all are sequence checkpoints');
     expect(() => runSpeech(['--task', 'digits', '--ensemble', '2', '--data', dir, '--out', out], sink)).toThrow('speech --ensemble: only for --task sequence (got --task digits with --ensemble 2)');
   }, 120_000);
 
