@@ -53,7 +53,7 @@ export function runSequenceTask(utts: readonly Utterance[], o: SequenceRunOption
       const m = evaluateConnected(runs.map((r) => r.model), test);
       speakers[s] = m.digitErrorRate;
       sequenceAccuracy[s] = m.sequenceAccuracy;
-      if (o.ensemble > 1) members[s] = runs.map((r) => evaluateConnected(r.model, test).digitErrorRate);
+      if (o.ensemble > 1) members[s] = m.members;
       const epochs = runs.map((r) => r.training.epochs).join(', ');
       const seconds = (Date.now() - t0) / 1000;
       o.say({ run: label, digitErrorRate: m.digitErrorRate, sequenceAccuracy: m.sequenceAccuracy, ...(o.ensemble > 1 ? { members: members[s] } : {}), test: test.size, epochs: runs.map((r) => r.training.epochs), seconds },

@@ -137,30 +137,33 @@ export const ENSEMBLE_BEAM = 8;
 /**
  * The digits a CTC model hears in each utterance of `data`, and the digit error rate. One model: greedy
  * decoding (CTC-7). Several (an ensemble, each trained from its own seed): the labelling with the highest
- * product of their probabilities among those their beams propose (CTC-9, ensembleDecode).
+ * product of their probabilities among those their beams propose (CTC-9, ensembleDecode); `members` has
+ * each one's own rate (greedy), from the same outputs.
  */
-export function evaluateConnected(models: SequenceModel | readonly SequenceModel[], data: ConnectedDigitDataset): { digitErrorRate: number; sequenceAccuracy: number; heard: number[][] } {
-  const members = Array.isArray(models) ? (models as readonly SequenceModel[]) : [models as SequenceModel];
-  if (members.length < 1) throw new ValueError('evaluateConnected models: expected at least 1 model, got 0');
+export function evaluateConnected(models: SequenceModel | readonly SequenceModel[], data: ConnectedDigitDataset): { digitErrorRate: number; sequenceAccuracy: number; heard: number[][]; members: number[] } {
+  const list = Array.isArray(models) ? (models as readonly SequenceModel[]) : [models as SequenceModel];
+  if (list.length < 1) throw new ValueError('evaluateConnected models: expected at least 1 model, got 0');
   let errors = 0, reference = 0, exact = 0;
+  const memberErrors = list.map(() => 0);
   const heard: number[][] = [];
   for (let start = 0; start < data.size; start += 64) {
     const idx = Array.from({ length: Math.min(64, data.size - start) }, (_, k) => start + k);
     const { batch } = data.batch(idx);
     const lengths = batch.lengths as number[];
-    const lps = members.map((m) => logSoftmax(m.forward(batch.x, null, null, lengths).y!)); // each [T,B,11]
+    const lps = list.map((m) => logSoftmax(m.forward(batch.x, null, null, lengths).y!)); // each [T,B,11]
     idx.forEach((i, b) => {
+      const truth = data.items[i].digits.map((d) => d + 1);
       const frames = lps.map((lp) => Array.from({ length: lengths[b] }, (_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, b, k))));
-      const labels = frames.length === 1 ? greedyDecode(frames[0], 0).labels : ensembleDecode(frames, 0, ENSEMBLE_BEAM).labels;
-      const digits = labels.map((c) => c - 1);
-      const truth = data.items[i].digits;
-      heard.push(digits);
-      errors += editDistance(digits, truth);
+      const alone = frames.map((f) => greedyDecode(f, 0).labels);
+      alone.forEach((labels, m) => (memberErrors[m] += editDistance(labels, truth)));
+      const labels = list.length === 1 ? alone[0] : ensembleDecode(frames, 0, ENSEMBLE_BEAM).labels;
+      heard.push(labels.map((c) => c - 1));
+      errors += editDistance(labels, truth);
       reference += truth.length;
-      if (digits.join() === truth.join()) exact++;
+      if (labels.join() === truth.join()) exact++;
     });
   }
-  return { digitErrorRate: errors / reference, sequenceAccuracy: exact / data.size, heard };
+  return { digitErrorRate: errors / reference, sequenceAccuracy: exact / data.size, heard, members: memberErrors.map((e) => e / reference) };
 }
 
 export interface ConnectedRun {

@@ -68,16 +68,12 @@ describe('CTC decoding', () => {
     const rng = new Rng(seed);
     const logits = [zeros([5, 1, 3]), zeros([4, 1, 3]), zeros([5, 1, 3])]; // the models may read the input in different frame counts
     logits.forEach((l) => fillNormal(l, rng));
-    const scores = new Map<string, { labels: number[]; logProb: number }>();
-    for (const l of logits) {
-      for (const { labels, logProb } of allLabellings(l, 5)) {
-        const key = labels.join(',');
-        const prior = scores.get(key);
-        scores.set(key, { labels, logProb: (prior ? prior.logProb : 0) + logProb });
-      }
-    }
-    const counted = [...scores.values()].filter((v) => logits.every((l) => allLabellings(l, 5).some((w) => w.labels.join(',') === v.labels.join(','))));
-    const truth = counted.sort((a, b) => b.logProb - a.logProb)[0];
+    // Every labelling that every model can read, scored by the sum of the models' log-probabilities.
+    const perModel = logits.map((l) => new Map(allLabellings(l, 5).map((w) => [w.labels.join(','), w])));
+    const truth = [...perModel[0].values()]
+      .filter((w) => perModel.every((m) => m.has(w.labels.join(','))))
+      .map((w) => ({ labels: w.labels, logProb: perModel.reduce((sum, m) => sum + m.get(w.labels.join(','))!.logProb, 0) }))
+      .sort((a, b) => b.logProb - a.logProb)[0];
     const best = ensembleDecode(logits.map(frames), 0, 64);
     expect(best.labels).toEqual(truth.labels);
     expect(best.logProb).toBeCloseTo(truth.logProb, 10);

@@ -239,19 +239,25 @@ describe('a CTC recogniser of connected digits', () => {
     expect(before).toBeGreaterThan(0.6);
     expect(after.digitErrorRate).toBeLessThan(0.35);
     expect(after.heard.length).toBe(20);
+    expect(evaluateConnected([r.model, untrained.model], test).members).toEqual([after.digitErrorRate, before]); // each alone, from the joint pass
     expect(() => evaluateConnected([], test)).toThrow('evaluateConnected models: expected at least 1 model, got 0');
   }, 180_000);
 });
 
 describe('unrolled speech --task sequence, and listening to connected digits', () => {
-  it('trains with each speaker held out (digit error rates), writes a checkpoint; listen prints digits, frames and an alignment picture', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-'));
+  /** The command, briefly, on synthetic words of two speakers, with `extra` flags: its folders, its output lines and its result. */
+  function sequenceCommand(name: string, extra: string[]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
     writeSyntheticDigits(dir, ['ann', 'bob'], [0, 3, 7], 4);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-out-'));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-out-`));
     const lines: string[] = [];
     const sink = { write: (t: string) => lines.push(...t.trim().split('\n')) };
-    expect(runSpeech(['--task', 'sequence', '--data', dir, '--epochs', '1', '--hidden', '6', '--batch', '8', '--workers', '1', '--utterances', '16', '--test-utterances', '4', '--no-augment', '--out', out, '--json'], sink)).toBe(0);
-    const result = JSON.parse(lines[lines.length - 1]);
+    expect(runSpeech(['--task', 'sequence', ...extra, '--data', dir, '--epochs', '1', '--hidden', '6', '--batch', '8', '--workers', '1', '--utterances', '16', '--test-utterances', '4', '--no-augment', '--out', out, '--json'], sink)).toBe(0);
+    return { dir, out, lines, sink, result: JSON.parse(lines[lines.length - 1]) };
+  }
+
+  it('trains with each speaker held out (digit error rates), writes a checkpoint; listen prints digits, frames and an alignment picture', () => {
+    const { dir, out, lines, result } = sequenceCommand('unrolled-seq', []);
     expect(result.task).toBe('sequence');
     expect(Object.keys(result.speakers)).toEqual(['ann', 'bob']);
     expect(result.mean).toBeCloseTo((result.speakers.ann + result.speakers.bob) / 2, 12);
@@ -272,13 +278,7 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
   }, 120_000);
 
   it('--ensemble 2: two models per run from seeds 1 and 2, each one\'s rate beside the joint one; listen reads both checkpoints together', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-ens-'));
-    writeSyntheticDigits(dir, ['ann', 'bob'], [0, 3, 7], 4);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-seq-ens-out-'));
-    const lines: string[] = [];
-    const sink = { write: (t: string) => lines.push(...t.trim().split('\n')) };
-    expect(runSpeech(['--task', 'sequence', '--ensemble', '2', '--data', dir, '--epochs', '1', '--hidden', '6', '--batch', '8', '--workers', '1', '--utterances', '16', '--test-utterances', '4', '--no-augment', '--out', out, '--json'], sink)).toBe(0);
-    const result = JSON.parse(lines[lines.length - 1]);
+    const { dir, out, lines, sink, result } = sequenceCommand('unrolled-seq-ens', ['--ensemble', '2']);
     expect(result.checkpoints).toEqual([path.join(out, 'checkpoint.json'), path.join(out, 'checkpoint-2.json')]);
     expect(result.checkpoint).toBe(result.checkpoints[0]);
     for (const s of ['ann', 'bob']) expect(result.members[s]).toHaveLength(2);
