@@ -16,6 +16,7 @@ import { CELLS, Out, registered, writeOutputs, DROPOUT_OPTIONS, dropoutFromArgs 
 import { defaultWorkers } from './train-options';
 import { runSequenceTask } from './speech-sequence';
 import { SEQUENCE_RECIPE, CONNECTED_DEFAULTS } from '../tasks/speech-sequences';
+import { ADAPT_RECIPE } from '../tasks/speech-adapt';
 
 export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   task: { kind: 'string', help: 'digits: one spoken digit per recording (many-to-one); sequence: 2–7 connected digits read with CTC', default: 'digits', choices: ['digits', 'sequence'] },
@@ -26,6 +27,7 @@ export const SPEECH_OPTIONS: Record<string, OptionSpec> = {
   speakers: { kind: 'string', help: 'only these speakers, comma-separated (default: every speaker in the folder)' },
   checkpoint: { kind: 'string', help: 'where to write the final model (default: OUT/checkpoint.json)' },
   'final-only': { kind: 'flag', help: 'skip the evaluation; spend the whole budget on the final model' },
+  adapt: { kind: 'number', help: `sequence: the share of each held-out run's budget spent learning the held-out voice from its own speech, without its labels: the utterances the model is sure of, labelled with what it heard, join the training ones; 0: none (default: ${ADAPT_RECIPE.share})`, min: 0 },
   ensemble: { kind: 'int', help: 'sequence: train this many models per run, each from its own seed, and read with them together (the labelling with the highest product of their probabilities); the final models go to CK, CK-2.json, …', default: 1, min: 1 },
   cell: { kind: 'string', help: 'recurrent cell', default: 'gru', choices: Object.keys(CELLS) },
   hidden: { kind: 'int', help: `hidden size H per direction (default: ${DIGITS_RECIPE.hidden} for digits, ${SEQUENCE_RECIPE.hidden} for sequence)`, min: 1 },
@@ -79,6 +81,8 @@ export function runSpeech(argv: string[], out: Out = process.stdout): number {
   if (decay !== null && !(decay <= 1)) throw new ValueError(`speech --lr-decay: expected a factor in (0, 1], got ${decay}`);
   const trainLengths = trainDigitsOf(a['train-digits'] as string | null); // checked before the recordings are read
   if (a.task !== 'sequence' && (a.ensemble as number) > 1) throw new ValueError(`speech --ensemble: only for --task sequence (got --task ${a.task} with --ensemble ${a.ensemble})`);
+  if (a.task !== 'sequence' && a.adapt !== null) throw new ValueError(`speech --adapt: only for --task sequence (got --task ${a.task} with --adapt ${a.adapt})`);
+  if (a.adapt !== null && !((a.adapt as number) < 1)) throw new ValueError(`speech --adapt: expected a share of the budget in [0, 1), got ${a.adapt}`);
   const dir = (a.data as string | null) ?? registered('fsdd', '--data DIR');
   const speakers = a.speakers === null ? null : (a.speakers as string).split(',').map((s) => s.trim()).filter(Boolean);
   const utts = readSpokenDigits(dir, speakers, (note) => process.stderr.write(note + '\n'));
@@ -135,10 +139,11 @@ function sequenceCommand(utts: Utterance[], a: Parsed, options: CommandOptions, 
   const r = runSequenceTask(utts, {
     fit: options,
     utterances: a.utterances as number, trainDigits, testUtterances: a['test-utterances'] as number,
-    finalOnly: a['final-only'] as boolean, ensemble: a.ensemble as number, checkpoint, say,
+    finalOnly: a['final-only'] as boolean, ensemble: a.ensemble as number, adapt: (a.adapt as number | null) ?? ADAPT_RECIPE.share, checkpoint, say,
   });
   const ensemble = r.checkpoints.length > 1 ? { members: r.members, checkpoints: r.checkpoints } : {};
-  const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, ...ensemble, seconds: (Date.now() - started) / 1000, checkpoint };
+  const adapted = Object.keys(r.adapted).length ? { unadapted: r.unadapted, adaptedOn: r.adapted } : {};
+  const result = { task: 'sequence', speakers: r.speakers, sequenceAccuracy: r.sequenceAccuracy, mean: r.mean, ...adapted, ...ensemble, seconds: (Date.now() - started) / 1000, checkpoint };
   if (json) out.write(JSON.stringify(result) + '\n');
   else out.write(`\nmean digit error rate over held-out speakers: ${r.mean === null ? 'n/a (--final-only or one speaker)' : `${(100 * r.mean).toFixed(1)}%`}\ncheckpoint: ${r.checkpoints.join(', ')} (try: unrolled listen --checkpoint ${r.checkpoints.join(',')} FILE.wav)\n`);
   return 0;

@@ -94,7 +94,7 @@ export class ConnectedDigitDataset implements Dataset {
   private readonly speakers: Map<string, FeatureStats> | null;
 
   /** `normalize` 'speaker': each speaker by the statistics of their utterances in this set (no labels read). */
-  constructor(readonly items: readonly ConnectedUtterance[], readonly features: SpeechFeatures, readonly augment: boolean, normalize: Normalization = 'utterance') {
+  constructor(readonly items: readonly ConnectedUtterance[], readonly features: SpeechFeatures, readonly augment: boolean, readonly normalize: Normalization = 'utterance') {
     this.speakers = normalize === 'speaker' ? features.speakerStats(items) : null;
   }
 
@@ -135,6 +135,23 @@ export function editDistance(a: readonly number[], b: readonly number[]): number
 export const ENSEMBLE_BEAM = 8;
 
 /**
+ * Each utterance of `data` as the models read it, in order: `frames[m][t][k]`, model m's log-probability of
+ * class k at step t, and the labelling they hear together (one model: greedy, CTC-7; several: CTC-9).
+ */
+export function* readConnected(models: readonly SequenceModel[], data: ConnectedDigitDataset): Generator<{ i: number; frames: number[][][]; labels: number[] }> {
+  for (let start = 0; start < data.size; start += 64) {
+    const idx = Array.from({ length: Math.min(64, data.size - start) }, (_, k) => start + k);
+    const { batch } = data.batch(idx);
+    const lengths = batch.lengths as number[];
+    const lps = models.map((m) => logSoftmax(m.forward(batch.x, null, null, lengths).y!)); // each [T,B,11]
+    for (const [b, i] of idx.entries()) {
+      const frames = lps.map((lp) => Array.from({ length: lengths[b] }, (_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, b, k))));
+      yield { i, frames, labels: models.length === 1 ? greedyDecode(frames[0], 0).labels : ensembleDecode(frames, 0, ENSEMBLE_BEAM).labels };
+    }
+  }
+}
+
+/**
  * The digits a CTC model hears in each utterance of `data`, and the digit error rate. One model: greedy
  * decoding (CTC-7). Several (an ensemble, each trained from its own seed): the labelling with the highest
  * product of their probabilities among those their beams propose (CTC-9, ensembleDecode); `members` has
@@ -146,22 +163,13 @@ export function evaluateConnected(models: SequenceModel | readonly SequenceModel
   let errors = 0, reference = 0, exact = 0;
   const memberErrors = list.map(() => 0);
   const heard: number[][] = [];
-  for (let start = 0; start < data.size; start += 64) {
-    const idx = Array.from({ length: Math.min(64, data.size - start) }, (_, k) => start + k);
-    const { batch } = data.batch(idx);
-    const lengths = batch.lengths as number[];
-    const lps = list.map((m) => logSoftmax(m.forward(batch.x, null, null, lengths).y!)); // each [T,B,11]
-    idx.forEach((i, b) => {
-      const truth = data.items[i].digits.map((d) => d + 1);
-      const frames = lps.map((lp) => Array.from({ length: lengths[b] }, (_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, b, k))));
-      const alone = frames.map((f) => greedyDecode(f, 0).labels);
-      alone.forEach((labels, m) => (memberErrors[m] += editDistance(labels, truth)));
-      const labels = list.length === 1 ? alone[0] : ensembleDecode(frames, 0, ENSEMBLE_BEAM).labels;
-      heard.push(labels.map((c) => c - 1));
-      errors += editDistance(labels, truth);
-      reference += truth.length;
-      if (labels.join() === truth.join()) exact++;
-    });
+  for (const { i, frames, labels } of readConnected(list, data)) {
+    const truth = data.items[i].digits.map((d) => d + 1);
+    frames.forEach((f, m) => (memberErrors[m] += editDistance(list.length === 1 ? labels : greedyDecode(f, 0).labels, truth)));
+    heard.push(labels.map((c) => c - 1));
+    errors += editDistance(labels, truth);
+    reference += truth.length;
+    if (labels.join() === truth.join()) exact++;
   }
   return { digitErrorRate: errors / reference, sequenceAccuracy: exact / data.size, heard, members: memberErrors.map((e) => e / reference) };
 }
@@ -207,3 +215,4 @@ export function trainConnected(train: readonly ConnectedUtterance[], validation:
   const { trainer, result } = fit(model, sets.train, sets.validation, { ...o, bucketByLength: true }, task);
   return { model, features: sets.features, trainer, training: result, sets };
 }
+

@@ -7,12 +7,14 @@ import { Rng } from '../../lib/kernels/random';
 import { readSpokenDigits, officialSplit, speakersOf, SpeechFeatures, AUGMENT_DEFAULTS, stackFrames, padFrames } from '../../lib/tasks/speech-data';
 import { softmax } from '../../lib/tasks/classify';
 import { modelFromCheckpoint } from '../../lib/training/checkpoint';
+import { stateDict } from '../../lib/models/state-dict';
 import { trainDigits, speakerEvaluation, SpokenDigitDataset, DIGITS_RECIPE } from '../../lib/tasks/speech-digits';
 import { runSpeech } from '../../lib/cli/speech';
 import { runListen } from '../../lib/cli/listen';
 import { connectedDigits, ConnectedDigitDataset, editDistance, trainConnected, evaluateConnected, CONNECTED_DEFAULTS, SEQUENCE_RECIPE, trainingUtterances, ENSEMBLE_BEAM } from '../../lib/tasks/speech-sequences';
+import { confidentlyHeard, adaptConnected, ADAPT_RECIPE } from '../../lib/tasks/speech-adapt';
 import { ensembleDecode, greedyDecode } from '../../lib/layers/ctc-decode';
-import { logSoftmax } from '../../lib/layers/ctc';
+import { logSoftmax, labellingLogProb } from '../../lib/layers/ctc';
 
 /**
  * Synthetic "words": digit d is a tone sweeping from 300 + 120·d Hz up by 200 Hz over 0.4 s, a speaker
@@ -244,6 +246,68 @@ describe('a CTC recogniser of connected digits', () => {
   }, 180_000);
 });
 
+describe('learning a held-out voice from its own speech (CTC-10)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unrolled-adapt-'));
+  writeSyntheticDigits(dir, ['ann', 'bob', 'cy'], [0, 3, 7], 6);
+  const utts = readSpokenDigits(dir);
+  const of = (...names: string[]) => utts.map((_, i) => i).filter((i) => names.includes(utts[i].speaker));
+  const short = { ...CONNECTED_DEFAULTS, maxDigits: 3 };
+  const options = { hidden: 16, epochs: 6, lr: 0.01, batchSize: 8, patience: 6, augment: false, seed: 3, stack: 1, normalize: 'speaker' as const };
+  const trained = () => trainConnected(connectedDigits(utts, of('ann', 'bob'), 60, 1, short), connectedDigits(utts, of('ann', 'bob'), 8, 2, short), options);
+  const voice = connectedDigits(utts, of('cy'), 40, 4, short); // cy's, to learn from
+  const test = (features: SpeechFeatures) => new ConnectedDigitDataset(connectedDigits(utts, of('cy'), 20, 5, short), features, false, 'speaker');
+
+  it('keeps the utterances whose heard labelling has a probability of at least the threshold, labelled with what was heard, without reading their digits', () => {
+    const run = trained();
+    const data = new ConnectedDigitDataset(voice, run.features, false, 'speaker');
+    const scrambled = new ConnectedDigitDataset(voice.map((u) => ({ ...u, digits: [9, 9] })), run.features, false, 'speaker');
+    // What each utterance is heard as, and with what probability, computed here one utterance at a time.
+    const read = voice.map((_, i) => {
+      const { x } = padFrames([data.featuresOf(i, null)], run.features.width);
+      const lp = logSoftmax(run.model.forward(x).y!);
+      const frames = Array.from({ length: data.lengthOf(i) }, (_, t) => Array.from({ length: 11 }, (_, k) => lp.get(t, 0, k)));
+      const labels = greedyDecode(frames, 0).labels;
+      return { labels, logProb: labels.length ? labellingLogProb(frames, labels, 0) : -Infinity };
+    });
+    const sorted = read.map((r) => r.logProb).sort((a, b) => a - b);
+    const middle = (sorted[(read.length >> 1) - 1] + sorted[read.length >> 1]) / 2; // half are above
+    const threshold = Math.exp(middle);
+    const kept = confidentlyHeard([run.model], data, threshold);
+    const expected = voice.map((u, i) => ({ u, r: read[i] })).filter(({ r }) => r.logProb >= middle);
+    expect(kept.length).toBe(expected.length);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(voice.length);
+    expect(kept.map((u) => u.digits)).toEqual(expected.map(({ r }) => r.labels.map((c) => c - 1)));
+    expect(kept.map((u) => u.samples)).toEqual(expected.map(({ u }) => u.samples));
+    expect(confidentlyHeard([run.model], scrambled, threshold)).toEqual(kept); // the same with their digits scrambled
+    // Two models: the mean of their log-probabilities of the labelling they hear together.
+    const both = confidentlyHeard([run.model, run.model], data, threshold);
+    expect(both.map((u) => u.digits)).toEqual(kept.map((u) => u.digits));
+    expect(() => confidentlyHeard([run.model], data, 0)).toThrow('confidentlyHeard threshold: expected a probability in (0, 1], got 0');
+    expect(() => confidentlyHeard([run.model], data, 1.5)).toThrow('confidentlyHeard threshold: expected a probability in (0, 1], got 1.5');
+    expect(() => confidentlyHeard([], data, 0.5)).toThrow('confidentlyHeard models: expected at least 1 model, got 0');
+  }, 180_000);
+
+  it('trains on what it heard with the training utterances: the new voice is read better, and its digits are never read', () => {
+    const run = trained();
+    const before = evaluateConnected(run.model, test(run.features)).digitErrorRate;
+    const again = trained();
+    const adapt = { ...options, epochs: 3, lr: 0.003 };
+    const { kept } = adaptConnected([run], voice, adapt, 0.5);
+    const { kept: keptBlind } = adaptConnected([again], voice.map((u) => ({ ...u, digits: [9] })), adapt, 0.5);
+    expect(kept).toBeGreaterThan(0);
+    expect(keptBlind).toBe(kept);
+    expect(stateDict(again.model)).toEqual(stateDict(run.model)); // the same weights without the truth
+    const after = evaluateConnected(run.model, test(run.features)).digitErrorRate;
+    expect(after).toBeLessThan(before);
+    const none = trained();
+    const weights = stateDict(none.model);
+    expect(adaptConnected([none], voice, adapt, 1)).toEqual({ kept: 0 }); // no labelling is certain: nothing to learn from
+    expect(stateDict(none.model)).toEqual(weights);
+    expect(() => adaptConnected([], voice, adapt)).toThrow('adaptConnected runs: expected at least 1 run, got 0');
+  }, 300_000);
+});
+
 describe('unrolled speech --task sequence, and listening to connected digits', () => {
   /** The command, briefly, on synthetic words of two speakers, with `extra` flags: its folders, its output lines and its result. */
   function sequenceCommand(name: string, extra: string[]) {
@@ -262,6 +326,12 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     expect(Object.keys(result.speakers)).toEqual(['ann', 'bob']);
     expect(result.mean).toBeCloseTo((result.speakers.ann + result.speakers.bob) / 2, 12);
     expect(lines.some((l) => JSON.parse(l).run === 'held-out speaker bob' && 'digitErrorRate' in JSON.parse(l))).toBe(true);
+    // By default each held-out run adapts to its voice (ADAPT_RECIPE), and says how it read it before.
+    const adapting = lines.map((l) => JSON.parse(l)).filter((l) => l.run && 'adaptedOn' in l);
+    expect(adapting.map((l) => [l.run, l.of])).toEqual([['held-out speaker ann', ADAPT_RECIPE.utterances], ['held-out speaker bob', ADAPT_RECIPE.utterances]]);
+    expect(Object.keys(result.unadapted)).toEqual(['ann', 'bob']);
+    expect(result.adaptedOn).toEqual({ ann: adapting[0].adaptedOn, bob: adapting[1].adaptedOn });
+    expect(result.unadapted.bob).toBe(adapting[1].unadaptedDigitErrorRate);
     const heard: string[] = [];
     const svg = path.join(out, 'heard.svg');
     expect(runListen(['--checkpoint', result.checkpoint, '--json', '--svg', svg, path.join(dir, '3_ann_0.wav')], { write: (t: string) => heard.push(t.trim()) })).toBe(0);
@@ -278,7 +348,8 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
   }, 120_000);
 
   it('--ensemble 2: two models per run from seeds 1 and 2, each one\'s rate beside the joint one; listen reads both checkpoints together', () => {
-    const { dir, out, lines, sink, result } = sequenceCommand('unrolled-seq-ens', ['--ensemble', '2']);
+    const { dir, out, lines, sink, result } = sequenceCommand('unrolled-seq-ens', ['--ensemble', '2', '--adapt', '0']);
+    expect(['unadapted', 'adaptedOn'].filter((k) => k in result)).toEqual([]); // --adapt 0: no adaptation
     expect(result.checkpoints).toEqual([path.join(out, 'checkpoint.json'), path.join(out, 'checkpoint-2.json')]);
     expect(result.checkpoint).toBe(result.checkpoints[0]);
     for (const s of ['ann', 'bob']) expect(result.members[s]).toHaveLength(2);
@@ -319,6 +390,8 @@ describe('unrolled speech --task sequence, and listening to connected digits', (
     const digits = other((c) => (c.task.name = 'speech-digits'), 'digits.json');
     expect(() => runListen(['--checkpoint', `${result.checkpoint},${digits}`, files[0].file], { write: () => {} })).toThrow('listen --checkpoint: several checkpoints are read together only when all are sequence checkpoints');
     expect(() => runSpeech(['--task', 'digits', '--ensemble', '2', '--data', dir, '--out', out], sink)).toThrow('speech --ensemble: only for --task sequence (got --task digits with --ensemble 2)');
+    expect(() => runSpeech(['--task', 'digits', '--adapt', '0.2', '--data', dir, '--out', out], sink)).toThrow('speech --adapt: only for --task sequence (got --task digits with --adapt 0.2)');
+    expect(() => runSpeech(['--task', 'sequence', '--adapt', '1', '--data', dir, '--out', out], sink)).toThrow('speech --adapt: expected a share of the budget in [0, 1), got 1');
   }, 120_000);
 
   it('trains on utterances of --train-digits digits (the recipe\'s 1-4 by default) and refuses a range that is not MIN-MAX', () => {
